@@ -1,0 +1,3 @@
+using Robot.Cli;
+
+return RobotCli.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,64 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace Robot.Sim.MuJoCo;
+
+/// <summary>
+/// P/Invoke declarations for libmujoco 2.2.2 (Debian's <c>libmujoco2.2.2</c>). Only the C API
+/// functions the product calls are declared. The library is resolved as
+/// <c>libmujoco.so.2.2.2</c> first (the runtime package), then <c>libmujoco.so</c> (the -dev
+/// symlink), so only the runtime package is required.
+/// </summary>
+internal static unsafe partial class MuJoCoNative
+{
+    internal const string Library = "mujoco";
+
+    /// <summary>The only MuJoCo version whose struct layout this binding mirrors (mj_version()).</summary>
+    internal const int SupportedVersion = 222;
+
+    static MuJoCoNative()
+    {
+        NativeLibrary.SetDllImportResolver(typeof(MuJoCoNative).Assembly, Resolve);
+    }
+
+    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
+    {
+        if (name != Library)
+        {
+            return IntPtr.Zero;
+        }
+        foreach (string candidate in (ReadOnlySpan<string>)["libmujoco.so.2.2.2", "libmujoco.so", "mujoco"])
+        {
+            if (NativeLibrary.TryLoad(candidate, assembly, path, out IntPtr handle))
+            {
+                return handle;
+            }
+        }
+        return IntPtr.Zero;
+    }
+
+    /// <summary>Forces the static constructor (and so the resolver) to run before the first call.</summary>
+    internal static void EnsureResolver() { }
+
+    [LibraryImport(Library)]
+    internal static partial int mj_version();
+
+    /// <summary>Parses and compiles an MJCF file; returns null and fills <paramref name="error"/> on failure.</summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial IntPtr mj_loadXML(string filename, IntPtr vfs, byte* error, int errorSize);
+
+    [LibraryImport(Library)]
+    internal static partial IntPtr mj_makeData(IntPtr model);
+
+    [LibraryImport(Library)]
+    internal static partial void mj_deleteData(IntPtr data);
+
+    [LibraryImport(Library)]
+    internal static partial void mj_deleteModel(IntPtr model);
+
+    [LibraryImport(Library)]
+    internal static partial void mj_step(IntPtr model, IntPtr data);
+
+    [LibraryImport(Library)]
+    internal static partial void mj_resetData(IntPtr model, IntPtr data);
+}
