@@ -1,3 +1,3 @@
 using Robot.Cli;
 
-return RobotCli.Run(args, Console.Out, Console.Error);
+return await RobotCli.RunAsync(args, Console.Out, Console.Error);

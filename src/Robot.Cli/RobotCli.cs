@@ -1,22 +1,49 @@
 using System.CommandLine;
-using Robot.Cli.Commands;
+using System.Reflection;
 
 namespace Robot.Cli;
 
 /// <summary>
-/// The <c>robot</c> command. Every verb lives in its own file under Commands/ and is added
-/// here; each has --help, and long work prints progress on stderr so that --json keeps stdout
-/// to one machine-readable object.
+/// The <c>robot</c> command. Every verb lives in its own file under Commands/ as a static class
+/// marked <see cref="CliVerbAttribute"/>; each has --help, and long work prints progress on
+/// stderr so that --json keeps stdout to one machine-readable object.
 /// </summary>
 public static class RobotCli
 {
-    /// <summary>Builds the command tree.</summary>
+    /// <summary>Group verbs that hold the verbs of several features, with their descriptions.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Groups = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["bench"] = "Benchmarks: medians and tail percentiles, with a baseline measured in the same run.",
+        ["sim"] = "Simulation in MuJoCo: model facts, scenarios, pushes and walks.",
+    };
+
+    /// <summary>Builds the command tree, verbs in alphabetical order.</summary>
     public static RootCommand Build()
     {
         var root = new RootCommand(
             "robot: control runtime for warehouse humanoids (balance, locomotion, upper-body policy, safety supervision).");
-        root.Subcommands.Add(DoctorCommand.Create());
-        root.Subcommands.Add(DemoCommand.Create());
+        var groups = new Dictionary<string, Command>(StringComparer.Ordinal);
+        var verbs = typeof(RobotCli).Assembly.GetTypes()
+            .Select(t => (Type: t, Verb: t.GetCustomAttribute<CliVerbAttribute>()))
+            .Where(x => x.Verb is not null)
+            .Select(x => (Parent: x.Verb!.Parent, Command: (Command)x.Type.GetMethod("Create", BindingFlags.Public | BindingFlags.Static, Type.EmptyTypes)!.Invoke(null, null)!))
+            .OrderBy(x => x.Command.Name, StringComparer.Ordinal);
+        foreach (var (parent, command) in verbs)
+        {
+            if (parent is null)
+            {
+                root.Subcommands.Add(command);
+                continue;
+            }
+            if (!groups.TryGetValue(parent, out Command? group))
+            {
+                string description = Groups.TryGetValue(parent, out string? d) ? d : throw new InvalidOperationException($"verb '{command.Name}' names unknown group '{parent}'; add it to RobotCli.Groups");
+                group = new Command(parent, description);
+                groups.Add(parent, group);
+                root.Subcommands.Add(group);
+            }
+            group.Subcommands.Add(command);
+        }
         return root;
     }
 
@@ -25,5 +52,12 @@ public static class RobotCli
     {
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         return Build().Parse(args).Invoke(configuration);
+    }
+
+    /// <summary>Async variant for verbs that run services or long work.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        return Build().Parse(args).InvokeAsync(configuration, cancellationToken);
     }
 }

@@ -11,6 +11,7 @@ namespace Robot.Cli.Commands;
 /// machine check plus a MuJoCo scene stepped through our binding; the warehouse pick-task demo
 /// replaces it when the simulation, locomotion, policy and safety issues land. It says so.
 /// </summary>
+[CliVerb]
 public static class DemoCommand
 {
     public sealed record DemoResult(

@@ -4,6 +4,7 @@ using Robot.Cli.Doctor;
 namespace Robot.Cli.Commands;
 
 /// <summary><c>robot doctor</c>: checks that this machine has everything the product needs.</summary>
+[CliVerb]
 public static class DoctorCommand
 {
     public static Command Create()
