@@ -1,0 +1,176 @@
+using Robot.Core.Hardware;
+using Robot.Runtime.Estimation;
+using Robot.Runtime.Telemetry;
+
+namespace Robot.Runtime.Loop;
+
+/// <summary>
+/// One tick of the robot: read → estimate → control → limit → write. The same pipeline runs
+/// under the simulated-time driver (lockstep with MuJoCo) and the wall-clock driver.
+///
+/// Faults latch: after a read, estimate, controller or timing fault the pipeline keeps writing
+/// the last safe command (the last one that passed every check, or a position hold captured at
+/// the first read) until <see cref="ClearFault"/>; the safety stop logic decides what follows.
+///
+/// Real-time rules: <see cref="Tick"/> allocates nothing, takes no lock, does no I/O. The
+/// controller is swapped through a volatile reference (<see cref="SetController"/>) so a mode
+/// switch never blocks the loop.
+/// </summary>
+public sealed class ControlPipeline
+{
+    private readonly IRobotHardware _hardware;
+    private readonly BaseStateEstimator _estimator;
+    private readonly CommandLimiter _limiter;
+    private readonly TelemetryRing? _telemetry;
+    private readonly JointCommand[] _commands;
+    private readonly JointCommand[] _lastSafe;
+    private readonly double[] _holdKp, _holdKd;
+    private readonly double _dt;
+    private IJointController _controller;
+    private bool _haveSafe;
+    private double _speedScale = 1;
+
+    /// <param name="hardware">Configured and activated hardware.</param>
+    /// <param name="estimator">Base state estimator for the same robot.</param>
+    /// <param name="controller">The controller to run first.</param>
+    /// <param name="holdKp">Gains of the position hold captured at the first read, N·m/rad; length = joint count.</param>
+    /// <param name="holdKd">Damping of that hold, N·m·s/rad; length = joint count.</param>
+    /// <param name="period">Tick period, s.</param>
+    /// <param name="telemetry">Where each tick's snapshot goes, or null for none.</param>
+    public ControlPipeline(IRobotHardware hardware, BaseStateEstimator estimator, IJointController controller,
+        double[] holdKp, double[] holdKd, double period, TelemetryRing? telemetry = null)
+    {
+        int n = hardware.Description.JointCount;
+        if (holdKp.Length != n || holdKd.Length != n)
+        {
+            throw new ArgumentException($"hold gains must have one entry per joint ({n}); got kp {holdKp.Length}, kd {holdKd.Length}");
+        }
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(period);
+        _hardware = hardware;
+        _estimator = estimator;
+        _controller = controller;
+        _limiter = new CommandLimiter(hardware.Description);
+        _telemetry = telemetry;
+        _commands = new JointCommand[n];
+        _lastSafe = new JointCommand[n];
+        _holdKp = (double[])holdKp.Clone();
+        _holdKd = (double[])holdKd.Clone();
+        _dt = period;
+        State = new RobotState(n);
+    }
+
+    /// <summary>The latest sample read from the hardware (owned by the loop thread).</summary>
+    public RobotState State { get; }
+
+    /// <summary>The latest base estimate.</summary>
+    public BaseEstimate Estimate { get; private set; }
+
+    /// <summary>The commands written in the latest tick; length = joint count.</summary>
+    public ReadOnlySpan<JointCommand> WrittenCommands => _heldLastTick ? _lastSafe : _commands;
+
+    /// <summary>The latched fault, or None.</summary>
+    public LoopFault Fault { get; private set; }
+
+    /// <summary>Joint or sensor index the fault refers to; -1 when none.</summary>
+    public int FaultDetail { get; private set; } = -1;
+
+    /// <summary>Ticks run so far.</summary>
+    public long TickCount { get; private set; }
+
+    /// <summary>The controller currently run.</summary>
+    public IJointController Controller => Volatile.Read(ref _controller);
+
+    private bool _heldLastTick;
+
+    /// <summary>Swaps the controller; takes effect at the next tick. Safe to call from any thread.</summary>
+    public void SetController(IJointController controller) => Volatile.Write(ref _controller, controller);
+
+    /// <summary>Scale in [0, 1] applied to target velocities (the supervisor's speed limit). Any thread.</summary>
+    public double SpeedScale
+    {
+        get => Volatile.Read(ref _speedScale);
+        set => Volatile.Write(ref _speedScale, Math.Clamp(value, 0, 1));
+    }
+
+    /// <summary>Latches <paramref name="fault"/> (first fault wins). Called by the driver on the loop thread.</summary>
+    public void RaiseFault(LoopFault fault, int detail = -1)
+    {
+        if (Fault == LoopFault.None && fault != LoopFault.None)
+        {
+            Fault = fault;
+            FaultDetail = detail;
+        }
+    }
+
+    /// <summary>Clears the latched fault and restarts the estimator. Only when the cause is gone.</summary>
+    public void ClearFault()
+    {
+        Fault = LoopFault.None;
+        FaultDetail = -1;
+        _estimator.Reset();
+    }
+
+    /// <summary>Runs one tick. Allocation-free, lock-free, no I/O.</summary>
+    public TickOutcome Tick()
+    {
+        var context = new TickContext(TickCount, State.Time, _dt);
+        if (!_hardware.Read(State))
+        {
+            RaiseFault(LoopFault.ReadFailed);
+        }
+        else if (!_haveSafe)
+        {
+            CaptureHold();
+        }
+
+        if (Fault == LoopFault.None)
+        {
+            context = new TickContext(TickCount, State.Time, _dt);
+            BaseEstimate estimate = _estimator.Update(State, _dt);
+            Estimate = estimate;
+            if (estimate.Fault != LoopFault.None)
+            {
+                RaiseFault(estimate.Fault, estimate.FaultDetail);
+            }
+            else
+            {
+                LoopFault controllerFault = Controller.Update(context, State, estimate, _commands);
+                if (controllerFault != LoopFault.None)
+                {
+                    RaiseFault(controllerFault);
+                }
+                else
+                {
+                    int invalid = _limiter.Apply(_commands, SpeedScale);
+                    if (invalid >= 0)
+                    {
+                        RaiseFault(LoopFault.ControllerOutputInvalid, invalid);
+                    }
+                }
+            }
+        }
+
+        bool held = Fault != LoopFault.None || !_haveSafe;
+        if (!held)
+        {
+            _commands.CopyTo(_lastSafe, 0);
+        }
+        _heldLastTick = held;
+        if (!_hardware.Write(held ? _lastSafe : _commands, _dt))
+        {
+            RaiseFault(LoopFault.WriteFailed);
+        }
+        _telemetry?.TryPublish(context, State, Estimate, WrittenCommands, Fault, FaultDetail, held);
+        TickCount++;
+        return new TickOutcome(Fault, held);
+    }
+
+    private void CaptureHold()
+    {
+        for (int i = 0; i < _lastSafe.Length; i++)
+        {
+            _lastSafe[i] = new JointCommand(State.JointPosition[i], 0, _holdKp[i], _holdKd[i], 0);
+        }
+        _haveSafe = true;
+    }
+}
