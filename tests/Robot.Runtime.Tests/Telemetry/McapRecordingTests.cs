@@ -1,0 +1,104 @@
+using Robot.Runtime.Loop;
+using Robot.Runtime.Telemetry;
+using Robot.Runtime.Telemetry.Mcap;
+using Robot.Runtime.Telemetry.Protos;
+using Robot.Runtime.Tests.Doubles;
+
+namespace Robot.Runtime.Tests.Telemetry;
+
+public class McapRecordingTests
+{
+    private static string TempFile() => Path.Combine(Path.GetTempPath(), $"telemetry-{Guid.NewGuid():N}.mcap");
+
+    [Fact]
+    public void Record_LoopTicks_EveryFrameReadableWithSchemas()
+    {
+        string path = TempFile();
+        try
+        {
+            var ring = new TelemetryRing(6, capacity: 8192);
+            var (pipeline, hw) = PipelineFactory.Create(target: 0.4, ring: ring);
+            using (var recorder = new TelemetryRecorder(path, ring, hw.Description, DateTimeOffset.FromUnixTimeSeconds(1_800_000_000)))
+            {
+                new SimulatedTimeDriver(pipeline).Run(2000);
+            }
+            Assert.Equal(0, ring.Dropped);
+            McapReader file = McapReader.Read(path);
+            Assert.False(file.Truncated);
+            Assert.True(file.HasFooter);
+            Assert.Equal(["/joint_states", "/joint_commands", "/base_state", "/loop_fault"], file.Channels.Select(c => c.Topic));
+            Assert.All(file.Schemas, s => Assert.Equal("protobuf", s.Encoding));
+            Assert.Equal("j0,j1,j2,j3,j4,j5", file.Channels[0].Metadata["joints"]);
+
+            var states = file.Messages.Where(m => m.ChannelId == file.Channels[0].Id).Select(m => JointStates.Parser.ParseFrom(m.Data)).ToList();
+            Assert.Equal(2000, states.Count);
+            Assert.Equal(Enumerable.Range(0, 2000).Select(i => (long)i), states.Select(s => s.Tick));
+            Assert.Equal(0.4, states[^1].Position[3], 2);
+
+            var commands = file.Messages.Where(m => m.ChannelId == file.Channels[1].Id).Select(m => JointCommands.Parser.ParseFrom(m.Data)).ToList();
+            Assert.All(commands.Skip(1), c => Assert.Equal(0.4, c.Position[0]));
+            ulong first = file.Messages[0].LogTime;
+            Assert.Equal(1_800_000_000UL * 1_000_000_000UL, first);
+            // The loop's time advances 1 ms per tick, and so do the log times.
+            Assert.Equal(first + 1_999_000_000UL, file.Messages.Where(m => m.ChannelId == file.Channels[0].Id).Last().LogTime);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Read_FileCutOffMidChunk_ReadsUpToLastCompleteChunk()
+    {
+        string path = TempFile();
+        try
+        {
+            using (var writer = new McapWriter(File.Create(path), chunkSize: 4096))
+            {
+                ushort schema = writer.AddSchema("robot.telemetry.ControllerInternals", "protobuf", [1, 2, 3]);
+                ushort channel = writer.AddChannel("/controller", schema, "protobuf");
+                for (uint i = 0; i < 1000; i++)
+                {
+                    writer.WriteMessage(channel, i, i * 1000UL, i * 1000UL, BitConverter.GetBytes((double)i));
+                }
+            }
+            byte[] whole = File.ReadAllBytes(path);
+            Assert.Equal(1000, McapReader.Read(whole).Messages.Count);
+
+            // Cut the file in the middle of its data section, as a crash would.
+            byte[] cut = whole.AsSpan(0, whole.Length / 2).ToArray();
+            McapReader partial = McapReader.Read(cut);
+            Assert.True(partial.Truncated);
+            Assert.InRange(partial.Messages.Count, 100, 999);
+            Assert.Equal(Enumerable.Range(0, partial.Messages.Count).Select(i => (uint)i), partial.Messages.Select(m => m.Sequence));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Read_NotMcap_ClearError()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => McapReader.Read("not an mcap file"u8.ToArray(), "x.mcap"));
+        Assert.Equal("x.mcap: not an MCAP file (bad magic at offset 0)", e.Message);
+    }
+
+    [Fact]
+    public void TelemetryRing_Full_DropsAndCounts()
+    {
+        var ring = new TelemetryRing(6, capacity: 4);
+        var (pipeline, _) = PipelineFactory.Create(ring: ring);
+        for (int i = 0; i < 10; i++)
+        {
+            pipeline.Tick();
+        }
+        Assert.Equal(4, ring.Pending);
+        Assert.Equal(6, ring.Dropped);
+        Assert.Equal(0, ring.Peek()!.Tick);
+        ring.Release();
+        Assert.Equal(1, ring.Peek()!.Tick);
+    }
+}
