@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+
+namespace Robot.Safety.Supervisor;
+
+/// <summary>
+/// The challenges a session has issued recently. A robot state counts as a heartbeat only if it
+/// answers one of them with its ones' complement, the challenge was issued within the heartbeat
+/// timeout, and no newer challenge was answered before (answers only move forward; the same
+/// challenge may be answered by several states sent before the next verdict arrived). With the
+/// session's strictly increasing sequence this keeps a replayed or delayed message from ever
+/// keeping a robot alive.
+/// Not thread-safe: one session's reader owns it.
+/// </summary>
+public sealed class ChallengeWindow
+{
+    /// <summary>How many outstanding challenges are remembered (verdicts in flight at 100 Hz): 8.</summary>
+    public const int Capacity = 8;
+
+    private readonly ulong[] _challenges = new ulong[Capacity];
+    private readonly long[] _issuedAt = new long[Capacity];
+    private readonly bool[] _used = new bool[Capacity];
+    private int _next;
+
+    /// <summary>The transform a robot applies to a challenge: ones' complement.</summary>
+    public static ulong Answer(ulong challenge) => ~challenge;
+
+    /// <summary>Issues a fresh random, non-zero challenge at <paramref name="timestamp"/> (TimeProvider ticks).</summary>
+    public ulong Issue(long timestamp)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        ulong value;
+        do
+        {
+            RandomNumberGenerator.Fill(bytes);
+            value = BitConverter.ToUInt64(bytes);
+        }
+        while (value == 0);
+        _challenges[_next] = value;
+        _issuedAt[_next] = timestamp;
+        _used[_next] = false;
+        _next = (_next + 1) % Capacity;
+        return value;
+    }
+
+    /// <summary>
+    /// True when <paramref name="response"/> answers <paramref name="challenge"/>, which was
+    /// issued here no earlier than <paramref name="oldestAllowed"/>, and is not older than a
+    /// challenge answered before.
+    /// </summary>
+    public bool TryAccept(ulong challenge, ulong response, long oldestAllowed)
+    {
+        if (challenge == 0 || response != Answer(challenge))
+        {
+            return false;
+        }
+        for (int i = 0; i < Capacity; i++)
+        {
+            if (_challenges[i] == challenge && !_used[i] && _issuedAt[i] >= oldestAllowed)
+            {
+                // Older challenges can no longer be used either: answers must move forward.
+                for (int j = 0; j < Capacity; j++)
+                {
+                    if (_issuedAt[j] < _issuedAt[i])
+                    {
+                        _used[j] = true;
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+}

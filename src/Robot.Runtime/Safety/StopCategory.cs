@@ -1,0 +1,33 @@
+namespace Robot.Runtime.Safety;
+
+/// <summary>
+/// How the control loop must stop, for a robot that balances actively (a hard power cut makes
+/// it fall). Ordered from least to most drastic; the most drastic one requested wins. The loop
+/// executes them; the time bounds below are what it must meet and what its stop tests measure
+/// (the per-category measurement lives with the loop, which another issue builds).
+/// </summary>
+public enum StopCategory
+{
+    /// <summary>No stop: move within <see cref="SafetyCommand.SpeedScale"/>.</summary>
+    None = 0,
+
+    /// <summary>
+    /// Controlled stop to a stable stance, power stays on (IEC 60204-1 category 2): finish the
+    /// current step, bring the capture point inside the support polygon, stand. Used for
+    /// protective stops and a missing verdict. Bound: standing within 1.0 s (two steps at most).
+    /// </summary>
+    Settle = 1,
+
+    /// <summary>
+    /// Stable stance or crouch, then torque off (a category 1 variant): the emergency stop of a
+    /// humanoid. Bound: stance within 1.0 s, crouch and torque off within 2.5 s in total.
+    /// </summary>
+    SettleThenCut = 2,
+
+    /// <summary>
+    /// Torque off at once (category 0). Only when nothing else is possible (the supervisor or an
+    /// e-stop endpoint asks for CUT, or the loop finds the controlled stop impossible, e.g. a
+    /// fall already under way). Bound: torque off within one tick (1 ms).
+    /// </summary>
+    Cut = 3,
+}
