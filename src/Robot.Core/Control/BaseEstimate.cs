@@ -1,7 +1,6 @@
 using Robot.Core.Geometry;
-using Robot.Runtime.Loop;
 
-namespace Robot.Runtime.Estimation;
+namespace Robot.Core.Control;
 
 /// <summary>The floating base's state as estimated in one tick (site frame: x east, y north, z up).</summary>
 /// <param name="Orientation">Pelvis orientation, w-first, body → site.</param>

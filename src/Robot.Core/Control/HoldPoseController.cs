@@ -1,8 +1,7 @@
+using Robot.Core.Geometry;
 using Robot.Core.Hardware;
-using Robot.Runtime.Estimation;
-using Robot.Runtime.Loop;
 
-namespace Robot.Runtime.Control;
+namespace Robot.Core.Control;
 
 /// <summary>
 /// Holds every joint at a fixed pose with PD gains (what a driver board does with a constant

@@ -1,4 +1,4 @@
-namespace Robot.Runtime.Telemetry;
+namespace Robot.Core.Control;
 
 /// <summary>
 /// A controller that exposes internal signals (CoM, DCM, ZMP …) to telemetry. The pipeline

@@ -1,7 +1,7 @@
+using Robot.Core.Geometry;
 using Robot.Core.Hardware;
-using Robot.Runtime.Estimation;
 
-namespace Robot.Runtime.Loop;
+namespace Robot.Core.Control;
 
 /// <summary>
 /// A controller run by the loop: from the measured state and the base estimate, one command per

@@ -1,4 +1,4 @@
-namespace Robot.Runtime.Loop;
+namespace Robot.Core.Control;
 
 /// <summary>
 /// Why the loop stopped trusting its inputs or its timing. Raised by the tick, acted on by the

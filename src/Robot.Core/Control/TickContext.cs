@@ -1,4 +1,4 @@
-namespace Robot.Runtime.Loop;
+namespace Robot.Core.Control;
 
 /// <summary>What a stage knows about the current tick. Control code reads time only from here, never from a clock.</summary>
 /// <param name="Tick">Monotonic tick count since the loop started (0-based).</param>

@@ -1,3 +1,4 @@
+using Robot.Core.Control;
 namespace Robot.Runtime.Loop;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Robot.Core.Control;
 using Robot.Core.Hardware;
 using Robot.Runtime.Estimation;
 using Robot.Runtime.Telemetry;

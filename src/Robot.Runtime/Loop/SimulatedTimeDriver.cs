@@ -1,3 +1,4 @@
+using Robot.Core.Control;
 using System.Diagnostics;
 
 namespace Robot.Runtime.Loop;

@@ -1,3 +1,4 @@
+using Robot.Core.Control;
 using System.Runtime;
 
 namespace Robot.Runtime.Loop;

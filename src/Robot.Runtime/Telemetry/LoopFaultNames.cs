@@ -1,3 +1,4 @@
+using Robot.Core.Control;
 using Robot.Runtime.Loop;
 
 namespace Robot.Runtime.Telemetry;

@@ -1,3 +1,4 @@
+using Robot.Core.Control;
 using Robot.Runtime.Estimation;
 using Robot.Runtime.Loop;
 

@@ -1,3 +1,4 @@
+using Robot.Core.Control;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Robot.Core.Description;
@@ -24,7 +25,7 @@ public sealed class TelemetryRecorder : IDisposable
     private readonly Thread _thread;
     private volatile bool _stop;
     private uint _sequence;
-    private Loop.LoopFault _lastFault;
+    private Robot.Core.Control.LoopFault _lastFault;
 
     /// <param name="path">MCAP file to create (overwritten).</param>
     /// <param name="ring">The ring the loop publishes into.</param>

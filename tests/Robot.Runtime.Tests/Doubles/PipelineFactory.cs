@@ -1,5 +1,6 @@
+using Robot.Core.Control;
 using Robot.Core.Hardware;
-using Robot.Runtime.Control;
+
 using Robot.Runtime.Estimation;
 using Robot.Runtime.Loop;
 using Robot.Runtime.Telemetry;

@@ -1,3 +1,4 @@
+using Robot.Core.Control;
 using Robot.Core.Description;
 using Robot.Core.Geometry;
 using Robot.Core.Hardware;

@@ -1,3 +1,4 @@
+using Robot.Core.Control;
 using Robot.Core.Hardware;
 using Robot.Runtime.Estimation;
 using Robot.Runtime.Loop;
@@ -93,7 +94,7 @@ public class ControlPipelineTests
         var (pipeline, _) = PipelineFactory.Create(target: 0.1);
         pipeline.Tick();
         Assert.Equal(0.1, pipeline.WrittenCommands[0].Position);
-        var other = new Robot.Runtime.Control.HoldPoseController([0.7, 0.7, 0.7, 0.7, 0.7, 0.7], [1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]);
+        var other = new HoldPoseController([0.7, 0.7, 0.7, 0.7, 0.7, 0.7], [1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]);
         pipeline.SetController(other);
         pipeline.Tick();
         Assert.Equal(0.7, pipeline.WrittenCommands[0].Position);

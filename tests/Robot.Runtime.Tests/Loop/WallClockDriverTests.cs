@@ -1,3 +1,4 @@
+using Robot.Core.Control;
 using System.Diagnostics;
 using Robot.Core.Hardware;
 using Robot.Runtime.Estimation;

@@ -1,3 +1,4 @@
+using Robot.Core.Control;
 using Google.Protobuf;
 using Robot.Runtime.Telemetry;
 using Robot.Runtime.Telemetry.Protos;

@@ -1,0 +1,133 @@
+using Robot.Core.Geometry;
+
+namespace Robot.Control.Kinematics;
+
+/// <summary>
+/// Rigid-body tree of the robot for whole-body kinematics in the controller: body poses, the
+/// centre of mass, and points on bodies, from joint angles and the base pose. Built once from
+/// the robot model (Robot.Sim reads it out of MuJoCo's compiled model) and then evaluated every
+/// tick without allocating — so the same code runs on hardware, where no physics engine runs.
+///
+/// Bodies are in topological order (a parent before its children); body 0 is the floating base.
+/// Each body has at most one joint between it and its parent, hinge or slide, at the body's
+/// origin (as in our MJCF). Joints that are not actuated (a gripper's mimic finger) are held at
+/// zero: their masses are grams and their effect on the CoM is below a millimetre.
+/// </summary>
+public sealed class KinematicTree
+{
+    private readonly int[] _parent;
+    private readonly Vec3[] _offset;
+    private readonly Quat[] _rotation;
+    private readonly int[] _joint;
+    private readonly bool[] _slide;
+    private readonly Vec3[] _axis;
+    private readonly double[] _mass;
+    private readonly Vec3[] _localCom;
+    private readonly Vec3[] _position;
+    private readonly Quat[] _orientation;
+
+    /// <param name="parent">Parent body index per body (−1 for the base); length = body count.</param>
+    /// <param name="offset">Body origin in its parent's frame at zero joint angle, m.</param>
+    /// <param name="rotation">Body frame relative to its parent at zero joint angle (w first).</param>
+    /// <param name="joint">Index into the actuated joint vector of the joint moving this body, or −1.</param>
+    /// <param name="slide">True when that joint is prismatic (m) rather than a hinge (rad).</param>
+    /// <param name="axis">Joint axis in the body frame (unit).</param>
+    /// <param name="mass">Body mass, kg.</param>
+    /// <param name="localCom">Body centre of mass in the body frame, m.</param>
+    /// <param name="names">Body names, for look-ups at configure time.</param>
+    public KinematicTree(int[] parent, Vec3[] offset, Quat[] rotation, int[] joint, bool[] slide, Vec3[] axis, double[] mass, Vec3[] localCom, string[] names)
+    {
+        int n = parent.Length;
+        if (offset.Length != n || rotation.Length != n || joint.Length != n || slide.Length != n || axis.Length != n || mass.Length != n || localCom.Length != n || names.Length != n)
+        {
+            throw new ArgumentException($"every body array must have {n} entries (one per body)");
+        }
+        for (int i = 0; i < n; i++)
+        {
+            if (parent[i] >= i)
+            {
+                throw new ArgumentException($"body {i} ({names[i]}): parent {parent[i]} must come before it (topological order)");
+            }
+        }
+        (_parent, _offset, _rotation, _joint, _slide, _axis, _mass, _localCom, Names) = (parent, offset, rotation, joint, slide, axis, mass, localCom, names);
+        _position = new Vec3[n];
+        _orientation = new Quat[n];
+        TotalMass = mass.Sum();
+    }
+
+    /// <summary>Body names, index = body index.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>Number of bodies.</summary>
+    public int BodyCount => _parent.Length;
+
+    /// <summary>Total mass, kg.</summary>
+    public double TotalMass { get; }
+
+    /// <summary>Centre of mass after the last <see cref="Update"/>, in the frame the base pose was given in, m.</summary>
+    public Vec3 Com { get; private set; }
+
+    /// <summary>Index of the body called <paramref name="name"/>.</summary>
+    public int BodyIndex(string name)
+    {
+        for (int i = 0; i < Names.Count; i++)
+        {
+            if (Names[i] == name)
+            {
+                return i;
+            }
+        }
+        throw new KeyNotFoundException($"the kinematic tree has no body '{name}'");
+    }
+
+    /// <summary>
+    /// Evaluates every body's pose for joint values <paramref name="q"/> (length = actuated
+    /// joint count; rad or m) with the base at <paramref name="basePosition"/> and
+    /// <paramref name="baseOrientation"/>. Allocation-free.
+    /// </summary>
+    public void Update(ReadOnlySpan<double> q, Vec3 basePosition, Quat baseOrientation)
+    {
+        Vec3 weighted = Vec3.Zero;
+        for (int i = 0; i < _parent.Length; i++)
+        {
+            Vec3 p;
+            Quat r;
+            int parent = _parent[i];
+            if (parent < 0)
+            {
+                p = basePosition;
+                r = baseOrientation;
+            }
+            else
+            {
+                p = _position[parent] + _orientation[parent].Rotate(_offset[i]);
+                r = _orientation[parent] * _rotation[i];
+            }
+            int j = _joint[i];
+            if (j >= 0)
+            {
+                if (_slide[i])
+                {
+                    p += r.Rotate(q[j] * _axis[i]);
+                }
+                else
+                {
+                    r *= Quat.FromAxisAngle(_axis[i], q[j]);
+                }
+            }
+            _position[i] = p;
+            _orientation[i] = r;
+            weighted += _mass[i] * (p + r.Rotate(_localCom[i]));
+        }
+        Com = weighted / TotalMass;
+    }
+
+    /// <summary>Origin of body <paramref name="body"/> after the last update.</summary>
+    public Vec3 Position(int body) => _position[body];
+
+    /// <summary>Orientation of body <paramref name="body"/> after the last update (w first).</summary>
+    public Quat Orientation(int body) => _orientation[body];
+
+    /// <summary>A point fixed on body <paramref name="body"/> at <paramref name="local"/> (body frame).</summary>
+    public Vec3 PointOn(int body, Vec3 local) => _position[body] + _orientation[body].Rotate(local);
+}
