@@ -1,0 +1,14 @@
+namespace Robot.Control.Balance;
+
+/// <summary>What the balance controller reports besides its commands; a fault code the safety stop logic can act on.</summary>
+public enum BalanceStatus
+{
+    /// <summary>Balancing normally.</summary>
+    Ok,
+    /// <summary>The DCM left the support polygon for longer than allowed: a step is needed (or the robot is falling).</summary>
+    DcmNotCapturable,
+    /// <summary>The leg inverse kinematics could not reach the commanded stance.</summary>
+    LegUnreachable,
+    /// <summary>The inputs (joint angles, IMU) were not usable.</summary>
+    InvalidInput,
+}

@@ -1,0 +1,248 @@
+using Robot.Control.Kinematics;
+using Robot.Control.Lipm;
+using Robot.Core.Control;
+using Robot.Core.Geometry;
+using Robot.Core.Hardware;
+
+namespace Robot.Control.Balance;
+
+/// <summary>
+/// Double-support balance for a position-controlled humanoid (stiff joint PD on driver boards):
+/// a LIPM/DCM stabiliser that moves the pelvis so that the CoM follows a reference decelerated
+/// by the best ZMP the feet can provide (ankle strategy), with the legs solved by closed-form IK.
+///
+/// Each tick, in the ground frame G (origin between the soles at start-up, x along the feet's
+/// heading, z up):
+/// <list type="number">
+/// <item>whole-body kinematics from the joint angles and the IMU orientation give the soles and
+///   the CoM relative to the pelvis; the soles are fixed in G, so they locate the pelvis and the
+///   CoM in G; the CoM velocity is a filtered finite difference;</item>
+/// <item>a CoM reference (c_r, v_r) is pulled toward the measurement (so pushes enter it), its
+///   DCM ξ_r = c_r + v_r/ω gets the feedback ZMP p = ξ_r + (k/ω)(ξ_r − ξ_ref), clamped into the
+///   support polygon shrunk by a margin, and it is integrated with the LIPM c̈ = ω²(c − p);</item>
+/// <item>the pelvis is commanded to where it must be for the CoM to be at c_r (upright, at the
+///   stance height), and leg IK turns pelvis and sole poses into joint targets; every other
+///   joint holds its default pose.</item>
+/// </list>
+/// A DCM outside the support polygon for longer than the timeout means no ankle strategy can
+/// recover: the controller reports <see cref="BalanceStatus.DcmNotCapturable"/> (a step is
+/// needed) and returns <see cref="LoopFault.ControllerFault"/>.
+/// Real-time: <see cref="Update"/> allocates nothing and takes no lock.
+/// </summary>
+public sealed class StandingBalanceController : IJointController, IControllerTelemetry
+{
+    private static readonly string[] s_signals =
+    [
+        "com_x_m", "com_y_m", "com_z_m", "com_vx_mps", "com_vy_mps",
+        "dcm_x_m", "dcm_y_m", "zmp_cmd_x_m", "zmp_cmd_y_m", "com_ref_x_m", "com_ref_y_m", "status",
+    ];
+
+    private readonly KinematicTree _tree;
+    private readonly LegGeometry _leftLeg, _rightLeg;
+    private readonly int _leftFirst, _rightFirst, _leftFoot, _rightFoot;
+    private readonly double[] _pose, _kp, _kd, _min, _max;
+    private readonly double _omega, _dcmGain, _alphaC, _alphaV, _velocityTau, _halfLength, _halfWidth, _margin, _timeout;
+    private readonly double[] _legTargets = new double[6];
+
+    private bool _initialized;
+    private double _yaw0;
+    private Vec3 _leftSoleG, _rightSoleG;
+    private double _leftYaw, _rightYaw;
+    private double _pelvisHeight;
+    private Vec3 _com, _comVelocity, _previousCom;
+    private double _refX, _refY, _refVx, _refVy;
+    private double _zmpX, _zmpY, _dcmX, _dcmY;
+    private double _outsideSeconds;
+
+    /// <param name="tree">Whole-body kinematics of the robot.</param>
+    /// <param name="comHeight">LIPM CoM height above the soles, m (the default stance's).</param>
+    /// <param name="defaultPose">Pose of every joint, rad; the legs' entries are replaced by IK. Length = joint count.</param>
+    /// <param name="kp">Joint stiffness, N·m/rad; length = joint count.</param>
+    /// <param name="kd">Joint damping, N·m·s/rad; length = joint count.</param>
+    /// <param name="minPosition">Joint lower limits, rad; length = joint count.</param>
+    /// <param name="maxPosition">Joint upper limits, rad; length = joint count.</param>
+    /// <param name="options">Gains and geometry.</param>
+    public StandingBalanceController(KinematicTree tree, double comHeight, double[] defaultPose, double[] kp, double[] kd,
+        double[] minPosition, double[] maxPosition, StandingBalanceOptions options)
+    {
+        var errors = new List<string>(options.Validate());
+        int n = defaultPose.Length;
+        if (kp.Length != n || kd.Length != n || minPosition.Length != n || maxPosition.Length != n)
+        {
+            errors.Add($"pose ({n}), kp ({kp.Length}), kd ({kd.Length}) and limits ({minPosition.Length}, {maxPosition.Length}) must have one entry per joint");
+        }
+        if (options.LeftLegFirstJoint + 6 > n || options.RightLegFirstJoint + 6 > n)
+        {
+            errors.Add($"leg joints [{options.LeftLegFirstJoint}, +6) / [{options.RightLegFirstJoint}, +6) exceed the {n} joints");
+        }
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("invalid balance controller options: " + string.Join("; ", errors));
+        }
+        _tree = tree;
+        _leftLeg = options.LeftLeg;
+        _rightLeg = options.RightLeg;
+        _leftFirst = options.LeftLegFirstJoint;
+        _rightFirst = options.RightLegFirstJoint;
+        _leftFoot = tree.BodyIndex(options.LeftFootBody);
+        _rightFoot = tree.BodyIndex(options.RightFootBody);
+        (_pose, _kp, _kd, _min, _max) = ((double[])defaultPose.Clone(), (double[])kp.Clone(), (double[])kd.Clone(), (double[])minPosition.Clone(), (double[])maxPosition.Clone());
+        _omega = new LipmModel(comHeight).Omega;
+        _dcmGain = options.DcmGain;
+        _alphaC = options.ComTrackingTimeConstant;
+        _alphaV = options.VelocityTrackingTimeConstant;
+        _velocityTau = options.VelocityFilterTimeConstant;
+        _halfLength = options.SoleHalfLength;
+        _halfWidth = options.SoleHalfWidth;
+        _margin = options.ZmpMargin;
+        _timeout = options.UncapturableTimeout;
+    }
+
+    /// <summary>The latest status (a fault code when not Ok).</summary>
+    public BalanceStatus Status { get; private set; }
+
+    /// <summary>Measured CoM in the ground frame, m.</summary>
+    public Vec3 Com => _com;
+
+    /// <summary>Measured CoM velocity in the ground frame, m/s.</summary>
+    public Vec3 ComVelocity => _comVelocity;
+
+    /// <summary>Measured DCM (x, y) in the ground frame, m.</summary>
+    public (double X, double Y) Dcm => (_dcmX, _dcmY);
+
+    /// <summary>Natural frequency of the LIPM, 1/s.</summary>
+    public double Omega => _omega;
+
+    public IReadOnlyList<string> SignalNames => s_signals;
+
+    /// <summary>Forgets the stance; the next tick captures the feet where they are.</summary>
+    public void Reset()
+    {
+        _initialized = false;
+        _outsideSeconds = 0;
+        Status = BalanceStatus.Ok;
+    }
+
+    public LoopFault Update(in TickContext tick, RobotState measured, in BaseEstimate estimate, Span<JointCommand> commands)
+    {
+        Quat orientation = estimate.Orientation;
+        _tree.Update(measured.JointPosition, Vec3.Zero, orientation);
+        Vec3 leftSole = _tree.PointOn(_leftFoot, _leftLeg.AnkleToSole);
+        Vec3 rightSole = _tree.PointOn(_rightFoot, _rightLeg.AnkleToSole);
+        if (!_initialized)
+        {
+            Initialize(leftSole, rightSole, orientation);
+        }
+        Quat toGround = Quat.FromYaw(-_yaw0);
+        // The soles do not move: each locates the pelvis in G; average the two.
+        Vec3 pelvis = 0.5 * (_leftSoleG - toGround.Rotate(leftSole) + (_rightSoleG - toGround.Rotate(rightSole)));
+        Vec3 com = pelvis + toGround.Rotate(_tree.Com);
+        double dt = tick.Dt;
+        Vec3 rawVelocity = (com - _previousCom) / dt;
+        _comVelocity += dt / (_velocityTau + dt) * (rawVelocity - _comVelocity);
+        _previousCom = com;
+        _com = com;
+        _dcmX = com.X + _comVelocity.X / _omega;
+        _dcmY = com.Y + _comVelocity.Y / _omega;
+
+        // Support polygon of double support (the soles' bounding box in G), and the DCM target at its centre.
+        double minX = Math.Min(_leftSoleG.X, _rightSoleG.X) - _halfLength, maxX = Math.Max(_leftSoleG.X, _rightSoleG.X) + _halfLength;
+        double minY = _rightSoleG.Y - _halfWidth, maxY = _leftSoleG.Y + _halfWidth;
+        double refDcmX = 0.5 * (_leftSoleG.X + _rightSoleG.X), refDcmY = 0.5 * (_leftSoleG.Y + _rightSoleG.Y);
+
+        // CoM reference: follow the measurement, then integrate the LIPM under the feedback ZMP.
+        _refX += dt / (_alphaC + dt) * (com.X - _refX);
+        _refY += dt / (_alphaC + dt) * (com.Y - _refY);
+        _refVx += dt / (_alphaV + dt) * (_comVelocity.X - _refVx);
+        _refVy += dt / (_alphaV + dt) * (_comVelocity.Y - _refVy);
+        double xiX = _refX + _refVx / _omega, xiY = _refY + _refVy / _omega;
+        _zmpX = Math.Clamp(xiX + _dcmGain / _omega * (xiX - refDcmX), minX + _margin, maxX - _margin);
+        _zmpY = Math.Clamp(xiY + _dcmGain / _omega * (xiY - refDcmY), minY + _margin, maxY - _margin);
+        double w2 = _omega * _omega;
+        _refVx += dt * w2 * (_refX - _zmpX);
+        _refVy += dt * w2 * (_refY - _zmpY);
+        _refX += dt * _refVx;
+        _refY += dt * _refVy;
+
+        bool outside = _dcmX < minX || _dcmX > maxX || _dcmY < minY || _dcmY > maxY;
+        _outsideSeconds = outside ? _outsideSeconds + dt : 0;
+
+        // Pelvis target: shift by the CoM error, stance height, upright with the feet's heading.
+        var pelvisTarget = new Vec3(pelvis.X + (_refX - com.X), pelvis.Y + (_refY - com.Y), _pelvisHeight);
+        LegIkResult left = SolveLeg(_leftLeg, _leftSoleG - pelvisTarget, _leftYaw, _leftFirst, commands);
+        LegIkResult right = SolveLeg(_rightLeg, _rightSoleG - pelvisTarget, _rightYaw, _rightFirst, commands);
+        for (int i = 0; i < commands.Length; i++)
+        {
+            if (!IsLeg(i))
+            {
+                commands[i] = new JointCommand(_pose[i], 0, _kp[i], _kd[i], 0);
+            }
+        }
+
+        if (left is LegIkResult.InvalidInput || right is LegIkResult.InvalidInput)
+        {
+            Status = BalanceStatus.InvalidInput;
+        }
+        else if (left is LegIkResult.TooFar or LegIkResult.TooNear || right is LegIkResult.TooFar or LegIkResult.TooNear)
+        {
+            Status = BalanceStatus.LegUnreachable;
+        }
+        else if (_outsideSeconds > _timeout)
+        {
+            Status = BalanceStatus.DcmNotCapturable;
+        }
+        else
+        {
+            Status = BalanceStatus.Ok;
+        }
+        return Status == BalanceStatus.Ok ? LoopFault.None : LoopFault.ControllerFault;
+    }
+
+    public void WriteSignals(Span<double> destination)
+    {
+        ReadOnlySpan<double> values =
+        [
+            _com.X, _com.Y, _com.Z, _comVelocity.X, _comVelocity.Y, _dcmX, _dcmY, _zmpX, _zmpY, _refX, _refY, (double)Status,
+        ];
+        values[..Math.Min(values.Length, destination.Length)].CopyTo(destination);
+    }
+
+    private bool IsLeg(int joint) =>
+        (joint >= _leftFirst && joint < _leftFirst + 6) || (joint >= _rightFirst && joint < _rightFirst + 6);
+
+    private LegIkResult SolveLeg(LegGeometry leg, Vec3 soleInPelvis, double soleYaw, int first, Span<JointCommand> commands)
+    {
+        LegIkResult result = LegKinematics.Inverse(leg, soleInPelvis, Quat.FromYaw(soleYaw), _legTargets,
+            _min.AsSpan(first, 6), _max.AsSpan(first, 6));
+        for (int j = 0; j < 6; j++)
+        {
+            int i = first + j;
+            double target = result == LegIkResult.InvalidInput ? _pose[i] : Math.Clamp(_legTargets[j], _min[i], _max[i]);
+            commands[i] = new JointCommand(target, 0, _kp[i], _kd[i], 0);
+        }
+        return result;
+    }
+
+    private void Initialize(Vec3 leftSole, Vec3 rightSole, Quat orientation)
+    {
+        double leftYaw = _tree.Orientation(_leftFoot).Yaw, rightYaw = _tree.Orientation(_rightFoot).Yaw;
+        _yaw0 = Math.Atan2(Math.Sin(leftYaw) + Math.Sin(rightYaw), Math.Cos(leftYaw) + Math.Cos(rightYaw));
+        Quat toGround = Quat.FromYaw(-_yaw0);
+        Vec3 middle = 0.5 * (leftSole + rightSole);
+        _leftSoleG = toGround.Rotate(leftSole - middle);
+        _rightSoleG = toGround.Rotate(rightSole - middle);
+        _leftSoleG = _leftSoleG with { Z = 0 };
+        _rightSoleG = _rightSoleG with { Z = 0 };
+        _leftYaw = leftYaw - _yaw0;
+        _rightYaw = rightYaw - _yaw0;
+        Vec3 pelvis = toGround.Rotate(-middle);
+        _pelvisHeight = pelvis.Z;
+        _previousCom = pelvis + toGround.Rotate(_tree.Com);
+        _com = _previousCom;
+        _comVelocity = Vec3.Zero;
+        (_refX, _refY, _refVx, _refVy) = (_com.X, _com.Y, 0, 0);
+        _outsideSeconds = 0;
+        _initialized = true;
+        _ = orientation;
+    }
+}
