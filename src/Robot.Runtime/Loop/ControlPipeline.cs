@@ -17,7 +17,7 @@ namespace Robot.Runtime.Loop;
 /// controller is swapped through a volatile reference (<see cref="SetController"/>) so a mode
 /// switch never blocks the loop.
 /// </summary>
-public sealed class ControlPipeline
+public sealed class ControlPipeline : ILoopBody
 {
     private readonly IRobotHardware _hardware;
     private readonly BaseStateEstimator _estimator;

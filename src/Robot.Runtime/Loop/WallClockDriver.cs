@@ -19,7 +19,7 @@ namespace Robot.Runtime.Loop;
 /// </summary>
 public sealed class WallClockDriver : IDisposable
 {
-    private readonly ControlPipeline _pipeline;
+    private readonly ILoopBody _pipeline;
     private readonly long _periodNs;
     private readonly long _overrunNs;
     private readonly int _maxConsecutive;
@@ -31,7 +31,7 @@ public sealed class WallClockDriver : IDisposable
     private volatile bool _stop;
     private long _ticksToRun;
 
-    public WallClockDriver(ControlPipeline pipeline, ControlLoopOptions options)
+    public WallClockDriver(ILoopBody pipeline, ControlLoopOptions options, int warmupTicks = 200)
     {
         options.ThrowIfInvalid();
         _pipeline = pipeline;
@@ -42,13 +42,25 @@ public sealed class WallClockDriver : IDisposable
         _priority = options.RealtimePriority;
         _lockMemory = options.LockMemory;
         _waiter = new PreciseWaiter(options.SpinWindow);
+        _warmupTicks = warmupTicks;
     }
 
-    /// <summary>Timing statistics (written by the loop thread).</summary>
+    private readonly int _warmupTicks;
+
+    /// <summary>Timing statistics of the ticks after the warm-up (written by the loop thread).</summary>
     public LoopStatistics Statistics { get; } = new();
 
     /// <summary>What the OS granted: scheduling policy and memory locking, in plain words.</summary>
     public IReadOnlyList<string> RealtimeReport { get; private set; } = [];
+
+    /// <summary>Bytes the loop thread allocated after the warm-up ticks (0 for a correct pipeline).</summary>
+    public long AllocatedBytesAfterWarmup { get; private set; }
+
+    /// <summary>Garbage collections (all generations) in the process after the warm-up ticks.</summary>
+    public int CollectionsAfterWarmup { get; private set; }
+
+    /// <summary>Ticks run after the warm-up (what the allocation figures cover).</summary>
+    public long TicksAfterWarmup { get; private set; }
 
     /// <summary>True while the loop thread runs.</summary>
     public bool IsRunning => _thread is { IsAlive: true };
@@ -103,14 +115,25 @@ public sealed class WallClockDriver : IDisposable
     {
         long deadline = PreciseWaiter.NowNs() + _periodNs;
         int consecutive = 0;
-        for (long tick = 0; tick < _ticksToRun && !_stop; tick++)
+        long allocatedAtWarmup = 0;
+        int collectionsAtWarmup = 0;
+        long tick = 0;
+        for (; tick < _ticksToRun && !_stop; tick++)
         {
+            if (tick == _warmupTicks)
+            {
+                allocatedAtWarmup = GC.GetAllocatedBytesForCurrentThread();
+                collectionsAtWarmup = Collections();
+            }
             long woke = _waiter.WaitUntil(deadline);
             long late = woke - deadline;
             _pipeline.Tick();
             long computeNs = PreciseWaiter.NowNs() - woke;
             bool overrun = computeNs > _overrunNs || late > _periodNs;
-            Statistics.Record(late, computeNs, overrun);
+            if (tick >= _warmupTicks)
+            {
+                Statistics.Record(late, computeNs, overrun);
+            }
             consecutive = overrun ? consecutive + 1 : 0;
             if (consecutive >= _maxConsecutive)
             {
@@ -126,7 +149,15 @@ public sealed class WallClockDriver : IDisposable
                 Statistics.RecordMissed(missed);
             }
         }
+        if (tick > _warmupTicks)
+        {
+            AllocatedBytesAfterWarmup = GC.GetAllocatedBytesForCurrentThread() - allocatedAtWarmup;
+            CollectionsAfterWarmup = Collections() - collectionsAtWarmup;
+            TicksAfterWarmup = tick - _warmupTicks;
+        }
     }
+
+    private static int Collections() => GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
 
     public void Dispose() => Stop();
 }
