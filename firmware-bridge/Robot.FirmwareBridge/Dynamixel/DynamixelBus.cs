@@ -101,6 +101,7 @@ public sealed class DynamixelBus : IDisposable
     private byte _writeId;
     private TimeSpan _timeout;
 
+    private readonly ResiliencePipeline _breakerPipeline;
     private readonly ResiliencePipeline _readPipeline;
     private readonly ResiliencePipeline _writePipeline;
     private readonly ResiliencePipeline _reconnectPipeline;
@@ -126,6 +127,8 @@ public sealed class DynamixelBus : IDisposable
                 return ValueTask.CompletedTask;
             },
         };
+        // One breaker shared by reads and writes: a dead bus stops both.
+        _breakerPipeline = new ResiliencePipelineBuilder().AddCircuitBreaker(breaker).Build();
         var readBuilder = new ResiliencePipelineBuilder();
         if (Options.ReadRetries > 0)
         {
@@ -142,7 +145,7 @@ public sealed class DynamixelBus : IDisposable
                 },
             });
         }
-        _readPipeline = readBuilder.AddCircuitBreaker(breaker).Build();
+        _readPipeline = readBuilder.Build();
         _writePipeline = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {
@@ -151,7 +154,6 @@ public sealed class DynamixelBus : IDisposable
                 MaxRetryAttempts = 1,
                 Delay = TimeSpan.Zero,
             })
-            .AddCircuitBreaker(breaker)
             .Build();
         _reconnectPipeline = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
@@ -480,7 +482,7 @@ public sealed class DynamixelBus : IDisposable
         EnsureAvailable();
         try
         {
-            _readPipeline.Execute(static bus => bus.ReadTransaction(), this);
+            _readPipeline.Execute(static bus => bus._breakerPipeline.Execute(static b => b.ReadTransaction(), bus), this);
         }
         catch (BrokenCircuitException e)
         {
@@ -499,7 +501,7 @@ public sealed class DynamixelBus : IDisposable
         _writeId = id;
         try
         {
-            _writePipeline.Execute(static bus => bus.WriteTransaction(), this);
+            _writePipeline.Execute(static bus => bus._breakerPipeline.Execute(static b => b.WriteTransaction(), bus), this);
         }
         catch (BrokenCircuitException e)
         {
@@ -749,6 +751,7 @@ public sealed class DynamixelBus : IDisposable
 
     private void EnsureArmed()
     {
+        EnsureAvailable();
         if (!_armed)
         {
             throw new DynamixelNotArmedException();

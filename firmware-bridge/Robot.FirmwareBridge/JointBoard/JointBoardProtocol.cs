@@ -65,10 +65,10 @@ public record struct JointSample(float Position, float Velocity, float Torque, s
 public readonly record struct JointBoardFrame(JointBoardFrameType Type, byte BoardId, byte Sequence, int PayloadOffset, int PayloadLength, int WireLength);
 
 /// <summary>State frame header fields.</summary>
-public readonly record struct BoardStateHeader(int JointCount, byte AckSequence, BoardStatus Flags, uint BoardTimeMicroseconds);
+public readonly record struct BoardStateHeader(int JointCount, byte AckSequence, BoardStatus Status, uint BoardTimeMicroseconds);
 
 /// <summary>Heartbeat payload.</summary>
-public readonly record struct BoardHeartbeat(uint UptimeMilliseconds, byte FirmwareMajor, byte FirmwareMinor, byte JointCount, BoardStatus Flags, ushort BusVoltageMillivolts, ushort RxErrors);
+public readonly record struct BoardHeartbeat(uint UptimeMilliseconds, byte FirmwareMajor, byte FirmwareMinor, byte JointCount, BoardStatus Status, ushort BusVoltageMillivolts, ushort RxErrors);
 
 /// <summary>
 /// The joint-board wire format, version 1: <c>A5 5A | ver | type | board | seq | len_L len_H |
@@ -157,7 +157,7 @@ public static class JointBoardProtocol
         p[4] = h.FirmwareMajor;
         p[5] = h.FirmwareMinor;
         p[6] = h.JointCount;
-        p[7] = (byte)h.Flags;
+        p[7] = (byte)h.Status;
         BinaryPrimitives.WriteUInt16LittleEndian(p[8..], h.BusVoltageMillivolts);
         BinaryPrimitives.WriteUInt16LittleEndian(p[10..], h.RxErrors);
         return Finish(dst, JointBoardFrameType.Heartbeat, boardId, sequence, HeartbeatPayload);

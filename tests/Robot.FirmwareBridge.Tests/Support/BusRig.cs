@@ -19,6 +19,13 @@ public sealed class BusRig : IDisposable
         Emulator.Start();
         Bus = new DynamixelBus(HostTransport, options ?? Generous);
         Bus.Open();
+        // Warm up both ends (JIT, first syscalls) so short timeouts in fault tests mean faults.
+        byte first = Emulator.Servos[0].Id;
+        if (!linkBaud || HostTransport.BaudRate == Emulator.Servos[0].BaudRate)
+        {
+            Bus.TryPing(first, TimeSpan.FromSeconds(5));
+            Bus.TryPing(first, TimeSpan.FromSeconds(5));
+        }
     }
 
     /// <summary>Timeouts for a loaded 2-core test machine.</summary>
