@@ -47,7 +47,7 @@ public sealed class JointBoardRig : IDisposable
 
 public class JointBoardTests
 {
-    private static readonly JointBoardOptions s_fast = new() { ReplyTimeout = TimeSpan.FromMilliseconds(40), BreakerMinimumThroughput = 1000 };
+    private static readonly JointBoardOptions s_fast = new() { ReplyTimeout = TimeSpan.FromMilliseconds(100), BreakerMinimumThroughput = 1000 };
 
     [Fact]
     public void Exchange_DrivesJointsTowardTarget_AndAcknowledges()
