@@ -8,4 +8,7 @@ public static class SimModels
 
     /// <summary>A 1 kg box dropped from 0.5 m onto a floor.</summary>
     public static string DropTest => Path.Combine(Directory, "drop-test.xml");
+
+    /// <summary>Our warehouse humanoid alone (no floor): see <see cref="HumanoidModel"/>.</summary>
+    public static string Humanoid => Path.Combine(Directory, "humanoid.xml");
 }

@@ -61,4 +61,46 @@ internal static unsafe partial class MuJoCoNative
 
     [LibraryImport(Library)]
     internal static partial void mj_resetData(IntPtr model, IntPtr data);
+
+    [LibraryImport(Library)]
+    internal static partial void mj_forward(IntPtr model, IntPtr data);
+
+    /// <summary>First half of mj_step: everything that depends on positions and velocities (incl. their sensors).</summary>
+    [LibraryImport(Library)]
+    internal static partial void mj_step1(IntPtr model, IntPtr data);
+
+    /// <summary>Second half of mj_step: actuation, acceleration, constraints, acceleration sensors, integration.</summary>
+    [LibraryImport(Library)]
+    internal static partial void mj_step2(IntPtr model, IntPtr data);
+
+    [LibraryImport(Library)]
+    internal static partial void mj_setConst(IntPtr model, IntPtr data);
+
+    [LibraryImport(Library)]
+    internal static partial void mj_subtreeVel(IntPtr model, IntPtr data);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mj_name2id(IntPtr model, int type, string name);
+
+    [LibraryImport(Library)]
+    internal static partial double mj_getTotalmass(IntPtr model);
+
+    [LibraryImport(Library)]
+    internal static partial void mj_contactForce(IntPtr model, IntPtr data, int id, double* result);
+
+    /// <summary>Initialises a VFS (the caller owns the ~2 MB struct; see MjVfsLayout).</summary>
+    [LibraryImport(Library)]
+    internal static partial void mj_defaultVFS(IntPtr vfs);
+
+    /// <summary>Adds an empty file of <paramref name="fileSize"/> bytes; 0 on success, 1 full, 2 repeated name.</summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mj_makeEmptyFileVFS(IntPtr vfs, string fileName, int fileSize);
+
+    /// <summary>Index of a file in the VFS, or -1.</summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int mj_findFileVFS(IntPtr vfs, string fileName);
+
+    /// <summary>Frees every file buffer of the VFS (not the struct itself).</summary>
+    [LibraryImport(Library)]
+    internal static partial void mj_deleteVFS(IntPtr vfs);
 }
