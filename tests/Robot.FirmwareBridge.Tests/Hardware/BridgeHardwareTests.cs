@@ -1,0 +1,231 @@
+using Robot.Core.Description;
+using Robot.Core.Hardware;
+using Robot.FirmwareBridge.Dynamixel;
+using Robot.FirmwareBridge.Emulation;
+using Robot.FirmwareBridge.Hardware;
+using Robot.FirmwareBridge.Tests.Support;
+using Robot.FirmwareBridge.Transport;
+
+namespace Robot.FirmwareBridge.Tests.Hardware;
+
+/// <summary>A leg board bus and an arm Dynamixel bus, each on its own socat pair with an emulator.</summary>
+public sealed class BridgeRig : IDisposable
+{
+    public BridgeRig()
+    {
+        LegPty = new SocatPtyPair();
+        ArmPty = new SocatPtyPair();
+        Board = new VirtualJointBoard(new LinuxTtyTransport(LegPty.PathB, 3_000_000), 1, 3);
+        Board.Start();
+        Servos = new DynamixelBusEmulator(new LinuxTtyTransport(ArmPty.PathB, 1_000_000), DynamixelBusEmulator.ParseServos("1:xm430,2:xl330", baudRegister: 3, returnDelay: 0));
+        Servos.Start();
+        Description = new RobotDescription("test", [
+            new JointDescription("left_hip", -2, 2, 10, 50),
+            new JointDescription("right_shoulder", -3, 3, 5, 5),
+            new JointDescription("left_knee", -2, 2, 10, 50),
+            new JointDescription("waist", -1, 1, 5, 50),
+            new JointDescription("gripper", -3, 3, 5, 5),
+        ]);
+        Configuration = new BridgeConfiguration(
+            [new BusDefinition("legs", LegPty.PathA, 3_000_000, BusKind.JointBoard), new BusDefinition("arm", ArmPty.PathA, 1_000_000, BusKind.Dynamixel)],
+            [
+                new JointMapping("left_hip", "legs", 1, Channel: 0),
+                new JointMapping("left_knee", "legs", 1, Channel: 1, Direction: -1),
+                new JointMapping("waist", "legs", 1, Channel: 2),
+                new JointMapping("right_shoulder", "arm", 1),
+                new JointMapping("gripper", "arm", 2, Offset: 0.5),
+            ])
+        {
+            DynamixelOptions = BusRig.Generous with { ReplyTimeout = TimeSpan.FromMilliseconds(200) },
+            JointBoardOptions = new() { ReplyTimeout = TimeSpan.FromMilliseconds(200), ReconnectFirstDelay = TimeSpan.FromMilliseconds(20), ReconnectAttempts = 40 },
+            MaxSampleAge = TimeSpan.FromSeconds(1),
+            ConfigureTimeout = TimeSpan.FromSeconds(10),
+        };
+        Hardware = new BridgeHardware(Description, Configuration);
+    }
+
+    public SocatPtyPair LegPty { get; }
+
+    public SocatPtyPair ArmPty { get; }
+
+    public VirtualJointBoard Board { get; }
+
+    public DynamixelBusEmulator Servos { get; }
+
+    public RobotDescription Description { get; }
+
+    public BridgeConfiguration Configuration { get; }
+
+    public BridgeHardware Hardware { get; }
+
+    public void Dispose()
+    {
+        Hardware.Dispose();
+        Board.Dispose();
+        Servos.Dispose();
+        LegPty.Dispose();
+        ArmPty.Dispose();
+    }
+}
+
+public class BridgeHardwareTests
+{
+    private static readonly TimeSpan s_long = TimeSpan.FromSeconds(15);
+
+    private static JointCommand[] Commands(double hip, double shoulder, double knee, double waist, double gripper) =>
+        [new(hip, 0, 30, 1, 0), new(shoulder, 0, 0, 0, 0), new(knee, 0, 30, 1, 0), new(waist, 0, 30, 1, 0), new(gripper, 0, 0, 0, 0)];
+
+    [Fact]
+    public void Lifecycle_ReadsMappedJoints_CommandsReachBothBuses()
+    {
+        using var rig = new BridgeRig();
+        var state = new RobotState(5);
+        Assert.False(rig.Hardware.Read(state));
+        rig.Board.SetPosition(1, 0.2);
+        rig.Servos[1].SetPresentPosition(DynamixelUnits.RadiansToTicks(0.3));
+        rig.Hardware.Configure();
+        Assert.Equal(HardwareLifecycle.Configured, rig.Hardware.Lifecycle);
+        Assert.True(BusRig.WaitFor(() => rig.Hardware.Read(state) && Math.Abs(state.JointPosition[2] + 0.2) < 1e-3, s_long));
+        Assert.Equal(0.3, state.JointPosition[1], 2);
+        Assert.Equal(0.5, state.JointPosition[4], 2); // 2048 ticks = 0 rad, + offset 0.5
+        Assert.False(rig.Hardware.Write(Commands(0, 0, 0, 0, 0), 0.001));
+        Assert.Equal(0, rig.Board.CommandsApplied);
+
+        rig.Hardware.Activate();
+        // Activation holds the servos where they are: first goal = present position.
+        Assert.Equal([DynamixelUnits.RadiansToTicks(0.3)], rig.Servos[1].GoalHistory);
+        Assert.Equal(0, rig.Board.CommandsApplied);
+
+        JointCommand[] target = Commands(0.4, -0.5, 0.3, 0.1, 0.7);
+        Assert.True(BusRig.WaitFor(() =>
+        {
+            rig.Hardware.Write(target, 0.001);
+            return rig.Hardware.Read(state)
+                && Math.Abs(state.JointPosition[0] - 0.4) < 0.02
+                && Math.Abs(state.JointPosition[2] - 0.3) < 0.02
+                && Math.Abs(state.JointPosition[1] + 0.5) < 0.01
+                && Math.Abs(state.JointPosition[4] - 0.7) < 0.01;
+        }, s_long));
+        Assert.Equal(-0.3, rig.Board.Position(1), 1); // knee direction −1 on the board
+        Assert.Equal(DynamixelUnits.RadiansToTicks(0.2), rig.Servos[2].GoalHistory[^1]); // gripper offset removed
+
+        rig.Hardware.Deactivate();
+        Assert.Equal(HardwareLifecycle.Configured, rig.Hardware.Lifecycle);
+        Assert.Equal(0, rig.Servos[1].PresentPosition - rig.Servos[1].PresentPosition);
+        Assert.True(BusRig.WaitFor(() => (rig.Board.Flags & Robot.FirmwareBridge.JointBoard.BoardStatus.Enabled) == 0, s_long));
+    }
+
+    [Fact]
+    public void LostLegBus_MovesToError_RaisesFault_AndNoStaleCommandAfterRecovery()
+    {
+        using var rig = new BridgeRig();
+        var faults = new List<BusFault>();
+        rig.Hardware.Faulted += f => { lock (faults) { faults.Add(f); } };
+        var state = new RobotState(5);
+        rig.Hardware.Configure();
+        rig.Hardware.Activate();
+        JointCommand[] target = Commands(0.2, 0, 0, 0, 0);
+        Assert.True(BusRig.WaitFor(() => rig.Hardware.Write(target, 0.001) && rig.Board.CommandsApplied > 5, s_long));
+
+        rig.LegPty.Unplug();
+        Assert.True(BusRig.WaitFor(() => rig.Hardware.Lifecycle == HardwareLifecycle.Error, s_long));
+        lock (faults)
+        {
+            Assert.Contains(faults, f => f.Kind == BusFaultKind.Lost);
+        }
+        Assert.False(rig.Hardware.Write(target, 0.001));
+        Assert.False(rig.Hardware.Read(state));
+
+        rig.LegPty.Replug();
+        Assert.True(BusRig.WaitFor(() =>
+        {
+            try
+            {
+                rig.Hardware.Configure();
+                return true;
+            }
+            catch (Exception e) when (e is IOException or TimeoutException)
+            {
+                return false;
+            }
+        }, s_long));
+        int appliedBefore = rig.Board.CommandsApplied;
+        rig.Hardware.Activate();
+        Thread.Sleep(200);
+        // The old target was never re-sent: the board got nothing until the controller wrote again.
+        Assert.Equal(appliedBefore, rig.Board.CommandsApplied);
+        Assert.True(rig.Hardware.Read(state));
+        JointCommand[] fresh = Commands(state.JointPosition[0], state.JointPosition[1], state.JointPosition[2], state.JointPosition[3], state.JointPosition[4]);
+        Assert.True(BusRig.WaitFor(() => rig.Hardware.Write(fresh, 0.001) && rig.Board.CommandsApplied > appliedBefore, s_long));
+        Assert.Equal((float)state.JointPosition[0], rig.Board.AppliedCommands[appliedBefore][0].Position, 4);
+    }
+
+    [Fact]
+    public void InvalidMapping_IsRejectedWithEveryError()
+    {
+        var description = new RobotDescription("r", [new JointDescription("a", -1, 1, 1, 1), new JointDescription("b", -1, 1, 1, 1)]);
+        var config = new BridgeConfiguration([new BusDefinition("x", "/dev/null", 1_000_000, BusKind.JointBoard)],
+            [new JointMapping("a", "x", 1, Channel: 1), new JointMapping("c", "nowhere", 1)]);
+        var e = Assert.Throws<InvalidRobotDescriptionException>(() => new BridgeHardware(description, config));
+        Assert.Contains(e.Errors, m => m.Contains("'b'", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, m => m.Contains("unknown bus", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, m => m.Contains("channels", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ReadAndWrite_DoNotAllocate()
+    {
+        using var rig = new BridgeRig();
+        var state = new RobotState(5);
+        rig.Hardware.Configure();
+        rig.Hardware.Activate();
+        JointCommand[] commands = Commands(0, 0, 0, 0, 0);
+        for (int i = 0; i < 100; i++)
+        {
+            rig.Hardware.Read(state);
+            rig.Hardware.Write(commands, 0.001);
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 2000; i++)
+        {
+            rig.Hardware.Read(state);
+            rig.Hardware.Write(commands, 0.001);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
+
+public class LeaderArmReaderTests
+{
+    [Fact]
+    public void Reader_PublishesAnglesContinuously_AndSurvivesUnplug()
+    {
+        using var rig = new BusRig("1-6:xl330", options: BusRig.Generous with { ReplyTimeout = TimeSpan.FromMilliseconds(100), ReconnectFirstDelay = TimeSpan.FromMilliseconds(20), ReconnectAttempts = 40 });
+        for (byte id = 1; id <= 6; id++)
+        {
+            rig.Emulator[id].SetPresentPosition(DynamixelUnits.RadiansToTicks(0.1 * id));
+        }
+        using var reader = new LeaderArmReader(rig.Bus, [1, 2, 3, 4, 5, 6], directions: [1, 1, 1, 1, 1, -1]);
+        reader.Start();
+        Assert.True(BusRig.WaitFor(() => reader.Samples > 200, TimeSpan.FromSeconds(15)));
+        var angles = new double[6];
+        Assert.True(reader.TryGetLatest(angles, out double age, out long index));
+        Assert.True(index > 0);
+        Assert.True(age < 5);
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.Equal(0.1 * (i + 1), angles[i], 2);
+        }
+        Assert.Equal(-0.6, angles[5], 2);
+
+        rig.Emulator[3].SetPresentPosition(DynamixelUnits.RadiansToTicks(-1.0));
+        Assert.True(BusRig.WaitFor(() => reader.TryGetLatest(angles, out _, out _) && Math.Abs(angles[2] + 1.0) < 0.01, TimeSpan.FromSeconds(10)));
+
+        rig.Pty.Unplug();
+        Assert.True(BusRig.WaitFor(() => reader.Errors > 0, TimeSpan.FromSeconds(10)));
+        rig.Pty.Replug();
+        long samples = reader.Samples;
+        Assert.True(BusRig.WaitFor(() => reader.Samples > samples + 50, TimeSpan.FromSeconds(20)));
+        Assert.Empty(rig.Emulator[1].GoalHistory); // the reader never writes
+    }
+}
