@@ -16,7 +16,8 @@ namespace Robot.Safety.Geofence;
 /// <para>
 /// Zones are found through the site's STRtree; per candidate, NTS's indexed point locator and
 /// segment distance do the geometry. One instance per robot session (it holds scratch state and
-/// is not thread-safe); <see cref="Decide"/> allocates nothing.
+/// is not thread-safe). <see cref="Decide"/> allocates only what NTS's point locator allocates
+/// per query (a small visitor, about 100 bytes per point-in-polygon test).
 /// </para>
 /// </summary>
 public sealed class GeofenceEvaluator : IItemVisitor<Zone>
@@ -55,17 +56,12 @@ public sealed class GeofenceEvaluator : IItemVisitor<Zone>
         _result = new GeofenceDecision(VerdictKind.Permit, siteLimit, ReasonCode.ReasonClear, null, default, siteLimit, 0);
 
         Zone? workArea = site.WorkAreaOf(robotId);
-        if (workArea is not null)
+        if (workArea is not null && !CapsuleWithin(workArea))
         {
-            bool bodyInside = workArea.Locator.Locate(_from) == Location.Interior && RingDistance(_from, _from, workArea.Ring) >= _radius;
-            if (!bodyInside)
-            {
-                return new GeofenceDecision(VerdictKind.ProtectiveStop, 0, ReasonCode.ReasonWorkArea, workArea, default, 0, _radius);
-            }
-            if (!CapsuleWithin(workArea))
-            {
-                return new GeofenceDecision(VerdictKind.ProtectiveStop, 0, ReasonCode.ReasonWorkArea, workArea, default, travel, _radius);
-            }
+            bool bodyInside = RingDistance(_from, _from, workArea.Ring) >= _radius && workArea.Locator.Locate(_from) == Location.Interior;
+            return bodyInside
+                ? new GeofenceDecision(VerdictKind.ProtectiveStop, 0, ReasonCode.ReasonWorkArea, workArea, default, travel, _radius)
+                : new GeofenceDecision(VerdictKind.ProtectiveStop, 0, ReasonCode.ReasonWorkArea, workArea, default, 0, _radius);
         }
 
         _query.Init(
@@ -132,16 +128,16 @@ public sealed class GeofenceEvaluator : IItemVisitor<Zone>
         }
     }
 
+    // Distance to the outline first: when the segment stays farther than the radius from every
+    // edge it is wholly inside or wholly outside, and one point-in-polygon query tells which.
     private bool CircleTouches(Zone zone) =>
-        zone.Locator.Locate(_from) != Location.Exterior || RingDistance(_from, _from, zone.Ring) <= _radius;
+        RingDistance(_from, _from, zone.Ring) <= _radius || zone.Locator.Locate(_from) != Location.Exterior;
 
     private bool CapsuleTouches(Zone zone) =>
-        zone.Locator.Locate(_from) != Location.Exterior
-        || zone.Locator.Locate(_to) != Location.Exterior
-        || RingDistance(_from, _to, zone.Ring) <= _radius;
+        RingDistance(_from, _to, zone.Ring) <= _radius || zone.Locator.Locate(_from) != Location.Exterior;
 
     private bool CapsuleWithin(Zone zone) =>
-        zone.Locator.Locate(_to) == Location.Interior && RingDistance(_from, _to, zone.Ring) > _radius;
+        RingDistance(_from, _to, zone.Ring) > _radius && zone.Locator.Locate(_from) == Location.Interior;
 
     private static double RingDistance(Coordinate a, Coordinate b, Coordinate[] ring)
     {
