@@ -35,6 +35,14 @@ public sealed class LoopStatistics
         }
     }
 
+    /// <summary>Forgets everything recorded (used after a warm-up, so that its first-use costs are not measured).</summary>
+    public void Reset()
+    {
+        _periodError.Reset();
+        _compute.Reset();
+        Ticks = Overruns = MissedDeadlines = 0;
+    }
+
     /// <summary>Counts <paramref name="count"/> skipped deadlines.</summary>
     public void RecordMissed(long count) => MissedDeadlines += count;
 

@@ -122,6 +122,8 @@ public sealed class WallClockDriver : IDisposable
         {
             if (tick == _warmupTicks)
             {
+                // Warm-up ticks exercised every path (JIT, first-use statics); measure from here.
+                Statistics.Reset();
                 allocatedAtWarmup = GC.GetAllocatedBytesForCurrentThread();
                 collectionsAtWarmup = Collections();
             }
@@ -130,10 +132,7 @@ public sealed class WallClockDriver : IDisposable
             _pipeline.Tick();
             long computeNs = PreciseWaiter.NowNs() - woke;
             bool overrun = computeNs > _overrunNs || late > _periodNs;
-            if (tick >= _warmupTicks)
-            {
-                Statistics.Record(late, computeNs, overrun);
-            }
+            Statistics.Record(late, computeNs, overrun);
             consecutive = overrun ? consecutive + 1 : 0;
             if (consecutive >= _maxConsecutive)
             {

@@ -1,0 +1,63 @@
+using Robot.Core.Control;
+using Robot.Core.Hardware;
+using Robot.Runtime.Estimation;
+using Robot.Runtime.Loop;
+using Robot.Runtime.Telemetry;
+using Robot.Sim;
+
+namespace Robot.Runtime.Hosting;
+
+/// <summary>
+/// The humanoid in MuJoCo with its control pipeline assembled: SimHardware, the base estimator,
+/// a controller, and optional telemetry. What `robot run --sim`, the benchmarks and the
+/// scenarios start from. Owns the hardware.
+/// </summary>
+public sealed class SimulatedRobot : IDisposable
+{
+    private SimulatedRobot(SimHardware hardware, ControlPipeline pipeline, TelemetryRing? ring)
+    {
+        Hardware = hardware;
+        Pipeline = pipeline;
+        Telemetry = ring;
+    }
+
+    /// <summary>The simulated hardware (ground truth lives in <see cref="SimHardware.Simulation"/>).</summary>
+    public SimHardware Hardware { get; }
+
+    /// <summary>The read → estimate → control → limit → write pipeline.</summary>
+    public ControlPipeline Pipeline { get; }
+
+    /// <summary>The telemetry ring, when telemetry was asked for.</summary>
+    public TelemetryRing? Telemetry { get; }
+
+    /// <summary>Default pose of every joint, rad (HumanoidModel order).</summary>
+    public static double[] StandPose() => [.. HumanoidModel.Joints.Select(j => j.StandPosition)];
+
+    /// <summary>Stance stiffness of every joint, N·m/rad.</summary>
+    public static double[] StandKp() => [.. HumanoidModel.Joints.Select(j => j.StandKp)];
+
+    /// <summary>Stance damping of every joint, N·m·s/rad.</summary>
+    public static double[] StandKd() => [.. HumanoidModel.Joints.Select(j => j.StandKd)];
+
+    /// <summary>
+    /// Builds the robot on a flat floor (or <paramref name="hardware"/> when given), configured,
+    /// activated and standing, running <paramref name="controller"/> (a stance hold when null).
+    /// </summary>
+    public static SimulatedRobot Create(IJointController? controller = null, bool telemetry = false, SimHardware? hardware = null)
+    {
+        hardware ??= SimHardware.FlatGround();
+        hardware.Configure();
+        hardware.Activate();
+        controller ??= new HoldPoseController(StandPose(), StandKp(), StandKd());
+        var estimator = new BaseStateEstimator(hardware.Description, new BaseStateEstimatorOptions());
+        TelemetryRing? ring = telemetry ? new TelemetryRing(hardware.Description.JointCount) : null;
+        if (ring is not null && controller is IControllerTelemetry signals)
+        {
+            ring.Signals = signals;
+        }
+        var pipeline = new ControlPipeline(hardware, estimator, controller, StandKp(), StandKd(), hardware.Timestep, ring);
+        return new SimulatedRobot(hardware, pipeline, ring);
+    }
+
+    public void Dispose() => Hardware.Dispose();
+}
