@@ -31,6 +31,10 @@ internal static class MjModelLayout
     /// <summary><c>int* body_rootid</c> (nbody).</summary>
     [CField("body_rootid")] internal const int BodyRootId = 1120;
     /// <summary><c>mjtNum* body_ipos</c> (nbody × 3).</summary>
+    /// <summary><c>mjtNum* body_pos</c> (nbody × 3): body origin in the parent frame, m.</summary>
+    [CField("body_pos")] internal const int BodyPos = 1208;
+    /// <summary><c>mjtNum* body_quat</c> (nbody × 4): body frame in the parent frame, w first.</summary>
+    [CField("body_quat")] internal const int BodyQuat = 1216;
     [CField("body_ipos")] internal const int BodyIpos = 1224;
     /// <summary><c>mjtNum* body_mass</c> (nbody).</summary>
     [CField("body_mass")] internal const int BodyMass = 1240;
@@ -45,6 +49,8 @@ internal static class MjModelLayout
     [CField("jnt_dofadr")] internal const int JntDofAdr = 1296;
     /// <summary><c>int* jnt_bodyid</c> (njnt).</summary>
     [CField("jnt_bodyid")] internal const int JntBodyId = 1304;
+    /// <summary><c>mjtNum* jnt_axis</c> (njnt × 3): joint axis in the body frame.</summary>
+    [CField("jnt_axis")] internal const int JntAxis = 1352;
     /// <summary><c>mjtByte* jnt_limited</c> (njnt).</summary>
     [CField("jnt_limited")] internal const int JntLimited = 1320;
     /// <summary><c>mjtNum* jnt_range</c> (njnt × 2).</summary>

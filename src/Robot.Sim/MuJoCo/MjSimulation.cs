@@ -268,6 +268,12 @@ public sealed unsafe class MjSimulation : IDisposable
     /// <summary>Principal inertias, kg·m² (nbody × 3); writable.</summary>
     public Span<double> BodyInertia => new(MPtr<double>(MjModelLayout.BodyInertia), BodyCount * 3);
     public ReadOnlySpan<double> BodyIpos => new(MPtr<double>(MjModelLayout.BodyIpos), BodyCount * 3);
+    /// <summary>Body origin in its parent's frame, m (nbody × 3).</summary>
+    public ReadOnlySpan<double> BodyPos => new(MPtr<double>(MjModelLayout.BodyPos), BodyCount * 3);
+    /// <summary>Body frame relative to its parent, w first (nbody × 4).</summary>
+    public ReadOnlySpan<double> BodyQuat => new(MPtr<double>(MjModelLayout.BodyQuat), BodyCount * 4);
+    /// <summary>Joint axis in the joint's body frame (njnt × 3).</summary>
+    public ReadOnlySpan<double> JntAxis => new(MPtr<double>(MjModelLayout.JntAxis), JointCount * 3);
     public ReadOnlySpan<int> JntType => new(MPtr<int>(MjModelLayout.JntType), JointCount);
     public ReadOnlySpan<int> JntQposAdr => new(MPtr<int>(MjModelLayout.JntQposAdr), JointCount);
     public ReadOnlySpan<int> JntDofAdr => new(MPtr<int>(MjModelLayout.JntDofAdr), JointCount);
