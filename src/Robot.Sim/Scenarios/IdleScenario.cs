@@ -66,7 +66,7 @@ public static class IdleScenario
         double wall = clock.Elapsed.TotalSeconds;
         hardware.GetCenterOfMass(com);
         double drift = Math.Sqrt((com[0] - comX0) * (com[0] - comX0) + (com[1] - comY0) * (com[1] - comY0));
-        double simulated = hardware.Simulation.Time;
+        double simulated = Math.Round(hardware.Simulation.Time, 9);
         hardware.Deactivate();
         return new IdleResult(scene, simulated, fellAt is null, fellAt, minHeight, maxTilt, comZ0, com[2], drift, wall, simulated / Math.Max(wall, 1e-9));
     }

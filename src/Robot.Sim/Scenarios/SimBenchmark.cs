@@ -21,10 +21,17 @@ namespace Robot.Sim.Scenarios;
 /// <param name="HoldingStepsPerSecond">Through SimHardware.Write with the stance PD holding the robot upright (the realistic load).</param>
 /// <param name="HoldingRealtimeFactor">Simulated seconds per wall second for that run.</param>
 /// <param name="TestspeedCommand">The exact C command run.</param>
+/// <param name="CsharpCpuStepsPerSecond">Steps per second of CPU time of the stepping thread (C#).</param>
+/// <param name="CCpuStepsPerSecond">Steps per second of CPU time of mujoco-testspeed (its process CPU time minus that of a 1-step run, i.e. without loading the model).</param>
+/// <param name="CpuOverheadRatio">C# / C CPU time per step: the overhead independent of how busy the machine is.</param>
+/// <param name="CpuRealtimeFactor">Simulated seconds per CPU second through C# (what one uncontended core would give).</param>
+/// <param name="LoadAverage">1-minute load average when the run ended (wall-clock figures are only meaningful when it is below the core count).</param>
+/// <param name="Cores">Logical processors.</param>
 public sealed record SimBenchResult(string ModelPath, int Nq, int Nv, int Steps, int Rounds,
     double CsharpStepsPerSecond, double CStepsPerSecond, double OverheadRatio, double RealtimeFactor,
     double CsharpContactsPerStep, double CContactsPerStep, double HoldingStepsPerSecond, double HoldingRealtimeFactor,
-    string TestspeedCommand)
+    string TestspeedCommand, double CsharpCpuStepsPerSecond, double CCpuStepsPerSecond, double CpuOverheadRatio, double CpuRealtimeFactor,
+    double LoadAverage, int Cores)
 {
     public const double TargetOverheadRatio = 1.10;
     public const double TargetRealtimeFactor = 20;
@@ -57,28 +64,34 @@ public static partial class SimBenchmark
         double dt = hardware.Timestep;
 
         progress?.Invoke("bench sim: warming up the JIT");
-        Measure(hardware, limp, Math.Min(steps, 2000), dt, out _);
+        Measure(hardware, limp, Math.Min(steps, 2000), dt, out _, out _);
+        double loadCpu = RunTestspeed(path, 1).CpuSeconds;
 
         var csharp = new List<double>();
         var c = new List<double>();
+        var csharpCpu = new List<double>();
+        var cCpu = new List<double>();
         var csharpContacts = new List<double>();
         var cContacts = new List<double>();
         string command = $"{TestspeedTool} {path} {steps} 1 0";
         for (int round = 0; round < rounds; round++)
         {
-            csharp.Add(Measure(hardware, limp, steps, dt, out double contacts));
+            csharp.Add(Measure(hardware, limp, steps, dt, out double contacts, out double cpu));
+            csharpCpu.Add(steps / cpu);
             csharpContacts.Add(contacts);
-            var (sps, cContactsRound) = RunTestspeed(path, steps);
-            c.Add(sps);
-            cContacts.Add(cContactsRound);
-            progress?.Invoke($"bench sim: round {round + 1}/{rounds}: C# {csharp[^1]:F0} steps/s, C {sps:F0} steps/s");
+            var run = RunTestspeed(path, steps);
+            c.Add(run.StepsPerSecond);
+            cCpu.Add((steps - 1) / Math.Max(run.CpuSeconds - loadCpu, 1e-6));
+            cContacts.Add(run.ContactsPerStep);
+            progress?.Invoke($"bench sim: round {round + 1}/{rounds}: C# {csharp[^1]:F0} steps/s ({csharpCpu[^1]:F0} per CPU s), C {run.StepsPerSecond:F0} steps/s ({cCpu[^1]:F0} per CPU s)");
         }
-        double holding = Measure(hardware, hold, steps, dt, out _);
+        double holding = Measure(hardware, hold, steps, dt, out _, out _);
         progress?.Invoke($"bench sim: holding the stance, C# {holding:F0} steps/s");
-        double csharpMedian = Median(csharp), cMedian = Median(c);
+        double csharpMedian = Median(csharp), cMedian = Median(c), csharpCpuMedian = Median(csharpCpu), cCpuMedian = Median(cCpu);
         return new SimBenchResult(path, hardware.Simulation.Nq, hardware.Simulation.Nv, steps, rounds,
             csharpMedian, cMedian, cMedian / csharpMedian, csharpMedian * dt, Median(csharpContacts), Median(cContacts),
-            holding, holding * dt, command);
+            holding, holding * dt, command, csharpCpuMedian, cCpuMedian, cCpuMedian / csharpCpuMedian, csharpCpuMedian * dt,
+            LoadAverage(), Environment.ProcessorCount);
     }
 
     /// <summary>
@@ -100,13 +113,27 @@ public static partial class SimBenchmark
         return path;
     }
 
-    private static double Measure(SimHardware hardware, JointCommand[] commands, int steps, double dt, out double contactsPerStep)
+    private static double LoadAverage()
+    {
+        try
+        {
+            string text = File.ReadAllText("/proc/loadavg");
+            return double.Parse(text.Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return double.NaN;
+        }
+    }
+
+    private static double Measure(SimHardware hardware, JointCommand[] commands, int steps, double dt, out double contactsPerStep, out double cpuSeconds)
     {
         hardware.Deactivate();
         hardware.Configure();
         hardware.Activate();
         long contacts = 0;
         MjSimulation sim = hardware.Simulation;
+        double cpu0 = CpuClock.ThreadSeconds();
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < steps; i++)
         {
@@ -117,42 +144,44 @@ public static partial class SimBenchmark
             contacts += sim.ContactCount;
         }
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        cpuSeconds = CpuClock.ThreadSeconds() - cpu0;
         hardware.Deactivate();
         contactsPerStep = (double)contacts / steps;
         return steps / seconds;
     }
 
-    /// <summary>Runs mujoco-testspeed on <paramref name="path"/> (one thread, no control noise) and parses its figures.</summary>
+    /// <summary>
+    /// Runs mujoco-testspeed on <paramref name="path"/> (one thread, no control noise) under
+    /// bash, whose <c>times</c> builtin then reports the tool's CPU time; parses its figures.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The tool is missing or printed something unexpected.</exception>
-    public static (double StepsPerSecond, double ContactsPerStep) RunTestspeed(string path, int steps)
+    public static (double StepsPerSecond, double ContactsPerStep, double CpuSeconds) RunTestspeed(string path, int steps)
     {
-        var info = new ProcessStartInfo(TestspeedTool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { path, steps.ToString(CultureInfo.InvariantCulture), "1", "0" })
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[] { "-c", $"command -v {TestspeedTool} >/dev/null || exit 127; {TestspeedTool} \"$@\"; s=$?; echo; echo \"cpu-times\"; times; exit $s", "bench",
+            path, steps.ToString(CultureInfo.InvariantCulture), "1", "0" })
         {
             info.ArgumentList.Add(a);
         }
-        Process process;
-        try
+        using Process process = Process.Start(info) ?? throw new InvalidOperationException("bash did not start");
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode == 127)
         {
-            process = Process.Start(info) ?? throw new InvalidOperationException($"{TestspeedTool} did not start");
+            throw new InvalidOperationException($"{TestspeedTool} is not installed; install it with: apt-get install -y libmujoco-samples");
         }
-        catch (System.ComponentModel.Win32Exception e)
+        Match sps = StepsPerSecondLine().Match(output);
+        Match contacts = ContactsLine().Match(output);
+        Match times = ChildTimesLine().Match(output);
+        if (process.ExitCode != 0 || !sps.Success || !contacts.Success || !times.Success)
         {
-            throw new InvalidOperationException($"{TestspeedTool} is not installed ({e.Message}); install it with: apt-get install -y libmujoco-samples", e);
+            throw new InvalidOperationException($"{TestspeedTool} failed (exit {process.ExitCode}): {output.Trim()} {stderr.Result.Trim()}");
         }
-        using (process)
-        {
-            Task<string> stderr = process.StandardError.ReadToEndAsync();
-            string output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Match sps = StepsPerSecondLine().Match(output);
-            Match contacts = ContactsLine().Match(output);
-            if (process.ExitCode != 0 || !sps.Success || !contacts.Success)
-            {
-                throw new InvalidOperationException($"{TestspeedTool} failed (exit {process.ExitCode}): {output.Trim()} {stderr.Result.Trim()}");
-            }
-            return (double.Parse(sps.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(contacts.Groups[1].Value, CultureInfo.InvariantCulture));
-        }
+        double Seconds(int group) =>
+            double.Parse(times.Groups[group].Value, CultureInfo.InvariantCulture) * 60 + double.Parse(times.Groups[group + 1].Value, CultureInfo.InvariantCulture);
+        return (double.Parse(sps.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(contacts.Groups[1].Value, CultureInfo.InvariantCulture),
+            Seconds(1) + Seconds(3));
     }
 
     private static double Median(List<double> values)
@@ -167,4 +196,8 @@ public static partial class SimBenchmark
 
     [GeneratedRegex(@"^\s*Contacts per step\s*:\s*([0-9.]+)", RegexOptions.Multiline)]
     private static partial Regex ContactsLine();
+
+    // bash `times`: the second line after the marker is the children's user and system time, e.g. "0m2.345s 0m0.012s".
+    [GeneratedRegex(@"cpu-times\n[^\n]*\n([0-9]+)m([0-9.]+)s ([0-9]+)m([0-9.]+)s")]
+    private static partial Regex ChildTimesLine();
 }
