@@ -127,7 +127,8 @@ public sealed record DatasetInfo
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(json.ToArray());
+            // Tolerate a UTF-8 byte-order mark (files edited on Windows).
+            doc = JsonDocument.Parse(json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? json[3..].ToArray() : json.ToArray());
         }
         catch (JsonException e)
         {

@@ -52,7 +52,7 @@ public static class StatsFile
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(json);
+            doc = JsonDocument.Parse(json.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? json.AsMemory(3) : json.AsMemory());
         }
         catch (JsonException e)
         {
