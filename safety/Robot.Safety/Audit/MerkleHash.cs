@@ -18,10 +18,17 @@ public static class MerkleHash
     /// <summary>Writes MTH({d}) = SHA-256(0x00 ‖ data) into <paramref name="destination"/> (32 bytes).</summary>
     public static void Leaf(ReadOnlySpan<byte> data, Span<byte> destination)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData([LeafPrefix]);
-        hash.AppendData(data);
-        hash.GetHashAndReset(destination);
+        // One-shot hashing of 0x00 ‖ data (no hash object per leaf): leaves are hashed on every
+        // append and every verification, so this is the log's hottest line.
+        byte[]? rented = null;
+        Span<byte> buffer = data.Length < 512 ? stackalloc byte[512] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(data.Length + 1));
+        buffer[0] = LeafPrefix;
+        data.CopyTo(buffer[1..]);
+        SHA256.HashData(buffer[..(data.Length + 1)], destination);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>Writes SHA-256(0x01 ‖ left ‖ right) into <paramref name="destination"/> (32 bytes).</summary>

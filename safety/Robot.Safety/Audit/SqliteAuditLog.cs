@@ -32,6 +32,7 @@ public sealed class SqliteAuditLog : IAuditLog, IAsyncDisposable
     private long _signedSize = -1;
     private SignedTreeHead? _lastHead;
     private long _committedSize;
+    private long _commits;
     private int _disposed;
 
     private SqliteAuditLog(SqliteAuditLogOptions options, SqliteConnection connection, TreeHeadKey key)
@@ -65,6 +66,9 @@ public sealed class SqliteAuditLog : IAuditLog, IAsyncDisposable
 
     /// <summary>Records committed so far (the next index).</summary>
     public long Count => Interlocked.Read(ref _committedSize);
+
+    /// <summary>Transactions committed since open: appends per commit = records / commits (group commit at work).</summary>
+    public long Commits => Interlocked.Read(ref _commits);
 
     /// <summary>The public half of the tree-head key.</summary>
     public string PublicKeyPem => _key.PublicKeyPem;
@@ -234,6 +238,7 @@ public sealed class SqliteAuditLog : IAuditLog, IAsyncDisposable
         _frontier = frontier;
         _size = size;
         Interlocked.Exchange(ref _committedSize, size);
+        Interlocked.Increment(ref _commits);
         Interlocked.Exchange(ref _signedSize, signedSize);
         foreach (WriteRequest request in batch)
         {
