@@ -7,7 +7,7 @@ using Robot.FirmwareBridge.Transport;
 namespace Robot.FirmwareBridge.Bench;
 
 /// <summary>Round-trip statistics, microseconds.</summary>
-public sealed record RoundTripStats(int Samples, double P50, double P99, double Mean, double Max);
+public sealed record RoundTripStats(int Samples, double P50, double P99, double Mean, double Max, int Failures = 0);
 
 /// <summary>Result of <see cref="SerialBenchmark.Run"/>.</summary>
 public sealed record SerialBenchmarkResult(
@@ -98,30 +98,39 @@ public static class SerialBenchmark
     {
         for (int i = 0; i < Math.Min(200, samples / 5); i++)
         {
-            transaction();
+            Try(transaction);
         }
-        var us = new double[samples];
+        var us = new List<double>(samples);
+        int failures = 0;
         for (int i = 0; i < samples; i++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            transaction();
-            us[i] = (Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency;
+            if (Try(transaction))
+            {
+                us.Add((Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency);
+            }
+            else
+            {
+                failures++;
+            }
         }
-        return Stats(us);
+        return Stats([.. us]) with { Failures = failures };
     }
 
     private static double Sustain(double seconds, Action transaction)
     {
         for (int i = 0; i < 100; i++)
         {
-            transaction();
+            Try(transaction);
         }
         long count = 0;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed.TotalSeconds < seconds)
         {
-            transaction();
-            count++;
+            if (Try(transaction))
+            {
+                count++;
+            }
         }
         return count / clock.Elapsed.TotalSeconds;
     }
@@ -170,8 +179,26 @@ public static class SerialBenchmark
         return hz;
     }
 
+    /// <summary>Runs one transaction; a failed one (timeout on a loaded machine) is counted, not fatal.</summary>
+    private static bool Try(Action transaction)
+    {
+        try
+        {
+            transaction();
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     private static RoundTripStats Stats(double[] us)
     {
+        if (us.Length == 0)
+        {
+            return new RoundTripStats(0, double.NaN, double.NaN, double.NaN, double.NaN);
+        }
         double[] sorted = [.. us.Order()];
         double P(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
         return new RoundTripStats(sorted.Length, Math.Round(P(0.50), 1), Math.Round(P(0.99), 1), Math.Round(us.Average(), 1), Math.Round(sorted[^1], 1));

@@ -93,6 +93,7 @@ public class BridgeHardwareTests
 
         rig.Hardware.Activate();
         // Activation holds the servos where they are: first goal = present position.
+        Assert.True(BusRig.WaitFor(() => rig.Servos[1].GoalHistory.Count > 0, s_long));
         Assert.Equal([DynamixelUnits.RadiansToTicks(0.3)], rig.Servos[1].GoalHistory);
         Assert.Equal(0, rig.Board.CommandsApplied);
 
