@@ -83,6 +83,7 @@ public static class ProtoMapping
         SupervisorError.PermissionDenied => StatusCode.PermissionDenied,
         SupervisorError.FailedPrecondition => StatusCode.FailedPrecondition,
         SupervisorError.Aborted => StatusCode.Aborted,
+        SupervisorError.Unavailable => StatusCode.Unavailable,
         _ => StatusCode.Unknown,
     }, e.Message));
 }

@@ -39,9 +39,10 @@ public sealed class SafetySupervisorService : Contract.SafetySupervisorBase
         }
         Task writer = WriteVerdictsAsync(session, responseStream, ct);
         string end = "stream ended by the robot";
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(ct, session.Ending);
         try
         {
-            while (await requestStream.MoveNext(ct).ConfigureAwait(false))
+            while (await requestStream.MoveNext(reading.Token).ConfigureAwait(false))
             {
                 RobotMessage message = requestStream.Current;
                 if (message.BodyCase != RobotMessage.BodyOneofCase.State)
@@ -54,7 +55,7 @@ public sealed class SafetySupervisorService : Contract.SafetySupervisorBase
         }
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {
-            end = "connection lost";
+            end = session.Closed ? session.CloseReason ?? "closed" : "connection lost";
         }
         finally
         {

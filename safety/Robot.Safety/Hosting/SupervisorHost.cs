@@ -202,16 +202,32 @@ public sealed class SupervisorHost : IAsyncDisposable
     /// <summary>Completes when the host shuts down.</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => HostingAbstractionsHostExtensions.WaitForShutdownAsync(_app, cancellationToken);
 
-    /// <summary>Stops listening and ends every session; robots then stop on their own timeouts.</summary>
+    /// <summary>Ends every session, then stops listening; robots stop on their own verdict timeouts.</summary>
     public async Task StopAsync()
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0)
         {
             return;
         }
+        Supervisor.CloseAllSessions("supervisor shutting down");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         await _app.StopAsync(timeout.Token).ConfigureAwait(false);
         await Supervisor.Audit.FlushAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops at once, as a crash would: the supervisor sends nothing more from this instant
+    /// (<see cref="Supervisor.SafetySupervisor.Halt"/>), then connections are aborted without a
+    /// graceful drain (for failure tests; robots must stop on their verdict timeouts).
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+        Supervisor.Halt();
+        await _app.StopAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

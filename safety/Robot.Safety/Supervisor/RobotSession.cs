@@ -9,7 +9,9 @@ namespace Robot.Safety.Supervisor;
 /// <see cref="Outbox"/>, which one writer drains into the stream, so answers to states and
 /// verdicts pushed by watchdogs and e-stops never write to the stream concurrently.
 /// </summary>
+#pragma warning disable CA1001 // _ending has no timer or wait handle to release; it lives as long as the session.
 public sealed class RobotSession
+#pragma warning restore CA1001
 {
     internal RobotSession(string robotId, RobotProfile profile, long openedAt)
     {
@@ -43,6 +45,13 @@ public sealed class RobotSession
 
     /// <summary>True once the session ended (closed, replaced).</summary>
     public bool Closed { get; internal set; }
+
+    /// <summary>Cancelled when the session ends, so the stream's reader stops waiting.</summary>
+    public CancellationToken Ending => _ending.Token;
+
+    internal void SignalEnd() => _ending.Cancel();
+
+    private readonly CancellationTokenSource _ending = new();
 
     /// <summary>Why it ended.</summary>
     public string? CloseReason { get; internal set; }

@@ -22,6 +22,7 @@ public sealed class SafetySupervisor
     private readonly ConcurrentDictionary<string, bool> _restartRequired = new(StringComparer.Ordinal);
     private readonly Lock _zonesLock = new();
     private SiteModel _site;
+    private volatile bool _halted;
 
     public SafetySupervisor(SiteModel site, SupervisorAudit audit, TimeProvider time, SupervisorOptions? options = null)
     {
@@ -56,6 +57,10 @@ public sealed class SafetySupervisor
     /// </summary>
     public RobotSession OpenSession(RobotHello hello, CallerIdentity caller)
     {
+        if (_halted)
+        {
+            throw new SupervisorException(SupervisorError.Unavailable, "the supervisor is halted");
+        }
         RobotProfile profile = ValidateHello(hello);
         var session = new RobotSession(hello.RobotId, profile, _time.GetTimestamp());
         RobotSession? previous = null;
@@ -83,8 +88,28 @@ public sealed class SafetySupervisor
             session.CloseReason = reason;
         }
         session.Outbox.Writer.TryComplete();
+        session.SignalEnd();
         _sessions.TryRemove(new KeyValuePair<string, RobotSession>(session.RobotId, session));
         Audit.Write(AuditCategory.Session, "session.ended", "ok", "system", session.RobotId, details: new { reason });
+    }
+
+    /// <summary>
+    /// Stops deciding for good, as if the process died: no verdict is sent or pushed again and no
+    /// session opens. Robots stop on their own verdict timeouts. Used by failure tests.
+    /// </summary>
+    public void Halt()
+    {
+        _halted = true;
+        Audit.Write(AuditCategory.Session, "supervisor.halted", "ok", "system");
+    }
+
+    /// <summary>Ends every session (shutdown): robots stop on their own verdict timeouts.</summary>
+    public void CloseAllSessions(string reason)
+    {
+        foreach (RobotSession session in _sessions.Values)
+        {
+            CloseSession(session, reason);
+        }
     }
 
     /// <summary>
@@ -107,7 +132,7 @@ public sealed class SafetySupervisor
         bool latched = false;
         lock (session.Sync)
         {
-            if (session.Closed)
+            if (session.Closed || _halted)
             {
                 return session.LastVerdict;
             }
@@ -329,7 +354,7 @@ public sealed class SafetySupervisor
     {
         lock (session.Sync)
         {
-            if (session.Closed)
+            if (session.Closed || _halted)
             {
                 return;
             }

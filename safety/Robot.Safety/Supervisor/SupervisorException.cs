@@ -8,6 +8,7 @@ public enum SupervisorError
     PermissionDenied,
     FailedPrecondition,
     Aborted,
+    Unavailable,
 }
 
 /// <summary>A request the supervisor refuses, with a message naming the field, value and expectation.</summary>

@@ -26,6 +26,12 @@ public sealed class SafetyLink : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _run;
     private long _challenge;
+    // Send time of each state by sequence (ring of SentRingSize): a verdict's age counts from
+    // when the state it answers left the robot, so a verdict delayed in buffers or by a stalled
+    // reader never looks fresher than it is.
+    private const int SentRingSize = 256;
+    private readonly long[] _sentSequence = new long[SentRingSize];
+    private readonly long[] _sentAt = new long[SentRingSize];
     private long _sessions;
     private long _reconnects;
     private long _verdicts;
@@ -149,9 +155,8 @@ public sealed class SafetyLink : IAsyncDisposable
         {
             await foreach (Verdict verdict in call.ResponseStream.ReadAllAsync(ct).ConfigureAwait(false))
             {
-                long now = _time.GetTimestamp();
                 Interlocked.Exchange(ref _challenge, (long)verdict.Challenge);
-                Verdicts.Publish(new VerdictSample(verdict.Kind, verdict.SpeedLimit, verdict.ReasonCode, verdict.StopLevel, verdict.EstopLatched, now));
+                Verdicts.Publish(new VerdictSample(verdict.Kind, verdict.SpeedLimit, verdict.ReasonCode, verdict.StopLevel, verdict.EstopLatched, DecidedNoEarlierThan(verdict)));
                 Interlocked.Increment(ref _verdicts);
                 received++;
             }
@@ -173,6 +178,22 @@ public sealed class SafetyLink : IAsyncDisposable
             throw new IOException("the supervisor closed the session before sending a verdict");
         }
         Volatile.Write(ref _lastError, "session ended by the supervisor");
+    }
+
+    /// <summary>
+    /// The timestamp a verdict's age counts from: the send time of the state it answers. A
+    /// verdict pushed by the supervisor (a stop, never a permit) counts from its arrival; a reply
+    /// to a state no longer in the ring counts as infinitely old.
+    /// </summary>
+    private long DecidedNoEarlierThan(Verdict verdict)
+    {
+        if (verdict.InReplyTo == 0)
+        {
+            return verdict.Kind == VerdictKind.Permit ? long.MinValue / 2 : _time.GetTimestamp();
+        }
+        int slot = (int)(verdict.InReplyTo % SentRingSize);
+        long at = Volatile.Read(ref _sentAt[slot]);
+        return Volatile.Read(ref _sentSequence[slot]) == (long)verdict.InReplyTo ? at : long.MinValue / 2;
     }
 
     private async Task SendStatesAsync(IClientStreamWriter<RobotMessage> stream, CancellationToken ct)
@@ -200,6 +221,10 @@ public sealed class SafetyLink : IAsyncDisposable
                     SentUnixNanos = _time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000,
                 },
             };
+            int slot = (int)(sequence % SentRingSize);
+            Volatile.Write(ref _sentSequence[slot], -1);
+            Volatile.Write(ref _sentAt[slot], _time.GetTimestamp());
+            Volatile.Write(ref _sentSequence[slot], (long)sequence);
             await WriteAsync(stream, message, ct).ConfigureAwait(false);
         }
     }
