@@ -18,7 +18,7 @@ public static class BenchRecordCommand
         var frames = new Option<int>("--frames") { Description = "Frames per episode (500 = 10 s at 50 fps).", DefaultValueFactory = _ => 500 };
         var state = new Option<int>("--state") { Description = "observation.state width.", DefaultValueFactory = _ => 16 };
         var env = new Option<int>("--env") { Description = "observation.environment_state width.", DefaultValueFactory = _ => 14 };
-        var dir = new Option<string?>("--dir") { Description = "Keep the dataset in this folder (default: a temporary folder, deleted)." };
+        var dir = new Option<string?>("--dir") { Description = "Keep the dataset in this folder (default: a temporary folder, deleted). Frames are added back-to-back, not paced, so its episodes are honestly flagged as off-cadence." };
         var command = new Command("record", "Recording cost: AddFrame µs (p50/p99/max) and episode save ms against targets ≤ 1 ms and ≤ 100 ms.")
         {
             episodes, frames, state, env, dir, json,
