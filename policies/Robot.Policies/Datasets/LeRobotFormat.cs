@@ -25,8 +25,8 @@ public static class LeRobotFormat
     public const string TasksPath = "meta/tasks.parquet";
     public const string EpisodesPathTemplate = "meta/episodes/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet";
 
-    /// <summary>Episodes per meta/episodes file before the writer rolls to the next file (bounds the per-save rewrite).</summary>
-    public const int EpisodesPerMetaFile = 1000;
+    /// <summary>Episodes per meta/episodes file before the writer rolls to the next file: each save rewrites only the current file, so this bounds its cost.</summary>
+    public const int EpisodesPerMetaFile = 100;
 
     /// <summary>Suffix of files being written; never matched by LeRobot's <c>*.parquet</c> globs, removed on resume.</summary>
     public const string TempSuffix = ".partial";

@@ -180,7 +180,7 @@ public class DemonstrationRecorderTests
         var recorder = new DemonstrationRecorder(writer, new RecorderOptions { Episodes = 1, EpisodeTimeS = 10, Clock = RecordingClock.RealTime });
         RecordingReport report = await recorder.RunAsync(new ScriptedSource(30));
         // Wall-clock pacing on a shared machine: check it paced (not free-running), not its precision.
-        Assert.InRange(report.Saved[0].Cadence!.RealFps, 40, 120);
+        Assert.InRange(report.Saved[0].Cadence!.RealFps, 10, 200); // free-running would be ~10^5 fps
     }
 
     [Fact]
