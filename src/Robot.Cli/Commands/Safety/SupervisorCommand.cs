@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Robot.Safety.Geofence;
+using Robot.Safety.Hosting;
+
+namespace Robot.Cli.Commands.Safety;
+
+/// <summary><c>robot supervisor --config site.yaml [--urls …]</c>: runs the site safety supervisor.</summary>
+[CliVerb]
+public static class SupervisorCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<FileInfo>("--config") { Description = "Site file (YAML): zones, robots, separation parameters. Example: safety/config/site.example.yaml.", Required = true };
+        var urls = new Option<string[]>("--urls") { Description = "Addresses to listen on (default http://127.0.0.1:50051; port 0 picks a free port).", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("supervisor", "Run the site safety supervisor (gRPC): geofences, speed and separation, watchdogs, emergency stops. Runs until Ctrl+C.")
+        {
+            config,
+            urls,
+        };
+        command.SetAction(async (parseResult, ct) =>
+        {
+            var output = CliOutput.From(parseResult);
+            SiteModel site;
+            try
+            {
+                site = SiteFileParser.Load(parseResult.GetValue(config)!.FullName);
+            }
+            catch (Exception e) when (e is SiteValidationException or IOException)
+            {
+                output.Error.WriteLine(e.Message);
+                return 2;
+            }
+            var builder = new SupervisorHostBuilder(site);
+            string[] addresses = parseResult.GetValue(urls) ?? [];
+            if (addresses.Length > 0)
+            {
+                builder.Options.Urls.Clear();
+                foreach (string url in addresses)
+                {
+                    builder.Options.Urls.Add(url);
+                }
+            }
+            await using SupervisorHost host = await builder.StartAsync(ct);
+            output.Progress($"supervisor: site '{site.Name}' version {site.Version} ({site.Zones.Count} zones, {site.Robots.Count} robots), sha256 {site.ContentHash}");
+            output.Progress($"supervisor: listening on {string.Join(", ", host.Addresses)}");
+            output.Progress("supervisor: WARNING insecure mode (no mTLS): callers are 'insecure:loopback' and role claims are trusted; audit log in memory only");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                output.Progress("supervisor: stopping; robots stop on their verdict timeouts");
+            }
+            return 0;
+        });
+        return command;
+    }
+}
