@@ -17,7 +17,8 @@ namespace Robot.Safety.Access;
 /// PERMISSION_DENIED (UNAUTHENTICATED when there is no valid principal) and an audit record
 /// (category "access", type "rpc.denied") that is durable before the caller hears the answer.
 /// An allowed call runs with <c>HttpContext.User</c> set to the principal: Name "role:name",
-/// a <see cref="ClaimTypes.Role"/> claim, authentication type "mtls" (or "insecure-loopback").
+/// a <see cref="ClaimTypes.Role"/> claim, authentication type "mtls" (in insecure mode the same
+/// claims on an identity that is not authenticated).
 /// </summary>
 public sealed class AccessPolicyInterceptor : Interceptor
 {
@@ -102,9 +103,11 @@ public sealed class AccessPolicyInterceptor : Interceptor
         }
         if (http is not null)
         {
+            // An insecure caller's identity carries the claims but is not authenticated
+            // (no authentication type): code that trusts only authenticated users stays honest.
             var identity = new ClaimsIdentity(
                 [new Claim(ClaimTypes.Name, principal.ToString()), new Claim(ClaimTypes.Role, principal.Role)],
-                principal.Insecure ? "insecure-loopback" : "mtls", ClaimTypes.Name, ClaimTypes.Role);
+                principal.Insecure ? null : "mtls", ClaimTypes.Name, ClaimTypes.Role);
             http.User = new ClaimsPrincipal(identity);
         }
         return principal;

@@ -69,6 +69,7 @@ public sealed record Quantiles(double P50, double P99, double Max)
 /// <param name="AppendPerSecond">Durable appends per second (WAL, synchronous=FULL, group commit), many concurrent appenders.</param>
 /// <param name="AppendLatencyMs">Time from AppendAsync to acknowledgement, ms.</param>
 /// <param name="RecordsPerCommit">Average group-commit batch in the append phase.</param>
+/// <param name="AppendCpuMicrosecondsPerRecord">Process CPU time (all threads) per durable append: the load-independent cost; on a busy machine appendPerSecond is bounded by the CPU share it gets.</param>
 /// <param name="BaselineAppendPerSecond">Same-run baseline: one appender, so one record per durable commit.</param>
 /// <param name="VerifyPerSecond">Records per second that full verification recomputes (leaves, cached nodes, signed roots).</param>
 /// <param name="ProofLogRecords">Records in the proof log.</param>
@@ -81,7 +82,7 @@ public sealed record Quantiles(double P50, double P99, double Max)
 /// <param name="HashChainProofBytes">Baseline: bytes a plain hash chain needs to prove the median record (every later hash).</param>
 /// <param name="Durability">The append phase's sync policy.</param>
 public sealed record AuditBenchmarkResult(
-    double AppendPerSecond, Quantiles AppendLatencyMs, double RecordsPerCommit, double BaselineAppendPerSecond,
+    double AppendPerSecond, Quantiles AppendLatencyMs, double RecordsPerCommit, double AppendCpuMicrosecondsPerRecord, double BaselineAppendPerSecond,
     double VerifyPerSecond, long ProofLogRecords, double BulkAppendPerSecond, int ProofBytes, int ProofHashes,
     double ProofMs, Quantiles ProofMsQuantiles, int ProofsVerified, long HashChainProofBytes, string Durability);
 
@@ -116,13 +117,14 @@ public static class AuditBenchmark
             }
 
             // 2. Durable appends from many concurrent appenders: group commit.
-            double appendPerSecond, perCommit;
+            double appendPerSecond, perCommit, cpuPerRecord;
             var latencies = new List<double>(options.AppendRecords);
             await using (SqliteAuditLog log = SqliteAuditLog.Open(new SqliteAuditLogOptions { DatabasePath = appendDb, SignInterval = TimeSpan.FromSeconds(1) }))
             {
                 progress($"append: {options.AppendRecords} records from {options.Appenders} concurrent appenders (WAL, synchronous=FULL)");
                 int next = -1;
                 var perAppender = new List<double>[options.Appenders];
+                TimeSpan cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
                 await Task.WhenAll(Enumerable.Range(0, options.Appenders).Select(a => Task.Run(async () =>
                 {
@@ -136,6 +138,7 @@ public static class AuditBenchmark
                     }
                 }, cancellationToken))).ConfigureAwait(false);
                 double seconds = clock.Elapsed.TotalSeconds;
+                cpuPerRecord = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalMicroseconds / options.AppendRecords;
                 appendPerSecond = options.AppendRecords / seconds;
                 perCommit = (double)log.Count / Math.Max(1, log.Commits);
                 foreach (List<double> l in perAppender)
@@ -207,7 +210,7 @@ public static class AuditBenchmark
                 }
             }
             Quantiles proofQ = Quantiles.Of(proofMs);
-            return new AuditBenchmarkResult(appendPerSecond, Quantiles.Of(latencies), perCommit, baseline, verifyPerSecond,
+            return new AuditBenchmarkResult(appendPerSecond, Quantiles.Of(latencies), perCommit, cpuPerRecord, baseline, verifyPerSecond,
                 options.ProofLogRecords, bulkPerSecond, maxHashes * MerkleHash.Size, maxHashes, proofQ.P50, proofQ, verified,
                 (long)options.ProofLogRecords / 2 * MerkleHash.Size, "WAL + synchronous=FULL (fsync per group commit)");
         }

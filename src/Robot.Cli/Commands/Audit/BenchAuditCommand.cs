@@ -62,6 +62,7 @@ public static class BenchAuditCommand
                 table.AddRow("durable appends/s (group commit)", $"{r.AppendPerSecond:F0}", ">= 20000");
                 table.AddRow("  baseline: one record per commit", $"{r.BaselineAppendPerSecond:F0}", "");
                 table.AddRow("  records per commit", $"{r.RecordsPerCommit:F1}", "");
+                table.AddRow("  CPU µs per durable append", $"{r.AppendCpuMicrosecondsPerRecord:F1}", "");
                 table.AddRow("  append latency p50/p99/max ms", $"{r.AppendLatencyMs.P50:F2} / {r.AppendLatencyMs.P99:F2} / {r.AppendLatencyMs.Max:F2}", "");
                 table.AddRow("verification records/s", $"{r.VerifyPerSecond:F0}", "");
                 table.AddRow($"proof log records (bulk {r.BulkAppendPerSecond:F0}/s)", $"{r.ProofLogRecords}", "");
