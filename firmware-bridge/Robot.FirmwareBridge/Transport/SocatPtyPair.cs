@@ -12,6 +12,7 @@ namespace Robot.FirmwareBridge.Transport;
 public sealed class SocatPtyPair : IDisposable
 {
     private Process? _process;
+    private int _socatPid;
     private readonly bool _ownsDirectory;
     private readonly string _directory;
 
@@ -49,22 +50,33 @@ public sealed class SocatPtyPair : IDisposable
     public void Unplug()
     {
         Process? p = _process;
+        int socat = _socatPid;
         _process = null;
+        _socatPid = 0;
         if (p is null)
         {
             return;
         }
         try
         {
-            if (!p.HasExited)
+            if (socat > 0)
             {
                 // SIGTERM lets socat remove its links; SIGKILL only if it does not go.
-                LinuxNative.Kill(p.Id, 15);
-                if (!p.WaitForExit(3000))
+                LinuxNative.Kill(socat, 15);
+                var clock = Stopwatch.StartNew();
+                while (LinuxNative.Kill(socat, 0) == 0 && clock.ElapsedMilliseconds < 3000)
                 {
-                    p.Kill();
-                    p.WaitForExit(3000);
+                    Thread.Sleep(2);
                 }
+                if (LinuxNative.Kill(socat, 0) == 0)
+                {
+                    LinuxNative.Kill(socat, 9);
+                }
+            }
+            if (!p.HasExited && !p.WaitForExit(2000))
+            {
+                p.Kill();
+                p.WaitForExit(2000);
             }
         }
         catch (InvalidOperationException)
@@ -82,16 +94,24 @@ public sealed class SocatPtyPair : IDisposable
     public void Replug()
     {
         Unplug();
-        var info = new ProcessStartInfo("socat")
+        if (!IsAvailable())
+        {
+            throw new InvalidOperationException("socat is not installed (apt-get install -y socat)");
+        }
+        // socat runs under a small shell that stops it when this process dies (a killed test host
+        // must not leave pty pairs behind); the shell prints socat's PID first.
+        string script =
+            $"socat -d -d 'pty,raw,echo=0,link={PathA}' 'pty,raw,echo=0,link={PathB}' & c=$!; echo $c; " +
+            $"while kill -0 {Environment.ProcessId} 2>/dev/null && kill -0 $c 2>/dev/null; do sleep 0.5; done; " +
+            "kill -TERM $c 2>/dev/null; wait $c";
+        var info = new ProcessStartInfo("/bin/sh")
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add("-d");
-        info.ArgumentList.Add("-d");
-        info.ArgumentList.Add($"pty,raw,echo=0,link={PathA}");
-        info.ArgumentList.Add($"pty,raw,echo=0,link={PathB}");
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(script);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var log = new System.Text.StringBuilder();
         var process = new Process { StartInfo = info };
@@ -110,7 +130,13 @@ public sealed class SocatPtyPair : IDisposable
                 ready.TrySetResult();
             }
         };
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null && int.TryParse(e.Data.Trim(), System.Globalization.CultureInfo.InvariantCulture, out int pid) && Volatile.Read(ref _socatPid) == 0)
+            {
+                Volatile.Write(ref _socatPid, pid);
+            }
+        };
         try
         {
             process.Start();
@@ -118,13 +144,13 @@ public sealed class SocatPtyPair : IDisposable
         catch (System.ComponentModel.Win32Exception e)
         {
             process.Dispose();
-            throw new InvalidOperationException("socat is not installed (apt-get install -y socat)", e);
+            throw new InvalidOperationException("cannot start /bin/sh for socat", e);
         }
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         _process = process;
         var clock = Stopwatch.StartNew();
-        while (!(ready.Task.IsCompleted && File.Exists(PathA) && File.Exists(PathB)))
+        while (!(ready.Task.IsCompleted && Volatile.Read(ref _socatPid) > 0 && File.Exists(PathA) && File.Exists(PathB)))
         {
             if (process.HasExited)
             {
