@@ -43,12 +43,14 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     private readonly double[] _pose, _kp, _kd, _min, _max;
     private readonly double _omega, _dcmGain, _alphaC, _alphaV, _velocityTau, _halfLength, _halfWidth, _margin, _timeout;
     private readonly double[] _legTargets = new double[6];
+    private readonly double[] _qAhead;
 
     private bool _initialized;
     private double _yaw0;
     private Vec3 _leftSoleG, _rightSoleG;
     private double _leftYaw, _rightYaw;
-    private double _pelvisHeight;
+    private double _pelvisHeight, _pelvisX0, _pelvisY0, _dcmTargetX, _dcmTargetY;
+    private readonly double _pelvisGain, _maxShift;
     private Vec3 _com, _comVelocity, _previousCom;
     private double _refX, _refY, _refVx, _refVy;
     private double _zmpX, _zmpY, _dcmX, _dcmY;
@@ -87,6 +89,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         _leftFoot = tree.BodyIndex(options.LeftFootBody);
         _rightFoot = tree.BodyIndex(options.RightFootBody);
         (_pose, _kp, _kd, _min, _max) = ((double[])defaultPose.Clone(), (double[])kp.Clone(), (double[])kd.Clone(), (double[])minPosition.Clone(), (double[])maxPosition.Clone());
+        _qAhead = new double[n];
         _omega = new LipmModel(comHeight).Omega;
         _dcmGain = options.DcmGain;
         _alphaC = options.ComTrackingTimeConstant;
@@ -96,6 +99,8 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         _halfWidth = options.SoleHalfWidth;
         _margin = options.ZmpMargin;
         _timeout = options.UncapturableTimeout;
+        _pelvisGain = options.PelvisGain;
+        _maxShift = options.MaxPelvisShift;
     }
 
     /// <summary>The latest status (a fault code when not Ok).</summary>
@@ -138,7 +143,22 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         Vec3 pelvis = 0.5 * (_leftSoleG - toGround.Rotate(leftSole) + (_rightSoleG - toGround.Rotate(rightSole)));
         Vec3 com = pelvis + toGround.Rotate(_tree.Com);
         double dt = tick.Dt;
-        Vec3 rawVelocity = (com - _previousCom) / dt;
+        // CoM velocity from joint velocities and the gyro: evaluate the same chain a short time
+        // ε later (q + ε·q̇, R·exp(ε·ω)) and difference. This is the CoM Jacobian times the
+        // velocities, without the noise a finite difference of encoder angles would amplify.
+        const double epsilon = 1e-3;
+        ReadOnlySpan<double> q = measured.JointPosition, qd = measured.JointVelocity;
+        for (int i = 0; i < _qAhead.Length; i++)
+        {
+            _qAhead[i] = q[i] + epsilon * qd[i];
+        }
+        Vec3 gyro = Vec3.From(measured.ImuGyro);
+        Quat orientationAhead = (orientation * Quat.FromAxisAngle(gyro.Norm > 1e-12 ? gyro / gyro.Norm : new Vec3(1, 0, 0), gyro.Norm * epsilon)).Normalized();
+        _tree.Update(_qAhead, Vec3.Zero, orientationAhead);
+        Vec3 leftAhead = _tree.PointOn(_leftFoot, _leftLeg.AnkleToSole), rightAhead = _tree.PointOn(_rightFoot, _rightLeg.AnkleToSole);
+        Vec3 pelvisAhead = 0.5 * (_leftSoleG - toGround.Rotate(leftAhead) + (_rightSoleG - toGround.Rotate(rightAhead)));
+        Vec3 comAhead = pelvisAhead + toGround.Rotate(_tree.Com);
+        Vec3 rawVelocity = (comAhead - com) / epsilon;
         _comVelocity += dt / (_velocityTau + dt) * (rawVelocity - _comVelocity);
         _previousCom = com;
         _com = com;
@@ -150,25 +170,30 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         double minY = _rightSoleG.Y - _halfWidth, maxY = _leftSoleG.Y + _halfWidth;
         double refDcmX = 0.5 * (_leftSoleG.X + _rightSoleG.X), refDcmY = 0.5 * (_leftSoleG.Y + _rightSoleG.Y);
 
-        // CoM reference: follow the measurement, then integrate the LIPM under the feedback ZMP.
+        // Feedback ZMP from the measured DCM, clamped to what the feet can provide; the CoM
+        // acceleration the LIPM then has (c̈ = ω²(c − p)) is integrated into the CoM command.
+        // With p = ξ + (k/ω)(ξ − ξ_ref) this is c̈ = −kω(c − ξ_ref) − (ω + k)ċ: a damped CoM.
+        _zmpX = Math.Clamp(_dcmX + _dcmGain / _omega * (_dcmX - refDcmX), minX + _margin, maxX - _margin);
+        _zmpY = Math.Clamp(_dcmY + _dcmGain / _omega * (_dcmY - refDcmY), minY + _margin, maxY - _margin);
+        double w2 = _omega * _omega;
+        _refVx += dt * w2 * (com.X - _zmpX);
+        _refVy += dt * w2 * (com.Y - _zmpY);
+        _refX += dt * _refVx;
+        _refY += dt * _refVy;
+        // Slow pulls toward the measurement keep the command from drifting away from the robot.
         _refX += dt / (_alphaC + dt) * (com.X - _refX);
         _refY += dt / (_alphaC + dt) * (com.Y - _refY);
         _refVx += dt / (_alphaV + dt) * (_comVelocity.X - _refVx);
         _refVy += dt / (_alphaV + dt) * (_comVelocity.Y - _refVy);
-        double xiX = _refX + _refVx / _omega, xiY = _refY + _refVy / _omega;
-        _zmpX = Math.Clamp(xiX + _dcmGain / _omega * (xiX - refDcmX), minX + _margin, maxX - _margin);
-        _zmpY = Math.Clamp(xiY + _dcmGain / _omega * (xiY - refDcmY), minY + _margin, maxY - _margin);
-        double w2 = _omega * _omega;
-        _refVx += dt * w2 * (_refX - _zmpX);
-        _refVy += dt * w2 * (_refY - _zmpY);
-        _refX += dt * _refVx;
-        _refY += dt * _refVy;
 
         bool outside = _dcmX < minX || _dcmX > maxX || _dcmY < minY || _dcmY > maxY;
         _outsideSeconds = outside ? _outsideSeconds + dt : 0;
 
-        // Pelvis target: shift by the CoM error, stance height, upright with the feet's heading.
-        var pelvisTarget = new Vec3(pelvis.X + (_refX - com.X), pelvis.Y + (_refY - com.Y), _pelvisHeight);
+        // Pelvis target: the stance pose shifted against the DCM error (moving the pelvis back
+        // when the DCM is ahead makes the ankles push the ZMP forward), upright, stance height.
+        double shiftX = Math.Clamp(-_pelvisGain * (_dcmX - _dcmTargetX), -_maxShift, _maxShift);
+        double shiftY = Math.Clamp(-_pelvisGain * (_dcmY - _dcmTargetY), -_maxShift, _maxShift);
+        var pelvisTarget = new Vec3(_pelvisX0 + shiftX, _pelvisY0 + shiftY, _pelvisHeight);
         LegIkResult left = SolveLeg(_leftLeg, _leftSoleG - pelvisTarget, _leftYaw, _leftFirst, commands);
         LegIkResult right = SolveLeg(_rightLeg, _rightSoleG - pelvisTarget, _rightYaw, _rightFirst, commands);
         for (int i = 0; i < commands.Length; i++)
@@ -237,10 +262,12 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         _rightYaw = rightYaw - _yaw0;
         Vec3 pelvis = toGround.Rotate(-middle);
         _pelvisHeight = pelvis.Z;
+        (_pelvisX0, _pelvisY0) = (pelvis.X, pelvis.Y);
         _previousCom = pelvis + toGround.Rotate(_tree.Com);
         _com = _previousCom;
         _comVelocity = Vec3.Zero;
         (_refX, _refY, _refVx, _refVy) = (_com.X, _com.Y, 0, 0);
+        (_dcmTargetX, _dcmTargetY) = (_com.X, _com.Y);
         _outsideSeconds = 0;
         _initialized = true;
         _ = orientation;

@@ -38,14 +38,20 @@ public sealed class StandingBalanceOptions
     /// <summary>DCM feedback gain k in p = ξ + (k/ω)(ξ − ξ_ref), 1/s. Default 3 (HRP-4's stabiliser uses P = 5 at 200 Hz).</summary>
     public double DcmGain { get; set; } = 3;
 
-    /// <summary>Time constant pulling the CoM reference toward the measured CoM, s. Default 0.1.</summary>
-    public double ComTrackingTimeConstant { get; set; } = 0.1;
+    /// <summary>Time constant pulling the CoM command toward the measured CoM, s. Default 1.</summary>
+    public double ComTrackingTimeConstant { get; set; } = 1.0;
 
-    /// <summary>Time constant pulling the CoM velocity reference toward the measured velocity, s. Default 0.02.</summary>
-    public double VelocityTrackingTimeConstant { get; set; } = 0.02;
+    /// <summary>Time constant pulling the CoM velocity command toward the measured velocity, s. Default 0.2.</summary>
+    public double VelocityTrackingTimeConstant { get; set; } = 0.2;
 
     /// <summary>Low-pass time constant of the CoM velocity estimate (finite difference), s. Default 0.01.</summary>
     public double VelocityFilterTimeConstant { get; set; } = 0.01;
+
+    /// <summary>Pelvis shift per metre of DCM error (dimensionless). Default 1.</summary>
+    public double PelvisGain { get; set; } = 1.0;
+
+    /// <summary>Largest horizontal pelvis shift from the stance pose, m. Default 0.06.</summary>
+    public double MaxPelvisShift { get; set; } = 0.06;
 
     /// <summary>How long the DCM may stay outside the support polygon before the controller faults, s. Default 0.05.</summary>
     public double UncapturableTimeout { get; set; } = 0.05;
@@ -68,6 +74,8 @@ public sealed class StandingBalanceOptions
         Positive(nameof(VelocityTrackingTimeConstant), VelocityTrackingTimeConstant);
         Positive(nameof(VelocityFilterTimeConstant), VelocityFilterTimeConstant);
         Positive(nameof(UncapturableTimeout), UncapturableTimeout);
+        Positive(nameof(PelvisGain), PelvisGain);
+        Positive(nameof(MaxPelvisShift), MaxPelvisShift);
         if (!(ZmpMargin >= 0) || ZmpMargin >= SoleHalfWidth)
         {
             errors.Add($"{nameof(ZmpMargin)}: {ZmpMargin} must be ≥ 0 and smaller than the sole half-width {SoleHalfWidth}");

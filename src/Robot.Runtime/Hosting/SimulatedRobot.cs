@@ -42,8 +42,9 @@ public sealed class SimulatedRobot : IDisposable
     /// <summary>
     /// Builds the robot on a flat floor (or <paramref name="hardware"/> when given), configured,
     /// activated and standing, running <paramref name="controller"/> (a stance hold when null).
+    /// <paramref name="wrapper"/>, when given, wraps the hardware for the pipeline (sensor noise).
     /// </summary>
-    public static SimulatedRobot Create(IJointController? controller = null, bool telemetry = false, SimHardware? hardware = null)
+    public static SimulatedRobot Create(IJointController? controller = null, bool telemetry = false, SimHardware? hardware = null, IRobotHardware? wrapper = null)
     {
         hardware ??= SimHardware.FlatGround();
         hardware.Configure();
@@ -55,7 +56,7 @@ public sealed class SimulatedRobot : IDisposable
         {
             ring.Signals = signals;
         }
-        var pipeline = new ControlPipeline(hardware, estimator, controller, StandKp(), StandKd(), hardware.Timestep, ring);
+        var pipeline = new ControlPipeline(wrapper ?? hardware, estimator, controller, StandKp(), StandKd(), hardware.Timestep, ring);
         return new SimulatedRobot(hardware, pipeline, ring);
     }
 

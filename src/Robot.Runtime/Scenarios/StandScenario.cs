@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Robot.Control.Balance;
+using Robot.Core.Control;
+using Robot.Runtime.Hosting;
+using Robot.Runtime.Loop;
+using Robot.Sim;
+
+namespace Robot.Runtime.Scenarios;
+
+/// <summary>Outcome of <see cref="StandScenario"/>.</summary>
+public sealed record StandResult(double Seconds, bool Fell, double? FellAtSeconds, double MaxDcmErrorM, double MaxComDriftM, double MaxTiltRad,
+    string Fault, string BalanceStatus, double WallSeconds, double RealtimeFactor);
+
+/// <summary>
+/// The balance controller standing on flat ground with sensor noise, in simulated time. Falls
+/// count when the pelvis drops below 0.55 m or tilts beyond 25°.
+/// </summary>
+public static class StandScenario
+{
+    public static StandResult Run(double seconds, int seed = 1, SensorNoise? noise = null, Action<double>? progress = null, TextWriter? trace = null)
+    {
+        var hardware = SimHardware.FlatGround();
+        StandingBalanceController controller = BalanceFactory.Create(hardware);
+        var noisy = new NoisyHardware(hardware, noise ?? new SensorNoise(), seed);
+        using var robot = SimulatedRobot.Create(controller, hardware: hardware, wrapper: noisy);
+        var driver = new SimulatedTimeDriver(robot.Pipeline);
+        var clock = Stopwatch.StartNew();
+        long ticks = (long)Math.Round(seconds / hardware.Timestep);
+        double maxDcm = 0, maxDrift = 0, maxTilt = 0;
+        double? fellAt = null;
+        Span<double> pelvis = stackalloc double[3];
+        Span<double> quat = stackalloc double[4];
+        double x0 = controller.Com.X, y0 = controller.Com.Y;
+        bool first = true;
+        double[] signals = new double[controller.SignalNames.Count];
+        for (long k = 0; k < ticks; k++)
+        {
+            driver.Run(1);
+            if (first)
+            {
+                (x0, y0) = (controller.Com.X, controller.Com.Y);
+                first = false;
+            }
+            var (dx, dy) = controller.Dcm;
+            if (trace is not null && k % 20 == 0)
+            {
+                controller.WriteSignals(signals);
+                trace.WriteLine($"{hardware.Simulation.Time:F3} " + string.Join(' ', signals.Select(v => v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))));
+            }
+            maxDcm = Math.Max(maxDcm, Math.Sqrt(dx * dx + dy * dy));
+            maxDrift = Math.Max(maxDrift, Math.Sqrt((controller.Com.X - x0) * (controller.Com.X - x0) + (controller.Com.Y - y0) * (controller.Com.Y - y0)));
+            hardware.GetPelvisPose(pelvis, quat);
+            double tilt = hardware.PelvisTilt;
+            maxTilt = Math.Max(maxTilt, tilt);
+            if (pelvis[2] < 0.55 || tilt > 0.436)
+            {
+                fellAt = hardware.Simulation.Time;
+                break;
+            }
+            if (robot.Pipeline.Fault != LoopFault.None)
+            {
+                break;
+            }
+            if (progress is not null && k % 10_000 == 0)
+            {
+                progress(hardware.Simulation.Time);
+            }
+        }
+        double wall = clock.Elapsed.TotalSeconds;
+        double simulated = hardware.Simulation.Time;
+        return new StandResult(simulated, fellAt is not null, fellAt, maxDcm, maxDrift, maxTilt, robot.Pipeline.Fault.ToString(), controller.Status.ToString(),
+            wall, simulated / Math.Max(wall, 1e-9));
+    }
+}
