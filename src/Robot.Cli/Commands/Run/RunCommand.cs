@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Robot.Core.Control;
+using Robot.Runtime.Hosting;
+using Robot.Runtime.Loop;
+using Robot.Runtime.Telemetry;
+using Robot.Sim;
+
+namespace Robot.Cli.Commands.Run;
+
+/// <summary>
+/// <c>robot run --sim</c>: starts the simulated robot with its control loop (stance hold or
+/// balance), optionally recording MCAP telemetry. The task service and supervisor link of the
+/// pick-task issue attach here when they land.
+/// </summary>
+[CliVerb]
+public static class RunCommand
+{
+    public sealed record RunResult(string Controller, string Clock, double SimulatedSeconds, double WallSeconds, long Ticks, string Fault,
+        string? Recording, long TelemetryMessages, long TelemetryDropped, IReadOnlyList<string> Realtime);
+
+    public static Command Create()
+    {
+        var sim = new Option<bool>("--sim") { Description = "Run against the MuJoCo simulation (the only hardware this verb starts today).", Required = true };
+        var seconds = new Option<double>("--seconds") { Description = "How long to run, s (simulated time; wall time with --realtime).", DefaultValueFactory = _ => 10 };
+        var controller = new Option<string>("--controller") { Description = "Controller: balance (LIPM/DCM stabiliser) or hold (stance PD).", DefaultValueFactory = _ => "balance" };
+        controller.AcceptOnlyFromAmong("balance", "hold");
+        var realtime = new Option<bool>("--realtime") { Description = "Run on the wall clock at 1 kHz on a real-time thread instead of as fast as possible." };
+        var record = new Option<FileInfo?>("--record") { Description = "Record telemetry to this MCAP file (joint states, commands, base state, controller signals, faults)." };
+        var json = CommonOptions.Json();
+        var command = new Command("run", "Start a robot: the control loop against the simulation, optionally recording MCAP telemetry.")
+        {
+            sim, seconds, controller, realtime, record, json,
+        };
+        command.SetAction(parseResult =>
+        {
+            var output = CliOutput.From(parseResult);
+            double s = parseResult.GetValue(seconds);
+            if (!(s > 0) || s > 86_400)
+            {
+                output.Error.WriteLine($"robot run: --seconds {s} must be in (0, 86400]");
+                return 2;
+            }
+            FileInfo? file = parseResult.GetValue(record);
+            if (file is not null && file.Directory is { Exists: false } dir)
+            {
+                output.Error.WriteLine($"robot run: --record {file.FullName}: folder {dir.FullName} does not exist");
+                return 2;
+            }
+            string name = parseResult.GetValue(controller)!;
+            var hardware = SimHardware.FlatGround();
+            IJointController? chosen = name == "balance" ? BalanceFactory.Create(hardware) : null;
+            using var robot = SimulatedRobot.Create(chosen, telemetry: file is not null, hardware: hardware);
+            TelemetryRecorder? recorder = file is null ? null : new TelemetryRecorder(file.FullName, robot.Telemetry!, hardware.Description, DateTimeOffset.UtcNow);
+            var clock = Stopwatch.StartNew();
+            long ticks = (long)Math.Round(s / hardware.Timestep);
+            IReadOnlyList<string> rt = [];
+            output.Progress($"robot run: {name} controller, {(parseResult.GetValue(realtime) ? "wall clock" : "simulated time")}, {s} s{(file is null ? "" : $", recording {file.FullName}")}");
+            if (parseResult.GetValue(realtime))
+            {
+                using var driver = new WallClockDriver(robot.Pipeline, new ControlLoopOptions { RateHz = 1 / hardware.Timestep });
+                driver.Start(ticks);
+                driver.Join();
+                rt = driver.RealtimeReport;
+            }
+            else
+            {
+                var driver = new SimulatedTimeDriver(robot.Pipeline);
+                for (long done = 0; done < ticks;)
+                {
+                    // Lockstep with the recorder: never outrun the telemetry ring.
+                    while (robot.Telemetry is { } ring && ring.Pending > 2048)
+                    {
+                        Thread.Sleep(1);
+                    }
+                    done += driver.Run(Math.Min(ticks - done, 1024), stopOnFault: true);
+                    if (robot.Pipeline.Fault != LoopFault.None)
+                    {
+                        break;
+                    }
+                }
+            }
+            recorder?.Dispose();
+            var result = new RunResult(name, parseResult.GetValue(realtime) ? "wall" : "simulated", hardware.Simulation.Time, clock.Elapsed.TotalSeconds,
+                robot.Pipeline.TickCount, robot.Pipeline.Fault.ToString(), file?.FullName, recorder?.MessagesWritten ?? 0, robot.Telemetry?.Dropped ?? 0, rt);
+            if (parseResult.GetValue(json))
+            {
+                output.WriteJson(result);
+            }
+            else
+            {
+                output.Out.WriteLine($"ran {result.Ticks} ticks ({result.SimulatedSeconds:F2} s simulated, {result.WallSeconds:F2} s wall), fault {result.Fault}");
+                if (file is not null)
+                {
+                    output.Out.WriteLine($"telemetry: {result.TelemetryMessages} messages in {file.FullName} ({result.TelemetryDropped} dropped)");
+                }
+            }
+            return result.Fault == "None" ? 0 : 1;
+        });
+        return command;
+    }
+}
