@@ -14,7 +14,7 @@ public static class RobotCli
     public static readonly IReadOnlyDictionary<string, string> Groups = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["bench"] = "Benchmarks: medians and tail percentiles, with a baseline measured in the same run.",
-        ["sim"] = "Simulation in MuJoCo: model facts, scenarios, pushes and walks.",
+        ["sim"] = "Simulation in MuJoCo: model facts, the idle scenario, standing balance.",
     };
 
     /// <summary>Builds the command tree, verbs in alphabetical order.</summary>
@@ -43,6 +43,13 @@ public static class RobotCli
                 root.Subcommands.Add(group);
             }
             group.Subcommands.Add(command);
+        }
+        // Groups are created on first use; list every top-level verb alphabetically.
+        Command[] sorted = [.. root.Subcommands.OrderBy(c => c.Name, StringComparer.Ordinal)];
+        root.Subcommands.Clear();
+        foreach (Command c in sorted)
+        {
+            root.Subcommands.Add(c);
         }
         return root;
     }

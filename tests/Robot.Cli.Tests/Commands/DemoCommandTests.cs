@@ -5,12 +5,32 @@ namespace Robot.Cli.Tests.Commands;
 public class DemoCommandTests
 {
     [Fact]
-    public void Demo_Json_ReportsDoctorAndSimulation()
+    public void Demo_Json_BalancesThroughPushAndRecordsTelemetry()
     {
-        var (code, stdout, stderr) = CliRunner.Run("demo", "--json");
-        using var json = JsonDocument.Parse(stdout);
-        Assert.True(json.RootElement.GetProperty("simulationOk").GetBoolean(), stderr);
-        Assert.Equal(0.1, json.RootElement.GetProperty("boxRestHeightM").GetDouble(), 2);
-        Assert.Equal(0, code);
+        string dir = Directory.CreateTempSubdirectory("demo").FullName;
+        try
+        {
+            var (code, stdout, stderr) = CliRunner.Run("demo", "--seconds", "3", "--out", dir, "--json");
+            using var json = JsonDocument.Parse(stdout);
+            JsonElement r = json.RootElement;
+            Assert.False(r.GetProperty("fell").GetBoolean(), stderr);
+            Assert.Equal("None", r.GetProperty("fault").GetString());
+            Assert.True(r.GetProperty("telemetryReadable").GetBoolean());
+            Assert.True(r.GetProperty("telemetryMessages").GetInt64() >= 4 * 3000);
+            Assert.True(File.Exists(Path.Combine(dir, "telemetry.mcap")));
+            Assert.Equal(0, code);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Demo_BadSeconds_Exit2()
+    {
+        var (code, _, stderr) = CliRunner.Run("demo", "--seconds", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("--seconds 0 must be in (0, 3600]", stderr, StringComparison.Ordinal);
     }
 }
