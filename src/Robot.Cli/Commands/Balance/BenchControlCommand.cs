@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Robot.Runtime.Benchmarks;
+
+namespace Robot.Cli.Commands.Balance;
+
+/// <summary><c>robot bench control</c>: the balance controller's step time on the real model state.</summary>
+[CliVerb(Parent = "bench")]
+public static class BenchControlCommand
+{
+    public static Command Create()
+    {
+        var steps = new Option<int>("--steps") { Description = "Controller steps to time (after 500 warm-up steps).", DefaultValueFactory = _ => 20_000 };
+        var json = CommonOptions.Json();
+        var command = new Command("control", "Balance controller step time (p50/p99/p99.9/max, µs) inside the real pipeline against MuJoCo with sensor noise, beside the stance-hold controller in the same run; bytes allocated per step.")
+        {
+            steps, json,
+        };
+        command.SetAction(parseResult =>
+        {
+            var output = CliOutput.From(parseResult);
+            int n = parseResult.GetValue(steps);
+            if (n < 100 || n > 10_000_000)
+            {
+                output.Error.WriteLine($"robot bench control: --steps {n} must be in [100, 10000000]");
+                return 2;
+            }
+            ControlBenchmarkResult r = ControlBenchmark.Run(n);
+            if (parseResult.GetValue(json))
+            {
+                output.WriteJson(r);
+            }
+            else
+            {
+                var table = new TextTable("µs", "p50", "p99", "p99.9", "max");
+                table.AddRow("balance controller step", $"{r.StepUs.P50:F2}", $"{r.StepUs.P99:F2}", $"{r.StepUs.P999:F2}", $"{r.StepUs.Max:F2}");
+                table.AddRow("baseline: stance hold", $"{r.BaselineStepUs.P50:F2}", $"{r.BaselineStepUs.P99:F2}", $"{r.BaselineStepUs.P999:F2}", $"{r.BaselineStepUs.Max:F2}");
+                table.WriteTo(output.Out);
+                output.Out.WriteLine($"{r.Steps} steps, {r.AllocatedBytesPerStep:F2} B allocated per tick (whole pipeline), fault {r.Fault}");
+            }
+            return r.Fault == "None" ? 0 : 1;
+        });
+        return command;
+    }
+}
