@@ -1,0 +1,64 @@
+using Robot.Control.Balance;
+using Robot.Control.Kinematics;
+using Robot.Control.Lipm;
+using Robot.Core.Geometry;
+using Robot.Runtime.Hosting;
+using Robot.Sim;
+
+namespace Robot.Runtime.Scenarios;
+
+/// <summary>Capturability bounds of the humanoid in one push direction.</summary>
+/// <param name="DirectionDeg">Push direction, degrees (0 = forward, 90 = left).</param>
+/// <param name="SupportEdgeM">r_max: CoM projection to the double-support edge in that direction, m.</param>
+/// <param name="ZeroStepVelocityMps">Largest CoM velocity recoverable without a step (ankle only), m/s.</param>
+/// <param name="OneStepVelocityMps">… with one step, m/s.</param>
+/// <param name="ThreeStepVelocityMps">… with three steps, m/s.</param>
+/// <param name="InfiniteStepVelocityMps">… with any number of steps, m/s.</param>
+/// <param name="ZeroStepImpulseNs">The same bounds as impulses on the whole robot, N·s.</param>
+/// <param name="OneStepImpulseNs">One-step impulse bound, N·s.</param>
+/// <param name="ThreeStepImpulseNs">Three-step impulse bound, N·s.</param>
+/// <param name="InfiniteStepImpulseNs">∞-step impulse bound, N·s.</param>
+public sealed record CapturabilityDirection(double DirectionDeg, double SupportEdgeM,
+    double ZeroStepVelocityMps, double OneStepVelocityMps, double ThreeStepVelocityMps, double InfiniteStepVelocityMps,
+    double ZeroStepImpulseNs, double OneStepImpulseNs, double ThreeStepImpulseNs, double InfiniteStepImpulseNs);
+
+/// <summary>The robot facts and limits the bounds come from, and the bounds per direction.</summary>
+public sealed record CapturabilityResult(double MassKg, double ComHeightM, double OmegaPerS, double MaxStepLengthM, double MinStepTimeS,
+    IReadOnlyList<CapturabilityDirection> Directions);
+
+/// <summary>
+/// N-step capturability (Koolen et al. 2012) of our humanoid in its default stance, from the
+/// compiled model (mass, CoM, feet) and the configured stepping limits.
+/// </summary>
+public static class CapturabilityReport
+{
+    public static CapturabilityResult Compute(int directions, double maxStepLength, double minStepTime, StandingBalanceOptions? options = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(directions, 1);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxStepLength);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minStepTime);
+        options ??= new StandingBalanceOptions();
+        using var hardware = SimHardware.FlatGround();
+        KinematicTree tree = ModelKinematics.Build(hardware.Simulation, hardware.Description);
+        tree.Update(SimulatedRobot.StandPose(), Vec3.Zero, Quat.Identity);
+        Vec3 left = tree.PointOn(tree.BodyIndex(options.LeftFootBody), options.LeftLeg.AnkleToSole);
+        Vec3 right = tree.PointOn(tree.BodyIndex(options.RightFootBody), options.RightLeg.AnkleToSole);
+        Vec3 com = tree.Com;
+        var support = new SupportPolygon(
+            Math.Min(left.X, right.X) - options.SoleHalfLength, Math.Max(left.X, right.X) + options.SoleHalfLength,
+            Math.Min(left.Y, right.Y) - options.SoleHalfWidth, Math.Max(left.Y, right.Y) + options.SoleHalfWidth);
+        double height = com.Z - 0.5 * (left.Z + right.Z);
+        var model = new LipmModel(height);
+        double mass = tree.TotalMass;
+        var rows = new List<CapturabilityDirection>();
+        for (int i = 0; i < directions; i++)
+        {
+            double angle = 2 * Math.PI * i / directions;
+            double edge = support.DistanceToEdge(com.X, com.Y, angle);
+            double V(int n) => Capturability.MaxVelocity(model, edge, maxStepLength, minStepTime, n);
+            rows.Add(new CapturabilityDirection(angle * 180 / Math.PI, edge, V(0), V(1), V(3), V(int.MaxValue),
+                mass * V(0), mass * V(1), mass * V(3), mass * V(int.MaxValue)));
+        }
+        return new CapturabilityResult(mass, height, model.Omega, maxStepLength, minStepTime, rows);
+    }
+}

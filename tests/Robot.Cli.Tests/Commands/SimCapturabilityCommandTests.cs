@@ -1,0 +1,32 @@
+using System.Text.Json;
+
+namespace Robot.Cli.Tests.Commands;
+
+public class SimCapturabilityCommandTests
+{
+    [Fact]
+    public void Capturability_Json_BoundsGrowWithSteps()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("sim", "capturability", "--directions", "4", "--json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        JsonElement[] rows = [.. json.RootElement.GetProperty("directions").EnumerateArray()];
+        Assert.Equal(4, rows.Length);
+        foreach (JsonElement r in rows)
+        {
+            double j0 = r.GetProperty("zeroStepImpulseNs").GetDouble(), j1 = r.GetProperty("oneStepImpulseNs").GetDouble(),
+                j3 = r.GetProperty("threeStepImpulseNs").GetDouble(), jInf = r.GetProperty("infiniteStepImpulseNs").GetDouble();
+            Assert.True(j0 > 0 && j0 < j1 && j1 < j3 && j3 < jInf, $"bounds must grow with steps: {j0}, {j1}, {j3}, {jInf}");
+        }
+        // The heel is closer to the CoM than the toe: backward pushes are the weakest.
+        Assert.True(rows[2].GetProperty("zeroStepImpulseNs").GetDouble() < rows[0].GetProperty("zeroStepImpulseNs").GetDouble());
+    }
+
+    [Fact]
+    public void Capturability_BadLimits_EveryErrorNamed()
+    {
+        var (code, _, stderr) = CliRunner.Run("sim", "capturability", "--directions", "0", "--max-step", "-1", "--min-step-time", "9");
+        Assert.Equal(2, code);
+        Assert.Contains("--directions 0 must be in [1, 360]; --max-step -1 m must be in (0, 2]; --min-step-time 9 s must be in (0, 5]", stderr, StringComparison.Ordinal);
+    }
+}
