@@ -57,12 +57,13 @@ public static class SupervisorCommand
             output.Progress("supervisor: WARNING insecure mode (no mTLS): callers are 'insecure:loopback' and role claims are trusted");
             try
             {
-                await Task.Delay(Timeout.Infinite, ct);
+                // Ends on Ctrl+C (the command's token) or SIGTERM (the host's lifetime stops the app).
+                await host.WaitForShutdownAsync(ct);
             }
             catch (OperationCanceledException)
             {
-                output.Progress("supervisor: stopping; robots stop on their verdict timeouts");
             }
+            output.Progress("supervisor: stopping; robots stop on their verdict timeouts");
             return 0;
         });
         return command;
