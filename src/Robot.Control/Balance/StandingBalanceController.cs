@@ -9,20 +9,19 @@ namespace Robot.Control.Balance;
 /// <summary>
 /// Double-support balance for a position-controlled humanoid (stiff joint PD on driver boards):
 /// a LIPM/DCM stabiliser that moves the pelvis so that the CoM follows a reference decelerated
-/// by the best ZMP the feet can provide (ankle strategy), with the legs solved by closed-form IK.
+/// by the ZMP the feet provide (ankle strategy), with the legs solved by closed-form IK.
 ///
 /// Each tick, in the ground frame G (origin between the soles at start-up, x along the feet's
 /// heading, z up):
 /// <list type="number">
 /// <item>whole-body kinematics from the joint angles and the IMU orientation give the soles and
 ///   the CoM relative to the pelvis; the soles are fixed in G, so they locate the pelvis and the
-///   CoM in G; the CoM velocity is a filtered finite difference;</item>
-/// <item>a CoM reference (c_r, v_r) is pulled toward the measurement (so pushes enter it), its
-///   DCM ξ_r = c_r + v_r/ω gets the feedback ZMP p = ξ_r + (k/ω)(ξ_r − ξ_ref), clamped into the
-///   support polygon shrunk by a margin, and it is integrated with the LIPM c̈ = ω²(c − p);</item>
-/// <item>the pelvis is commanded to where it must be for the CoM to be at c_r (upright, at the
-///   stance height), and leg IK turns pelvis and sole poses into joint targets; every other
-///   joint holds its default pose.</item>
+///   CoM in G; the CoM velocity comes from the joint velocities and the gyro;</item>
+/// <item>the DCM ξ = c + ċ/ω is compared with its stance target; the pelvis is shifted against
+///   the error (the ankles then move the ZMP to stop the CoM), upright, at stance height, and leg
+///   IK turns pelvis and sole poses into joint targets; every other joint holds its default pose;</item>
+/// <item>for telemetry, the feedback ZMP p = ξ + (k/ω)(ξ − ξ_ref) the LIPM asks for is reported,
+///   clamped into the support polygon shrunk by a margin.</item>
 /// </list>
 /// A DCM outside the support polygon for longer than the timeout means no ankle strategy can
 /// recover: the controller reports <see cref="BalanceStatus.DcmNotCapturable"/> (a step is
@@ -34,16 +33,15 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     private static readonly string[] s_signals =
     [
         "com_x_m", "com_y_m", "com_z_m", "com_vx_mps", "com_vy_mps",
-        "dcm_x_m", "dcm_y_m", "zmp_cmd_x_m", "zmp_cmd_y_m", "com_ref_x_m", "com_ref_y_m", "status",
+        "dcm_x_m", "dcm_y_m", "zmp_cmd_x_m", "zmp_cmd_y_m", "pelvis_shift_x_m", "pelvis_shift_y_m", "status",
     ];
 
     private readonly KinematicTree _tree;
     private readonly LegGeometry _leftLeg, _rightLeg;
     private readonly int _leftFirst, _rightFirst, _leftFoot, _rightFoot;
     private readonly double[] _pose, _kp, _kd, _min, _max;
-    private readonly double _omega, _dcmGain, _alphaC, _alphaV, _velocityTau, _halfLength, _halfWidth, _margin, _timeout;
+    private readonly double _omega, _dcmGain, _velocityTau, _halfLength, _halfWidth, _margin, _timeout;
     private readonly double[] _legTargets = new double[6];
-    private readonly double[] _qAhead;
 
     private bool _initialized;
     private double _yaw0;
@@ -51,8 +49,8 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     private double _leftYaw, _rightYaw;
     private double _pelvisHeight, _pelvisX0, _pelvisY0, _dcmTargetX, _dcmTargetY;
     private readonly double _pelvisGain, _maxShift;
-    private Vec3 _com, _comVelocity, _previousCom;
-    private double _refX, _refY, _refVx, _refVy;
+    private Vec3 _com, _comVelocity;
+    private double _shiftX, _shiftY;
     private double _zmpX, _zmpY, _dcmX, _dcmY;
     private double _outsideSeconds;
 
@@ -89,11 +87,8 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         _leftFoot = tree.BodyIndex(options.LeftFootBody);
         _rightFoot = tree.BodyIndex(options.RightFootBody);
         (_pose, _kp, _kd, _min, _max) = ((double[])defaultPose.Clone(), (double[])kp.Clone(), (double[])kd.Clone(), (double[])minPosition.Clone(), (double[])maxPosition.Clone());
-        _qAhead = new double[n];
         _omega = new LipmModel(comHeight).Omega;
         _dcmGain = options.DcmGain;
-        _alphaC = options.ComTrackingTimeConstant;
-        _alphaV = options.VelocityTrackingTimeConstant;
         _velocityTau = options.VelocityFilterTimeConstant;
         _halfLength = options.SoleHalfLength;
         _halfWidth = options.SoleHalfWidth;
@@ -136,31 +131,21 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         Vec3 rightSole = _tree.PointOn(_rightFoot, _rightLeg.AnkleToSole);
         if (!_initialized)
         {
-            Initialize(leftSole, rightSole, orientation);
+            Initialize(leftSole, rightSole);
         }
         Quat toGround = Quat.FromYaw(-_yaw0);
         // The soles do not move: each locates the pelvis in G; average the two.
         Vec3 pelvis = 0.5 * (_leftSoleG - toGround.Rotate(leftSole) + (_rightSoleG - toGround.Rotate(rightSole)));
         Vec3 com = pelvis + toGround.Rotate(_tree.Com);
         double dt = tick.Dt;
-        // CoM velocity from joint velocities and the gyro: evaluate the same chain a short time
-        // ε later (q + ε·q̇, R·exp(ε·ω)) and difference. This is the CoM Jacobian times the
-        // velocities, without the noise a finite difference of encoder angles would amplify.
+        // CoM velocity from joint velocities and the gyro: the chain evaluated ε ahead, differenced.
         const double epsilon = 1e-3;
-        ReadOnlySpan<double> q = measured.JointPosition, qd = measured.JointVelocity;
-        for (int i = 0; i < _qAhead.Length; i++)
-        {
-            _qAhead[i] = q[i] + epsilon * qd[i];
-        }
-        Vec3 gyro = Vec3.From(measured.ImuGyro);
-        Quat orientationAhead = (orientation * Quat.FromAxisAngle(gyro.Norm > 1e-12 ? gyro / gyro.Norm : new Vec3(1, 0, 0), gyro.Norm * epsilon)).Normalized();
-        _tree.Update(_qAhead, Vec3.Zero, orientationAhead);
+        _tree.UpdateAhead(measured.JointPosition, measured.JointVelocity, Vec3.Zero, orientation, orientation.Rotate(Vec3.From(measured.ImuGyro)), epsilon);
         Vec3 leftAhead = _tree.PointOn(_leftFoot, _leftLeg.AnkleToSole), rightAhead = _tree.PointOn(_rightFoot, _rightLeg.AnkleToSole);
         Vec3 pelvisAhead = 0.5 * (_leftSoleG - toGround.Rotate(leftAhead) + (_rightSoleG - toGround.Rotate(rightAhead)));
         Vec3 comAhead = pelvisAhead + toGround.Rotate(_tree.Com);
         Vec3 rawVelocity = (comAhead - com) / epsilon;
         _comVelocity += dt / (_velocityTau + dt) * (rawVelocity - _comVelocity);
-        _previousCom = com;
         _com = com;
         _dcmX = com.X + _comVelocity.X / _omega;
         _dcmY = com.Y + _comVelocity.Y / _omega;
@@ -170,30 +155,18 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         double minY = _rightSoleG.Y - _halfWidth, maxY = _leftSoleG.Y + _halfWidth;
         double refDcmX = 0.5 * (_leftSoleG.X + _rightSoleG.X), refDcmY = 0.5 * (_leftSoleG.Y + _rightSoleG.Y);
 
-        // Feedback ZMP from the measured DCM, clamped to what the feet can provide; the CoM
-        // acceleration the LIPM then has (c̈ = ω²(c − p)) is integrated into the CoM command.
-        // With p = ξ + (k/ω)(ξ − ξ_ref) this is c̈ = −kω(c − ξ_ref) − (ω + k)ċ: a damped CoM.
+        // The ZMP the LIPM asks for (p = ξ + (k/ω)(ξ − ξ_ref)), within what the feet can provide: telemetry.
         _zmpX = Math.Clamp(_dcmX + _dcmGain / _omega * (_dcmX - refDcmX), minX + _margin, maxX - _margin);
         _zmpY = Math.Clamp(_dcmY + _dcmGain / _omega * (_dcmY - refDcmY), minY + _margin, maxY - _margin);
-        double w2 = _omega * _omega;
-        _refVx += dt * w2 * (com.X - _zmpX);
-        _refVy += dt * w2 * (com.Y - _zmpY);
-        _refX += dt * _refVx;
-        _refY += dt * _refVy;
-        // Slow pulls toward the measurement keep the command from drifting away from the robot.
-        _refX += dt / (_alphaC + dt) * (com.X - _refX);
-        _refY += dt / (_alphaC + dt) * (com.Y - _refY);
-        _refVx += dt / (_alphaV + dt) * (_comVelocity.X - _refVx);
-        _refVy += dt / (_alphaV + dt) * (_comVelocity.Y - _refVy);
 
         bool outside = _dcmX < minX || _dcmX > maxX || _dcmY < minY || _dcmY > maxY;
         _outsideSeconds = outside ? _outsideSeconds + dt : 0;
 
         // Pelvis target: the stance pose shifted against the DCM error (moving the pelvis back
         // when the DCM is ahead makes the ankles push the ZMP forward), upright, stance height.
-        double shiftX = Math.Clamp(-_pelvisGain * (_dcmX - _dcmTargetX), -_maxShift, _maxShift);
-        double shiftY = Math.Clamp(-_pelvisGain * (_dcmY - _dcmTargetY), -_maxShift, _maxShift);
-        var pelvisTarget = new Vec3(_pelvisX0 + shiftX, _pelvisY0 + shiftY, _pelvisHeight);
+        _shiftX = Math.Clamp(-_pelvisGain * (_dcmX - _dcmTargetX), -_maxShift, _maxShift);
+        _shiftY = Math.Clamp(-_pelvisGain * (_dcmY - _dcmTargetY), -_maxShift, _maxShift);
+        var pelvisTarget = new Vec3(_pelvisX0 + _shiftX, _pelvisY0 + _shiftY, _pelvisHeight);
         LegIkResult left = SolveLeg(_leftLeg, _leftSoleG - pelvisTarget, _leftYaw, _leftFirst, commands);
         LegIkResult right = SolveLeg(_rightLeg, _rightSoleG - pelvisTarget, _rightYaw, _rightFirst, commands);
         for (int i = 0; i < commands.Length; i++)
@@ -227,7 +200,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     {
         ReadOnlySpan<double> values =
         [
-            _com.X, _com.Y, _com.Z, _comVelocity.X, _comVelocity.Y, _dcmX, _dcmY, _zmpX, _zmpY, _refX, _refY, (double)Status,
+            _com.X, _com.Y, _com.Z, _comVelocity.X, _comVelocity.Y, _dcmX, _dcmY, _zmpX, _zmpY, _shiftX, _shiftY, (double)Status,
         ];
         values[..Math.Min(values.Length, destination.Length)].CopyTo(destination);
     }
@@ -248,7 +221,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         return result;
     }
 
-    private void Initialize(Vec3 leftSole, Vec3 rightSole, Quat orientation)
+    private void Initialize(Vec3 leftSole, Vec3 rightSole)
     {
         double leftYaw = _tree.Orientation(_leftFoot).Yaw, rightYaw = _tree.Orientation(_rightFoot).Yaw;
         _yaw0 = Math.Atan2(Math.Sin(leftYaw) + Math.Sin(rightYaw), Math.Cos(leftYaw) + Math.Cos(rightYaw));
@@ -263,13 +236,11 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         Vec3 pelvis = toGround.Rotate(-middle);
         _pelvisHeight = pelvis.Z;
         (_pelvisX0, _pelvisY0) = (pelvis.X, pelvis.Y);
-        _previousCom = pelvis + toGround.Rotate(_tree.Com);
-        _com = _previousCom;
+        _com = pelvis + toGround.Rotate(_tree.Com);
         _comVelocity = Vec3.Zero;
-        (_refX, _refY, _refVx, _refVy) = (_com.X, _com.Y, 0, 0);
+        (_shiftX, _shiftY) = (0, 0);
         (_dcmTargetX, _dcmTargetY) = (_com.X, _com.Y);
         _outsideSeconds = 0;
         _initialized = true;
-        _ = orientation;
     }
 }

@@ -35,14 +35,8 @@ public sealed class StandingBalanceOptions
     /// <summary>Margin kept between the commanded ZMP and the support polygon's edge, m. Default 0.01.</summary>
     public double ZmpMargin { get; set; } = 0.01;
 
-    /// <summary>DCM feedback gain k in p = ξ + (k/ω)(ξ − ξ_ref), 1/s. Default 3 (HRP-4's stabiliser uses P = 5 at 200 Hz).</summary>
+    /// <summary>DCM feedback gain k of the reported ZMP p = ξ + (k/ω)(ξ − ξ_ref), 1/s. Default 3 (HRP-4's stabiliser uses P = 5 at 200 Hz).</summary>
     public double DcmGain { get; set; } = 3;
-
-    /// <summary>Time constant pulling the CoM command toward the measured CoM, s. Default 1.</summary>
-    public double ComTrackingTimeConstant { get; set; } = 1.0;
-
-    /// <summary>Time constant pulling the CoM velocity command toward the measured velocity, s. Default 0.2.</summary>
-    public double VelocityTrackingTimeConstant { get; set; } = 0.2;
 
     /// <summary>Low-pass time constant of the CoM velocity estimate (finite difference), s. Default 0.01.</summary>
     public double VelocityFilterTimeConstant { get; set; } = 0.01;
@@ -70,8 +64,6 @@ public sealed class StandingBalanceOptions
         Positive(nameof(SoleHalfLength), SoleHalfLength);
         Positive(nameof(SoleHalfWidth), SoleHalfWidth);
         Positive(nameof(DcmGain), DcmGain);
-        Positive(nameof(ComTrackingTimeConstant), ComTrackingTimeConstant);
-        Positive(nameof(VelocityTrackingTimeConstant), VelocityTrackingTimeConstant);
         Positive(nameof(VelocityFilterTimeConstant), VelocityFilterTimeConstant);
         Positive(nameof(UncapturableTimeout), UncapturableTimeout);
         Positive(nameof(PelvisGain), PelvisGain);

@@ -25,6 +25,7 @@ public sealed class KinematicTree
     private readonly Vec3[] _localCom;
     private readonly Vec3[] _position;
     private readonly Quat[] _orientation;
+    private readonly double[] _ahead;
 
     /// <param name="parent">Parent body index per body (−1 for the base); length = body count.</param>
     /// <param name="offset">Body origin in its parent's frame at zero joint angle, m.</param>
@@ -52,6 +53,7 @@ public sealed class KinematicTree
         (_parent, _offset, _rotation, _joint, _slide, _axis, _mass, _localCom, Names) = (parent, offset, rotation, joint, slide, axis, mass, localCom, names);
         _position = new Vec3[n];
         _orientation = new Quat[n];
+        _ahead = new double[joint.Length == 0 ? 0 : joint.Max() + 1];
         TotalMass = mass.Sum();
     }
 
@@ -120,6 +122,31 @@ public sealed class KinematicTree
             weighted += _mass[i] * (p + r.Rotate(_localCom[i]));
         }
         Com = weighted / TotalMass;
+    }
+
+    /// <summary>
+    /// Evaluates the tree <paramref name="epsilon"/> seconds ahead: joints at q + ε·q̇ and the base
+    /// turned by ε·ω. Differencing against <see cref="Update"/> at (q, R) gives velocities (the
+    /// Jacobian times the joint and base rates) without forming the Jacobian and without the
+    /// noise a finite difference of encoder readings over a tick would amplify. Allocation-free.
+    /// </summary>
+    /// <param name="q">Joint values now (rad or m).</param>
+    /// <param name="qd">Joint rates (rad/s or m/s); same length as <paramref name="q"/>.</param>
+    /// <param name="basePosition">Base position now (held: differences are relative to it).</param>
+    /// <param name="baseOrientation">Base orientation now (w first).</param>
+    /// <param name="angularVelocity">Base angular velocity in the frame the base pose is given in, rad/s.</param>
+    /// <param name="epsilon">How far ahead, s (small: 1 ms).</param>
+    public void UpdateAhead(ReadOnlySpan<double> q, ReadOnlySpan<double> qd, Vec3 basePosition, Quat baseOrientation, Vec3 angularVelocity, double epsilon)
+    {
+        for (int i = 0; i < _ahead.Length; i++)
+        {
+            _ahead[i] = q[i] + epsilon * qd[i];
+        }
+        double rate = angularVelocity.Norm;
+        Quat turned = rate > 1e-12
+            ? (Quat.FromAxisAngle(angularVelocity / rate, rate * epsilon) * baseOrientation).Normalized()
+            : baseOrientation;
+        Update(_ahead, basePosition, turned);
     }
 
     /// <summary>Origin of body <paramref name="body"/> after the last update.</summary>

@@ -7,8 +7,7 @@ namespace Robot.Runtime.Estimation;
 /// <summary>
 /// Pelvis velocity from leg kinematics: a sole in contact does not move, so the pelvis moves at
 /// minus the rate of change of the pelvis-to-sole vector, d/dt(R·s(q)). That rate is computed
-/// by evaluating the chain a short time ε ahead (q + ε·q̇, R·exp(ε·ω)) — the Jacobian times the
-/// velocities without forming it. With both feet in contact the two estimates are averaged.
+/// by evaluating the chain a short time ε ahead (<see cref="KinematicTree.UpdateAhead"/>). With both feet in contact the two estimates are averaged.
 /// Allocation-free.
 /// </summary>
 public sealed class KinematicLegOdometry : ILegOdometry
@@ -17,21 +16,18 @@ public sealed class KinematicLegOdometry : ILegOdometry
     private readonly KinematicTree _tree;
     private readonly int _leftFoot, _rightFoot;
     private readonly Vec3 _leftSole, _rightSole;
-    private readonly double[] _ahead;
 
     /// <param name="tree">Whole-body kinematics (joint order = RobotState's).</param>
     /// <param name="leftFootBody">Name of the left foot body in the tree.</param>
     /// <param name="rightFootBody">Name of the right foot body.</param>
     /// <param name="leftSole">Left sole point in the left foot body's frame, m.</param>
     /// <param name="rightSole">Right sole point in the right foot body's frame, m.</param>
-    /// <param name="jointCount">Length of the joint vector.</param>
-    public KinematicLegOdometry(KinematicTree tree, string leftFootBody, string rightFootBody, Vec3 leftSole, Vec3 rightSole, int jointCount)
+    public KinematicLegOdometry(KinematicTree tree, string leftFootBody, string rightFootBody, Vec3 leftSole, Vec3 rightSole)
     {
         _tree = tree;
         _leftFoot = tree.BodyIndex(leftFootBody);
         _rightFoot = tree.BodyIndex(rightFootBody);
         (_leftSole, _rightSole) = (leftSole, rightSole);
-        _ahead = new double[jointCount];
     }
 
     public bool TryPelvisVelocity(RobotState state, Quat orientation, Vec3 angularVelocity, bool leftContact, bool rightContact, out Vec3 velocity)
@@ -44,14 +40,7 @@ public sealed class KinematicLegOdometry : ILegOdometry
         double[] q = state.JointPosition, qd = state.JointVelocity;
         _tree.Update(q, Vec3.Zero, orientation);
         Vec3 left = _tree.PointOn(_leftFoot, _leftSole), right = _tree.PointOn(_rightFoot, _rightSole);
-        for (int i = 0; i < _ahead.Length; i++)
-        {
-            _ahead[i] = q[i] + Epsilon * qd[i];
-        }
-        // angularVelocity is in the site frame: exp(ε ω_site) ⊗ R.
-        double rate = angularVelocity.Norm;
-        Quat ahead = rate > 1e-12 ? (Quat.FromAxisAngle(angularVelocity / rate, rate * Epsilon) * orientation).Normalized() : orientation;
-        _tree.Update(_ahead, Vec3.Zero, ahead);
+        _tree.UpdateAhead(q, qd, Vec3.Zero, orientation, angularVelocity, Epsilon);
         Vec3 leftRate = (_tree.PointOn(_leftFoot, _leftSole) - left) / Epsilon;
         Vec3 rightRate = (_tree.PointOn(_rightFoot, _rightSole) - right) / Epsilon;
         velocity = leftContact && rightContact ? -0.5 * (leftRate + rightRate) : leftContact ? -leftRate : -rightRate;

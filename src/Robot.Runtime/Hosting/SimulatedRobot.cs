@@ -52,8 +52,7 @@ public sealed class SimulatedRobot : IDisposable
         controller ??= new HoldPoseController(StandPose(), StandKp(), StandKd());
         // Leg odometry gets its own kinematic tree: the controller may evaluate another one in the same tick.
         var odometry = new KinematicLegOdometry(ModelKinematics.Build(hardware.Simulation, hardware.Description), "left_foot", "right_foot",
-            Robot.Control.Kinematics.LegGeometry.WarehouseHumanoidLeft.AnkleToSole, Robot.Control.Kinematics.LegGeometry.WarehouseHumanoidRight.AnkleToSole,
-            hardware.Description.JointCount);
+            Robot.Control.Kinematics.LegGeometry.WarehouseHumanoidLeft.AnkleToSole, Robot.Control.Kinematics.LegGeometry.WarehouseHumanoidRight.AnkleToSole);
         var estimator = new BaseStateEstimator(hardware.Description, new BaseStateEstimatorOptions(), odometry);
         TelemetryRing? ring = telemetry ? new TelemetryRing(hardware.Description.JointCount) : null;
         if (ring is not null && controller is IControllerTelemetry signals)

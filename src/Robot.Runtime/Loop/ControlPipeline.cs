@@ -114,7 +114,6 @@ public sealed class ControlPipeline : ILoopBody
     /// <summary>Runs one tick. Allocation-free, lock-free, no I/O.</summary>
     public TickOutcome Tick()
     {
-        var context = new TickContext(TickCount, State.Time, _dt);
         if (!_hardware.Read(State))
         {
             RaiseFault(LoopFault.ReadFailed);
@@ -124,9 +123,10 @@ public sealed class ControlPipeline : ILoopBody
             CaptureHold();
         }
 
+        // After the read: State.Time is this tick's sample time (the previous one when the read failed).
+        var context = new TickContext(TickCount, State.Time, _dt);
         if (Fault == LoopFault.None)
         {
-            context = new TickContext(TickCount, State.Time, _dt);
             BaseEstimate estimate = _estimator.Update(State, _dt);
             Estimate = estimate;
             if (estimate.Fault != LoopFault.None)
