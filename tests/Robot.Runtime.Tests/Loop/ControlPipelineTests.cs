@@ -7,6 +7,7 @@ using Robot.Runtime.Tests.Doubles;
 
 namespace Robot.Runtime.Tests.Loop;
 
+[Collection(AllocationSensitiveTests.Name)]
 public class ControlPipelineTests
 {
     [Fact]
@@ -26,12 +27,12 @@ public class ControlPipelineTests
         var (pipeline, _) = PipelineFactory.Create(ring: ring);
         var driver = new SimulatedTimeDriver(pipeline);
         driver.Run(200); // warm-up: JIT, first-use statics
-        int gcBefore = GC.CollectionCount(0);
+        int gcBefore = AllocationSensitiveTests.FreshCollectionCount();
         long before = GC.GetAllocatedBytesForCurrentThread();
         driver.Run(10_000);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
-        Assert.Equal(gcBefore, GC.CollectionCount(0));
+        Assert.Equal(gcBefore, AllocationSensitiveTests.CollectionCount());
         Assert.True(ring.Dropped > 0, "the ring was never drained, so it must have dropped frames without allocating");
     }
 
