@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Reflection;
 
 namespace Robot.Cli;
@@ -54,17 +55,47 @@ public static class RobotCli
         return root;
     }
 
+    /// <summary>Exit code of a command line that does not parse (an unknown verb, a bad flag or value), as for verbs' own flag checks.</summary>
+    public const int UsageExitCode = 2;
+
     /// <summary>Parses <paramref name="args"/> and runs the verb; returns the process exit code.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
-        return Build().Parse(args).Invoke(configuration);
+        ParseResult parsed = Build().Parse(args);
+        return parsed.Errors.Count > 0
+            ? ReportUsageErrors(parsed, error)
+            : parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 
     /// <summary>Async variant for verbs that run services or long work.</summary>
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
-        return Build().Parse(args).InvokeAsync(configuration, cancellationToken);
+        ParseResult parsed = Build().Parse(args);
+        return parsed.Errors.Count > 0
+            ? Task.FromResult(ReportUsageErrors(parsed, error))
+            : parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Bad command lines change nothing and say what was wrong on stderr, one line per error, with
+    /// the way to the verb's help; stdout stays empty so scripts reading --json never parse a help page.
+    /// </summary>
+    private static int ReportUsageErrors(ParseResult parsed, TextWriter error)
+    {
+        var names = new Stack<string>();
+        for (SymbolResult? r = parsed.CommandResult; r is not null; r = r.Parent)
+        {
+            if (r is CommandResult c)
+            {
+                names.Push(c.Command is RootCommand ? "robot" : c.Command.Name);
+            }
+        }
+        string path = string.Join(' ', names);
+        foreach (var e in parsed.Errors)
+        {
+            error.WriteLine($"{path}: {e.Message}");
+        }
+        error.WriteLine($"see '{path} --help'");
+        return UsageExitCode;
     }
 }

@@ -1,0 +1,97 @@
+using System.Text.Json;
+
+namespace Robot.Cli.Tests.Commands;
+
+/// <summary><c>robot sim info|run</c> and <c>robot bench sim</c> against the real MuJoCo model.</summary>
+public class SimCommandTests
+{
+    [Fact]
+    public void Info_Json_DescribesTheHumanoid()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("sim", "info", "--json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        JsonElement root = json.RootElement;
+        Assert.Equal("2.2.2", root.GetProperty("muJoCoVersion").GetString());
+        Assert.Equal(31, root.GetProperty("actuatedJoints").GetInt32());
+        Assert.True(root.GetProperty("degreesOfFreedom").GetInt32() >= 6 + 31, "floating base plus every actuated joint");
+        Assert.InRange(root.GetProperty("totalMassKg").GetDouble(), 30, 40);
+        Assert.InRange(root.GetProperty("comHeightM").GetDouble(), 0.6, 0.8);
+        JsonElement[] joints = [.. root.GetProperty("joints").EnumerateArray()];
+        Assert.Equal(31, joints.Length);
+        Assert.All(joints, j => Assert.True(j.GetProperty("minPosition").GetDouble() < j.GetProperty("maxPosition").GetDouble()));
+        string[] sensors = [.. root.GetProperty("sensors").EnumerateArray().Select(s => s.GetProperty("name").GetString()!)];
+        Assert.Contains("imu_accelerometer", sensors);
+        Assert.Contains("left_ankle_force", sensors);
+        Assert.Contains("right_ankle_torque", sensors);
+    }
+
+    [Fact]
+    public void Info_Text_ListsJointsAndSensors()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("sim", "info");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("left_knee", stdout, StringComparison.Ordinal);
+        Assert.Contains("sensors: ", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("warehouse")]
+    [InlineData("flat")]
+    public void Run_Idle_StaysUpright(string scene)
+    {
+        var (code, stdout, stderr) = CliRunner.Run("sim", "run", "--scenario", "idle", "--seconds", "1.5", "--scene", scene, "--json");
+        Assert.True(code == 0, stderr + stdout);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.True(json.RootElement.GetProperty("upright").GetBoolean());
+        Assert.Equal(1.5, json.RootElement.GetProperty("seconds").GetDouble(), 6);
+        Assert.True(json.RootElement.GetProperty("minPelvisHeightM").GetDouble() > 0.6);
+    }
+
+    [Theory]
+    [InlineData("--seconds", "0", "--seconds")]
+    [InlineData("--seconds", "NaN", "--seconds")]
+    [InlineData("--scenario", "dance", "dance")]
+    [InlineData("--scene", "moon", "moon")]
+    public void Run_BadFlag_Exit2NamingIt(string flag, string value, string named)
+    {
+        var (code, stdout, stderr) = CliRunner.Run("sim", "run", flag, value);
+        Assert.Equal(2, code);
+        Assert.Contains(named, stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public void Run_UnparsableFlag_PointsToTheVerbsHelp()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("sim", "run", "--secnds", "3");
+        Assert.Equal(2, code);
+        Assert.Contains("robot sim run: Unrecognized command or argument '--secnds'", stderr, StringComparison.Ordinal);
+        Assert.Contains("see 'robot sim run --help'", stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public void BenchSim_Json_ComparesCsharpWithMuJoCoTestspeedOnTheSameModel()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("bench", "sim", "--steps", "500", "--rounds", "1", "--json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        JsonElement r = json.RootElement;
+        double csharp = r.GetProperty("csharpStepsPerSecond").GetDouble(), c = r.GetProperty("cStepsPerSecond").GetDouble();
+        Assert.True(csharp > 0 && c > 0, $"rates {csharp}, {c}");
+        Assert.Equal(c / csharp, r.GetProperty("overheadRatio").GetDouble(), 9);
+        Assert.Equal(csharp * 0.001, r.GetProperty("realtimeFactor").GetDouble(), 9);
+        // Same model, same start, zero control: both sides see the same contacts (to within float noise of the count).
+        Assert.Equal(r.GetProperty("cContactsPerStep").GetDouble(), r.GetProperty("csharpContactsPerStep").GetDouble(), 0);
+        Assert.StartsWith("mujoco-testspeed ", r.GetProperty("testspeedCommand").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BenchSim_BadSteps_Exit2()
+    {
+        var (code, _, stderr) = CliRunner.Run("bench", "sim", "--steps", "10");
+        Assert.Equal(2, code);
+        Assert.Contains("--steps", stderr, StringComparison.Ordinal);
+    }
+}
