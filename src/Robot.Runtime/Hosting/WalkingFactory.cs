@@ -1,0 +1,28 @@
+using Robot.Control.Balance;
+using Robot.Control.Kinematics;
+using Robot.Control.Locomotion;
+using Robot.Core.Description;
+using Robot.Core.Geometry;
+using Robot.Sim;
+
+namespace Robot.Runtime.Hosting;
+
+/// <summary>Builds the walking controller for the simulated humanoid from its compiled model.</summary>
+public static class WalkingFactory
+{
+    /// <summary>The controller, with the LIPM height taken from the default stance's CoM above the soles.</summary>
+    public static WalkingController Create(SimHardware hardware, GaitOptions? gait = null, StandingBalanceOptions? legs = null)
+    {
+        legs ??= new StandingBalanceOptions();
+        RobotDescription robot = hardware.Description;
+        KinematicTree tree = ModelKinematics.Build(hardware.Simulation, robot);
+        double[] pose = SimulatedRobot.StandPose();
+        tree.Update(pose, Vec3.Zero, Quat.Identity);
+        Vec3 sole = tree.PointOn(tree.BodyIndex(legs.LeftFootBody), legs.LeftLeg.AnkleToSole);
+        double comHeight = tree.Com.Z - sole.Z;
+        double[] min = [.. robot.Joints.Select(j => j.MinPosition)];
+        double[] max = [.. robot.Joints.Select(j => j.MaxPosition)];
+        return new WalkingController(tree, comHeight, pose, SimulatedRobot.StandKp(), SimulatedRobot.StandKd(), min, max, legs,
+            gait ?? new GaitOptions(), hardware.Timestep);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using Robot.Control.Locomotion;
+using Robot.Core.Control;
+using Robot.Runtime.Hosting;
+using Robot.Runtime.Loop;
+using Robot.Sim;
+
+namespace Robot.Runtime.Scenarios;
+
+/// <summary>One sample of a walk for plots: ground frame, m.</summary>
+/// <param name="Time">Seconds since the walk started.</param>
+/// <param name="ComX">Measured CoM x.</param>
+/// <param name="ComY">Measured CoM y.</param>
+/// <param name="DcmX">Measured DCM x.</param>
+/// <param name="DcmY">Measured DCM y.</param>
+/// <param name="ZmpRefX">ZMP reference x.</param>
+/// <param name="ZmpRefY">ZMP reference y.</param>
+public readonly record struct WalkSample(double Time, double ComX, double ComY, double DcmX, double DcmY, double ZmpRefX, double ZmpRefY);
+
+/// <summary>Outcome of <see cref="WalkScenario"/>. Poses are in the ground frame of the start (x ahead, y left), ground truth from the simulation.</summary>
+public sealed record WalkResult(double GoalX, double GoalY, double GoalYawDeg, bool Planned, string? NoPathReason, bool Reached, bool Fell, double? FellAtSeconds,
+    double FinalX, double FinalY, double FinalYawDeg, double FinalErrorM, double FinalErrorDeg, double MeanSpeedMps, int Steps, double WalkSeconds,
+    double PayloadKg, string Fault, string Status, double WallSeconds)
+{
+    /// <summary>Position tolerance for <see cref="Reached"/>, m.</summary>
+    public const double PositionTolerance = 0.10;
+
+    /// <summary>Heading tolerance for <see cref="Reached"/>, degrees.</summary>
+    public const double YawToleranceDeg = 10;
+}
+
+/// <summary>
+/// The humanoid walks in MuJoCo (flat ground) from its start stance to a goal pose with the
+/// walking controller, in simulated time. Falls count when the pelvis drops below 0.5 m or tilts
+/// beyond 30°. The final pose is the sole midpoint and mean sole heading, 1 s after the plan ends.
+/// </summary>
+public static class WalkScenario
+{
+    /// <summary>Walks to <paramref name="goal"/> (ground frame of the start).</summary>
+    /// <param name="goal">Goal body pose.</param>
+    /// <param name="gait">Gait; defaults when null.</param>
+    /// <param name="keepOut">Zones the footsteps avoid.</param>
+    /// <param name="samples">Receives samples every 10 ms for plots, when given.</param>
+    /// <param name="stopAfterSeconds">Requests a stop this long after the walk starts (stop-walking tests), when given.</param>
+    /// <param name="plannedSteps">Receives the planned footsteps, when given.</param>
+    public static WalkResult Run(Pose2 goal, GaitOptions? gait = null, IReadOnlyList<KeepOutZone>? keepOut = null,
+        List<WalkSample>? samples = null, double? stopAfterSeconds = null, List<Footstep>? plannedSteps = null)
+    {
+        gait ??= new GaitOptions();
+        var hardware = SimHardware.FlatGround();
+        WalkingController controller = WalkingFactory.Create(hardware, gait);
+        using var robot = SimulatedRobot.Create(controller, hardware: hardware);
+        var driver = new SimulatedTimeDriver(robot.Pipeline);
+        var clock = Stopwatch.StartNew();
+        driver.Run(200); // settle into the controller's stance
+        Pose2 origin = MeasuredStance(hardware);
+        FootstepPlanResult planned = FootstepPlanner.Plan(controller.FinalStance, goal, gait, keepOut);
+        if (!planned.Found)
+        {
+            return new WalkResult(goal.X, goal.Y, Deg(goal.Yaw), false, planned.Reason, false, false, null, 0, 0, 0, goal.DistanceTo(default), Math.Abs(Deg(goal.Yaw)),
+                0, 0, 0, 0, robot.Pipeline.Fault.ToString(), controller.Status.ToString(), clock.Elapsed.TotalSeconds);
+        }
+        plannedSteps?.AddRange(planned.Steps);
+        var (left, right) = FootstepPlanner.Stance(controller.FinalStance, gait);
+        var plan = new FootstepPlan(left, right, planned.Steps, gait);
+        controller.Start(plan);
+        double? fellAt = null;
+        double t0 = hardware.Simulation.Time;
+        long limit = (long)((plan.Duration + 1.0) / hardware.Timestep);
+        Span<double> pelvis = stackalloc double[3];
+        Span<double> quat = stackalloc double[4];
+        bool stopSent = false;
+        for (long k = 0; k < limit; k++)
+        {
+            driver.Run(1);
+            double t = hardware.Simulation.Time - t0;
+            if (stopAfterSeconds is { } s && !stopSent && t >= s)
+            {
+                controller.RequestStop();
+                stopSent = true;
+                limit = k + (long)((controller.Plan.Duration - controller.PlanTime + 3.0) / hardware.Timestep);
+            }
+            hardware.GetPelvisPose(pelvis, quat);
+            if (pelvis[2] < 0.5 || hardware.PelvisTilt > 0.52)
+            {
+                fellAt = t;
+                break;
+            }
+            if (robot.Pipeline.Fault != LoopFault.None)
+            {
+                break;
+            }
+            if (samples is not null && k % 10 == 0)
+            {
+                var (zx, zy) = controller.ZmpReference;
+                var (dx, dy) = controller.Dcm;
+                samples.Add(new WalkSample(t, controller.Com.X, controller.Com.Y, dx, dy, zx, zy));
+            }
+        }
+        Pose2 end = MeasuredStance(hardware);
+        var (fx, fy) = origin.Local(end);
+        var final = new Pose2(fx, fy, origin.TurnTo(end));
+        double error = final.DistanceTo(goal), errorDeg = Math.Abs(Deg(final.TurnTo(goal)));
+        double walkSeconds = controller.Plan.Duration;
+        bool fell = fellAt is not null;
+        bool reached = !fell && robot.Pipeline.Fault == LoopFault.None && error <= WalkResult.PositionTolerance && errorDeg <= WalkResult.YawToleranceDeg;
+        double pathLength = planned.Waypoints.Count == 0 ? 0 : planned.Waypoints.Aggregate((Length: 0.0, From: new Pose2(0, 0, 0)), (a, w) => (a.Length + a.From.DistanceTo(w), w)).Length;
+        return new WalkResult(goal.X, goal.Y, Deg(goal.Yaw), true, null, reached, fell, fellAt, final.X, final.Y, Deg(final.Yaw), error, errorDeg,
+            walkSeconds > 0 ? pathLength / walkSeconds : 0, controller.Plan.Count, walkSeconds, 0, robot.Pipeline.Fault.ToString(), controller.Status.ToString(),
+            clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Ground truth: the sole midpoint and mean sole heading, world frame.</summary>
+    public static Pose2 MeasuredStance(SimHardware hardware)
+    {
+        Span<double> left = stackalloc double[3], right = stackalloc double[3], leftR = stackalloc double[9], rightR = stackalloc double[9];
+        hardware.GetSolePose(true, left, leftR);
+        hardware.GetSolePose(false, right, rightR);
+        double leftYaw = Math.Atan2(leftR[3], leftR[0]), rightYaw = Math.Atan2(rightR[3], rightR[0]);
+        return Pose2.Lerp(new Pose2(left[0], left[1], leftYaw), new Pose2(right[0], right[1], rightYaw), 0.5);
+    }
+
+    private static double Deg(double rad) => rad * 180 / Math.PI;
+}
