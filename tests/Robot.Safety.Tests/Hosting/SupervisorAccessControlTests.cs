@@ -1,6 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -135,29 +134,6 @@ public sealed class SupervisorAccessControlTests(SupervisorMtlsFixture fixture) 
         }
     }
 
-    /// <summary>Every RPC in safety/protos/*.proto, plus health checking and server reflection (v1alpha, v1).</summary>
-    private static SortedSet<string> MethodsInProtos()
-    {
-        var methods = new SortedSet<string>(StringComparer.Ordinal)
-        {
-            "/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",
-            "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
-        };
-        foreach (string file in Directory.GetFiles(Path.Combine(AccessPolicyTests.RepoRoot(), "safety", "protos"), "*.proto"))
-        {
-            string text = File.ReadAllText(file);
-            string package = Regex.Match(text, @"^package\s+([\w.]+);", RegexOptions.Multiline).Groups[1].Value;
-            foreach (Match service in Regex.Matches(text, @"service\s+(\w+)\s*\{(.*?)\n\}", RegexOptions.Singleline))
-            {
-                foreach (Match rpc in Regex.Matches(service.Groups[2].Value, @"rpc\s+(\w+)\s*\("))
-                {
-                    methods.Add($"/{package}.{service.Groups[1].Value}/{rpc.Groups[1].Value}");
-                }
-            }
-        }
-        return methods;
-    }
-
     private static string ShippedPolicyPath => Path.Combine(AccessPolicyTests.RepoRoot(), "safety", "Robot.Safety", "Access", "access-policy.yaml");
 
     [Fact]
@@ -167,7 +143,7 @@ public sealed class SupervisorAccessControlTests(SupervisorMtlsFixture fixture) 
         Assert.Equal(File.ReadAllText(ShippedPolicyPath), AccessPolicy.BuiltInText());
         AccessPolicy policy = AccessPolicy.Load(ShippedPolicyPath);
         Dictionary<string, Func<GrpcChannel, Task>> calls = Calls();
-        SortedSet<string> methods = MethodsInProtos();
+        SortedSet<string> methods = SupervisorProtoMethods.All(Path.Combine(AccessPolicyTests.RepoRoot(), "safety", "protos"));
         Assert.Equal(methods, new SortedSet<string>(SupervisorMethods.All, StringComparer.Ordinal));
         Assert.Equal(methods, new SortedSet<string>(calls.Keys, StringComparer.Ordinal));
 

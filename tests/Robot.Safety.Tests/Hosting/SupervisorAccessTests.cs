@@ -174,28 +174,19 @@ public sealed class SupervisorAccessTests : IDisposable
         Assert.Contains("is not a valid server certificate of the site CA", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void PolicyWithUnknownRole_IsRefused_NamingFileLineAndRole()
+    /// <summary>Lines of a policy file with one problem each, and the error every line yields (file and line in front).</summary>
+    [Theory]
+    [InlineData("  operator:\n    - /robot.safety.v1.EmergencyStop/Trigger\n  forklift-driver:\n    - /robot.safety.v1.Zones/List",
+        ":5:3: roles.forklift-driver: unknown role; expected one of robot, operator, teleoperator, safety-engineer, auditor")]
+    [InlineData("  safety-engineer:\n    - /robot.safety.v1.EmergencyStop/Reset\n    - /robot.safety.v1.EmergencyStop/Rest\n    - /robot.safety.v2.Zones/*",
+        ":5: '/robot.safety.v1.EmergencyStop/Rest' matches no known method", ":6: '/robot.safety.v2.Zones/*' matches no known method")]
+    public void PolicyWithUnknownRoleOrMethod_IsRefused_NamingFileAndLine(string roles, params string[] errors)
     {
         string policy = _dir.File("policy.yaml");
-        File.WriteAllText(policy, "version: 1\nroles:\n  operator:\n    - /robot.safety.v1.EmergencyStop/Trigger\n  forklift-driver:\n    - /robot.safety.v1.Zones/List\n");
+        File.WriteAllText(policy, "version: 1\nroles:\n" + roles + "\n");
         SupervisorAccessException e = Refused(new SupervisorAccessOptions { PkiDirectory = MakePki(), PolicyPath = policy });
         Assert.Equal(SupervisorAccessSetting.Policy, e.Setting);
-        Assert.Equal(
-            $"access policy {policy} is invalid:{Environment.NewLine}  {policy}:5:3: roles.forklift-driver: unknown role; expected one of robot, operator, teleoperator, safety-engineer, auditor",
-            e.Message);
-    }
-
-    [Fact]
-    public void PolicyWithUnknownMethod_IsRefused_NamingFileAndLine()
-    {
-        string policy = _dir.File("policy.yaml");
-        File.WriteAllText(policy, "version: 1\nroles:\n  safety-engineer:\n    - /robot.safety.v1.EmergencyStop/Reset\n    - /robot.safety.v1.EmergencyStop/Rest\n    - /robot.safety.v2.Zones/*\n");
-        SupervisorAccessException e = Refused(new SupervisorAccessOptions { PkiDirectory = MakePki(), PolicyPath = policy });
-        Assert.Equal(SupervisorAccessSetting.Policy, e.Setting);
-        Assert.Equal(
-            $"access policy {policy} is invalid:{Environment.NewLine}  {policy}:5: '/robot.safety.v1.EmergencyStop/Rest' matches no known method{Environment.NewLine}  {policy}:6: '/robot.safety.v2.Zones/*' matches no known method",
-            e.Message);
+        Assert.Equal($"access policy {policy} is invalid:" + string.Concat(errors.Select(error => $"{Environment.NewLine}  {policy}{error}")), e.Message);
     }
 
     [Fact]
