@@ -119,6 +119,27 @@ public sealed partial class AccessPolicy
             .ToList();
     }
 
+    /// <summary>Where <see cref="LoadBuiltIn"/> says the policy came from, in messages.</summary>
+    public const string BuiltInSource = "access-policy.yaml (built in)";
+
+    /// <summary>Name of the embedded copy of <c>Access/access-policy.yaml</c> (see the project file).</summary>
+    private const string BuiltInResource = "Robot.Safety.Access.access-policy.yaml";
+
+    /// <summary>
+    /// The shipped default-deny supervisor policy, <c>safety/Robot.Safety/Access/access-policy.yaml</c>,
+    /// embedded at build time so it does not depend on the working directory.
+    /// </summary>
+    public static AccessPolicy LoadBuiltIn() => Parse(BuiltInText(), BuiltInSource);
+
+    /// <summary>The text of the shipped policy (see <see cref="LoadBuiltIn"/>).</summary>
+    public static string BuiltInText()
+    {
+        using Stream stream = typeof(AccessPolicy).Assembly.GetManifestResourceStream(BuiltInResource)
+            ?? throw new InvalidOperationException($"the built-in access policy ({BuiltInResource}) is missing from {typeof(AccessPolicy).Assembly.GetName().Name}");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
     /// <summary>Loads and validates the policy file at <paramref name="path"/>.</summary>
     public static AccessPolicy Load(string path) => Parse(File.ReadAllText(path), path);
 

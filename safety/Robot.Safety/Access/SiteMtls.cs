@@ -22,8 +22,11 @@ namespace Robot.Safety.Access;
 /// </summary>
 public static class SiteMtls
 {
-    private const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
-    private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
+    /// <summary>Extended key usage of a TLS client certificate (clientAuth).</summary>
+    public const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
+
+    /// <summary>Extended key usage of a TLS server certificate (serverAuth).</summary>
+    public const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
 
     /// <summary>
     /// Configures <paramref name="https"/> for mutual TLS: <paramref name="serverCertificate"/>
@@ -100,11 +103,14 @@ public static class SiteMtls
         }
     }
 
-    /// <summary>The loud start-up warning of insecure mode: logged as critical and written to stderr.</summary>
-    public static void WarnInsecure(string endpoint, ILogger? logger = null)
+    /// <summary>
+    /// The loud start-up warning of insecure mode: logged as critical and written to
+    /// <paramref name="error"/> (default: the process's stderr).
+    /// </summary>
+    public static void WarnInsecure(string endpoint, ILogger? logger = null, TextWriter? error = null)
     {
         AccessLog.InsecureMode(logger ?? NullLogger.Instance, endpoint);
-        Console.Error.WriteLine($"""
+        (error ?? Console.Error).WriteLine($"""
             ************************************************************************
             WARNING: INSECURE MODE on {endpoint}
             No TLS and no client certificates: any process on this machine can claim

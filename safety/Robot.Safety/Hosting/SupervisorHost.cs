@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -20,12 +21,14 @@ namespace Robot.Safety.Hosting;
 /// Builds and starts the supervisor process: Kestrel (HTTP/2), the three gRPC services, gRPC
 /// health checking and server reflection, and the watchdog. Access control plugs in through
 /// <see cref="AddInterceptor{T}"/> (authentication, authorisation, audit of denials) and
-/// <see cref="ConfigureKestrel"/> (TLS with client certificates); the services stay thin.
+/// <see cref="ConfigureHttps"/> (TLS with client certificates); the services stay thin.
+/// <see cref="SupervisorAccess.CreateHostBuilder"/> wires both as <c>robot supervisor</c> does.
 /// </summary>
 public sealed class SupervisorHostBuilder
 {
     private readonly List<Action<KestrelServerOptions>> _kestrel = [];
     private readonly List<Action<ListenOptions>> _listen = [];
+    private readonly List<Action<HttpsConnectionAdapterOptions>> _https = [];
     private readonly List<Action<IServiceCollection>> _services = [];
     private readonly List<Action<WebApplication>> _app = [];
     private readonly List<Type> _interceptors = [];
@@ -74,6 +77,16 @@ public sealed class SupervisorHostBuilder
         return this;
     }
 
+    /// <summary>
+    /// Adjusts TLS on every https:// endpoint (server certificate, client certificate mode and
+    /// validation); without it https:// endpoints use Kestrel's default certificate.
+    /// </summary>
+    public SupervisorHostBuilder ConfigureHttps(Action<HttpsConnectionAdapterOptions> configure)
+    {
+        _https.Add(configure);
+        return this;
+    }
+
     /// <summary>Registers extra services (an interceptor's dependencies, authentication).</summary>
     public SupervisorHostBuilder ConfigureServices(Action<IServiceCollection> configure)
     {
@@ -115,7 +128,14 @@ public sealed class SupervisorHostBuilder
                     listen.Protocols = https ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http2;
                     if (https)
                     {
-                        listen.UseHttps();
+                        // The TLS options are fixed when UseHttps runs, so they are applied here, not after.
+                        listen.UseHttps(options =>
+                        {
+                            foreach (var configure in _https)
+                            {
+                                configure(options);
+                            }
+                        });
                     }
                     foreach (var configure in _listen)
                     {

@@ -1,5 +1,5 @@
-using System.Text.RegularExpressions;
 using Robot.Safety.Access;
+using Robot.Safety.Tests.TestSupport;
 
 namespace Robot.Safety.Tests.Access;
 
@@ -94,28 +94,7 @@ public class AccessPolicyTests
     {
         string root = RepoRoot();
         AccessPolicy policy = AccessPolicy.Load(Path.Combine(root, "safety", "Robot.Safety", "Access", "access-policy.yaml"));
-        var methods = new List<string>
-        {
-            "/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",
-            "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
-        };
-        string protos = Path.Combine(root, "safety", "protos");
-        if (!Directory.Exists(protos))
-        {
-            return; // the supervisor's contracts are not in this tree (yet): nothing to compare with
-        }
-        foreach (string file in Directory.GetFiles(protos, "*.proto"))
-        {
-            string text = File.ReadAllText(file);
-            string package = Regex.Match(text, @"^package\s+([\w.]+);", RegexOptions.Multiline).Groups[1].Value;
-            foreach (Match service in Regex.Matches(text, @"service\s+(\w+)\s*\{(.*?)\n\}", RegexOptions.Singleline))
-            {
-                foreach (Match rpc in Regex.Matches(service.Groups[2].Value, @"rpc\s+(\w+)\s*\("))
-                {
-                    methods.Add($"/{package}.{service.Groups[1].Value}/{rpc.Groups[1].Value}");
-                }
-            }
-        }
+        SortedSet<string> methods = SupervisorProtoMethods.All(Path.Combine(root, "safety", "protos"));
         Assert.Empty(policy.RulesMatchingNothing(methods));
         foreach (string method in methods.Where(m => m.StartsWith("/robot.", StringComparison.Ordinal)))
         {

@@ -22,13 +22,14 @@ public static class EstopCommand
         var robots = new Option<string[]>("--robot") { Description = "Robot to stop (repeat); none stops every robot.", AllowMultipleArgumentsPerToken = true };
         var reason = new Option<string>("--reason") { Description = "Why (goes to the audit log).", DefaultValueFactory = _ => "emergency stop from the CLI" };
         var cut = new Option<bool>("--cut") { Description = "Cut torque at once instead of settle-then-cut (only when nothing else is possible)." };
-        var supervisor = SupervisorClientOptions.Supervisor();
+        var connection = new SupervisorClientOptions();
         var json = CommonOptions.Json();
-        var command = new Command("trigger", "Latch an emergency stop: settle to a stable stance, then torque off.") { robots, reason, cut, supervisor, json };
+        var command = new Command("trigger", "Latch an emergency stop: settle to a stable stance, then torque off.") { robots, reason, cut, json };
+        connection.AddTo(command);
         command.SetAction((parseResult, ct) => SupervisorClientOptions.Call(CliOutput.From(parseResult), async () =>
         {
             var output = CliOutput.From(parseResult);
-            using var channel = SupervisorClientOptions.Channel(parseResult.GetValue(supervisor)!);
+            using var channel = connection.Open(parseResult);
             var request = new TriggerRequest { Reason = parseResult.GetValue(reason)!, Level = parseResult.GetValue(cut) ? StopLevel.Cut : StopLevel.SettleThenCut };
             request.RobotIds.AddRange(parseResult.GetValue(robots) ?? []);
             TriggerReply reply = await new EmergencyStop.EmergencyStopClient(channel).TriggerAsync(request, deadline: SupervisorClientOptions.Deadline, cancellationToken: ct);
@@ -49,13 +50,14 @@ public static class EstopCommand
     {
         var latch = new Option<string>("--latch") { Description = "Latch to reset; none resets every latch whose cause is gone." };
         var role = SupervisorClientOptions.Role();
-        var supervisor = SupervisorClientOptions.Supervisor();
+        var connection = new SupervisorClientOptions();
         var json = CommonOptions.Json();
-        var command = new Command("reset", "Reset emergency-stop latches (safety-engineer role; only once the cause is gone). Robots then wait for `robot estop resume`.") { latch, role, supervisor, json };
+        var command = new Command("reset", "Reset emergency-stop latches (safety-engineer role; only once the cause is gone). Robots then wait for `robot estop resume`.") { latch, role, json };
+        connection.AddTo(command);
         command.SetAction((parseResult, ct) => SupervisorClientOptions.Call(CliOutput.From(parseResult), async () =>
         {
             var output = CliOutput.From(parseResult);
-            using var channel = SupervisorClientOptions.Channel(parseResult.GetValue(supervisor)!);
+            using var channel = connection.Open(parseResult);
             string? claimed = parseResult.GetValue(role);
             var request = new ResetRequest { LatchId = parseResult.GetValue(latch) ?? "", ClaimedRole = claimed ?? "" };
             ResetReply reply = await new EmergencyStop.EmergencyStopClient(channel).ResetAsync(request, SupervisorClientOptions.Headers(claimed), SupervisorClientOptions.Deadline, ct);
@@ -80,12 +82,13 @@ public static class EstopCommand
     {
         var robots = new Option<string[]>("--robot") { Description = "Robot to resume (repeat); none resumes every robot waiting.", AllowMultipleArgumentsPerToken = true };
         var role = SupervisorClientOptions.Role();
-        var supervisor = SupervisorClientOptions.Supervisor();
-        var command = new Command("resume", "The deliberate restart after a reset (safety-engineer role): robots may get permits again.") { robots, role, supervisor };
+        var connection = new SupervisorClientOptions();
+        var command = new Command("resume", "The deliberate restart after a reset (safety-engineer role): robots may get permits again.") { robots, role };
+        connection.AddTo(command);
         command.SetAction((parseResult, ct) => SupervisorClientOptions.Call(CliOutput.From(parseResult), async () =>
         {
             var output = CliOutput.From(parseResult);
-            using var channel = SupervisorClientOptions.Channel(parseResult.GetValue(supervisor)!);
+            using var channel = connection.Open(parseResult);
             string? claimed = parseResult.GetValue(role);
             var request = new ResumeRequest { ClaimedRole = claimed ?? "" };
             request.RobotIds.AddRange(parseResult.GetValue(robots) ?? []);
@@ -98,13 +101,14 @@ public static class EstopCommand
 
     private static Command Status()
     {
-        var supervisor = SupervisorClientOptions.Supervisor();
+        var connection = new SupervisorClientOptions();
         var json = CommonOptions.Json();
-        var command = new Command("status", "Latches, e-stop endpoints and each robot's last verdict.") { supervisor, json };
+        var command = new Command("status", "Latches, e-stop endpoints and each robot's last verdict.") { json };
+        connection.AddTo(command);
         command.SetAction((parseResult, ct) => SupervisorClientOptions.Call(CliOutput.From(parseResult), async () =>
         {
             var output = CliOutput.From(parseResult);
-            using var channel = SupervisorClientOptions.Channel(parseResult.GetValue(supervisor)!);
+            using var channel = connection.Open(parseResult);
             SupervisorStatus status = await new SafetySupervisor.SafetySupervisorClient(channel).GetStatusAsync(new StatusRequest(), deadline: SupervisorClientOptions.Deadline, cancellationToken: ct);
             if (parseResult.GetValue(json))
             {

@@ -56,16 +56,17 @@ public static class ZonesCommand
     private static Command Apply()
     {
         var file = new Argument<FileInfo>("file") { Description = "Site file (YAML) with a higher version than the one in force." };
-        var supervisor = SupervisorClientOptions.Supervisor();
+        var connection = new SupervisorClientOptions();
         var role = SupervisorClientOptions.Role();
         var expected = new Option<long>("--expected-version") { Description = "Apply only if this version is in force (0: do not check)." };
         var json = CommonOptions.Json();
-        var command = new Command("apply", "Apply a site file to the running supervisor: fully or not at all (needs the safety-engineer role).") { file, supervisor, role, expected, json };
+        var command = new Command("apply", "Apply a site file to the running supervisor: fully or not at all (needs the safety-engineer role).") { file, role, expected, json };
+        connection.AddTo(command);
         command.SetAction((parseResult, ct) => SupervisorClientOptions.Call(CliOutput.From(parseResult), async () =>
         {
             var output = CliOutput.From(parseResult);
             FileInfo path = parseResult.GetValue(file)!;
-            using var channel = SupervisorClientOptions.Channel(parseResult.GetValue(supervisor)!);
+            using var channel = connection.Open(parseResult);
             var client = new Zones.ZonesClient(channel);
             var request = new ApplyZonesRequest
             {
@@ -97,13 +98,14 @@ public static class ZonesCommand
 
     private static Command List()
     {
-        var supervisor = SupervisorClientOptions.Supervisor();
+        var connection = new SupervisorClientOptions();
         var json = CommonOptions.Json();
-        var command = new Command("list", "List the zones in force on the supervisor.") { supervisor, json };
+        var command = new Command("list", "List the zones in force on the supervisor.") { json };
+        connection.AddTo(command);
         command.SetAction((parseResult, ct) => SupervisorClientOptions.Call(CliOutput.From(parseResult), async () =>
         {
             var output = CliOutput.From(parseResult);
-            using var channel = SupervisorClientOptions.Channel(parseResult.GetValue(supervisor)!);
+            using var channel = connection.Open(parseResult);
             ListZonesReply reply = await new Zones.ZonesClient(channel).ListAsync(new ListZonesRequest(), deadline: SupervisorClientOptions.Deadline, cancellationToken: ct);
             if (parseResult.GetValue(json))
             {
@@ -126,10 +128,11 @@ public static class ZonesCommand
     {
         var x = new Option<double>("--x") { Description = "East, metres.", Required = true };
         var y = new Option<double>("--y") { Description = "North, metres.", Required = true };
-        var supervisor = SupervisorClientOptions.Supervisor();
+        var connection = new SupervisorClientOptions();
         var config = new Option<FileInfo?>("--config") { Description = "Check against a site file instead of the running supervisor." };
         var json = CommonOptions.Json();
-        var command = new Command("check", "Which zones contain a point.") { x, y, supervisor, config, json };
+        var command = new Command("check", "Which zones contain a point.") { x, y, config, json };
+        connection.AddTo(command);
         command.SetAction((parseResult, ct) => SupervisorClientOptions.Call(CliOutput.From(parseResult), async () =>
         {
             var output = CliOutput.From(parseResult);
@@ -146,7 +149,7 @@ public static class ZonesCommand
             }
             else
             {
-                using var channel = SupervisorClientOptions.Channel(parseResult.GetValue(supervisor)!);
+                using var channel = connection.Open(parseResult);
                 CheckPointReply reply = await new Zones.ZonesClient(channel).CheckAsync(new CheckPointRequest { Point = new Vec2 { X = px, Y = py } }, deadline: SupervisorClientOptions.Deadline, cancellationToken: ct);
                 zones = reply.Zones.Select(z => (object)new { zoneId = z.ZoneId, kind = z.Kind, maxSpeed = z.MaxSpeed }).ToArray();
             }
