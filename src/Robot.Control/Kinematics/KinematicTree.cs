@@ -26,6 +26,8 @@ public sealed class KinematicTree
     private readonly Vec3[] _position;
     private readonly Quat[] _orientation;
     private readonly double[] _ahead;
+    private readonly double[] _subtreeMass;
+    private readonly Vec3[] _bodyCom, _subtreeMoment;
 
     /// <param name="parent">Parent body index per body (−1 for the base); length = body count.</param>
     /// <param name="offset">Body origin in its parent's frame at zero joint angle, m.</param>
@@ -54,6 +56,9 @@ public sealed class KinematicTree
         _position = new Vec3[n];
         _orientation = new Quat[n];
         _ahead = new double[joint.Length == 0 ? 0 : joint.Max() + 1];
+        _bodyCom = new Vec3[n];
+        _subtreeMoment = new Vec3[n];
+        _subtreeMass = new double[n];
         TotalMass = mass.Sum();
     }
 
@@ -119,7 +124,8 @@ public sealed class KinematicTree
             }
             _position[i] = p;
             _orientation[i] = r;
-            weighted += _mass[i] * (p + r.Rotate(_localCom[i]));
+            _bodyCom[i] = p + r.Rotate(_localCom[i]);
+            weighted += _mass[i] * _bodyCom[i];
         }
         Com = weighted / TotalMass;
     }
@@ -157,4 +163,51 @@ public sealed class KinematicTree
 
     /// <summary>A point fixed on body <paramref name="body"/> at <paramref name="local"/> (body frame).</summary>
     public Vec3 PointOn(int body, Vec3 local) => _position[body] + _orientation[body].Rotate(local);
+
+    /// <summary>
+    /// Feed-forward torques that hold the robot against gravity, for the hinge joints on the chain
+    /// from <paramref name="foot"/> to the root, as of the last <see cref="Update"/> (whose base
+    /// orientation must be the real one, so gravity points the right way). The foot carries
+    /// <paramref name="support"/> of the weight (1 in stance, 0 swinging, in between in double
+    /// support) as a vertical force at <paramref name="contact"/>; each joint then balances the
+    /// part it moves (towards the foot, mass M_s at C_s) under gravity and that force:
+    /// τ = −a · ((C_s − p) × M_s g + (r − p) × w M g↑) for a joint with axis a at p.
+    /// Written into <paramref name="torques"/> at each joint's index; other entries are left alone.
+    /// </summary>
+    /// <param name="foot">Body at the end of the chain.</param>
+    /// <param name="contact">Where the ground force acts (the sole centre), same frame as the tree.</param>
+    /// <param name="support">Share of the robot's weight the foot carries, 0–1.</param>
+    /// <param name="gravity">Gravitational acceleration, m/s² (positive; it points down).</param>
+    /// <param name="torques">Per joint, N·m.</param>
+    public void SupportTorques(int foot, Vec3 contact, double support, double gravity, Span<double> torques)
+    {
+        for (int i = _parent.Length - 1; i >= 0; i--)
+        {
+            _subtreeMass[i] = _mass[i];
+            _subtreeMoment[i] = _mass[i] * _bodyCom[i];
+        }
+        for (int i = _parent.Length - 1; i > 0; i--)
+        {
+            int parent = _parent[i];
+            if (parent >= 0)
+            {
+                _subtreeMass[parent] += _subtreeMass[i];
+                _subtreeMoment[parent] += _subtreeMoment[i];
+            }
+        }
+        var weight = new Vec3(0, 0, -gravity);
+        var ground = new Vec3(0, 0, support * TotalMass * gravity);
+        for (int b = foot; b >= 0; b = _parent[b])
+        {
+            int j = _joint[b];
+            if (j < 0 || _slide[b])
+            {
+                continue;
+            }
+            Vec3 p = _position[b];
+            Vec3 axis = _orientation[b].Rotate(_axis[b]);
+            Vec3 moved = (_subtreeMoment[b] / _subtreeMass[b] - p).Cross(_subtreeMass[b] * weight);
+            torques[j] = -axis.Dot(moved + (contact - p).Cross(ground));
+        }
+    }
 }

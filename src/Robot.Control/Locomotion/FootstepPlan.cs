@@ -17,6 +17,9 @@ public sealed class FootstepPlan
     private readonly Pose2[] _leftBefore, _rightBefore;
     private readonly double[] _doubleStart, _swingStart;
     private readonly GaitOptions _gait;
+
+    /// <summary>Fraction of the swing time in which the foot covers its horizontal travel.</summary>
+    private const double HorizontalShare = 0.8;
     private Pose2 _finalLeft, _finalRight;
 
     /// <summary>Builds the timeline for <paramref name="steps"/> from the feet at <paramref name="left"/> and <paramref name="right"/>.</summary>
@@ -136,7 +139,7 @@ public sealed class FootstepPlan
     /// <summary>
     /// The pose of foot <paramref name="side"/> at <paramref name="t"/> and its height above the
     /// floor (non-zero only while it swings): a quintic blend (zero velocity and acceleration at
-    /// lift-off and touch-down) along the floor, and a bump 16 s²(1 − s)² of the swing height.
+    /// lift-off and arrival) along the floor over the first 80 % of the swing, and a bump 16 s²(1 − s)² of the swing height.
     /// </summary>
     public (Pose2 Pose, double Height, bool Swinging) Foot(FootSide side, double t)
     {
@@ -151,7 +154,10 @@ public sealed class FootstepPlan
             return (before, 0, false);
         }
         double s = Math.Clamp((t - _swingStart[k]) / _gait.SwingTime, 0, 1);
-        double blend = s * s * s * (10 - 15 * s + 6 * s * s);
+        // The foot reaches its foothold horizontally before it descends the last part: a foot that
+        // touches down a little early (the stance leg sags) must not land short of its foothold.
+        double h = Math.Min(s / HorizontalShare, 1);
+        double blend = h * h * h * (10 - 15 * h + 6 * h * h);
         double bump = 16 * s * s * (1 - s) * (1 - s);
         return (Pose2.Lerp(before, _steps[k].Pose, blend), _gait.SwingHeight * bump, s < 1);
     }

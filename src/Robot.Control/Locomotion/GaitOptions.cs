@@ -2,12 +2,12 @@ namespace Robot.Control.Locomotion;
 
 /// <summary>
 /// Limits and timing of a gait. Defaults suit our 33 kg humanoid (hips 0.18 m apart, soles
-/// 0.18 × 0.06 m, legs 0.33 + 0.30 m): 0.25 m steps every 0.5 s, i.e. 0.5 m/s straight ahead.
+/// 0.18 × 0.06 m, legs 0.33 + 0.30 m): 0.20 m steps every 0.6 s, i.e. 0.33 m/s straight ahead.
 /// </summary>
 public sealed record GaitOptions
 {
     /// <summary>Longest forward distance between successive footholds, m.</summary>
-    public double MaxStepLength { get; init; } = 0.25;
+    public double MaxStepLength { get; init; } = 0.20;
 
     /// <summary>Longest backward distance between successive footholds, m.</summary>
     public double MaxBackwardStep { get; init; } = 0.10;
@@ -16,13 +16,13 @@ public sealed record GaitOptions
     public double MaxSideStep { get; init; } = 0.10;
 
     /// <summary>Largest heading change per step, rad (only the leading foot turns).</summary>
-    public double MaxTurnPerStep { get; init; } = 0.30;
+    public double MaxTurnPerStep { get; init; } = 0.25;
 
     /// <summary>Lateral distance between the sole centres in a neutral stance, m.</summary>
     public double StepWidth { get; init; } = 0.18;
 
     /// <summary>Single-support (swing) time, s.</summary>
-    public double SwingTime { get; init; } = 0.40;
+    public double SwingTime { get; init; } = 0.50;
 
     /// <summary>Double-support time between steps, s.</summary>
     public double DoubleSupportTime { get; init; } = 0.10;

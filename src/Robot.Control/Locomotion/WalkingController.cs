@@ -42,6 +42,7 @@ public sealed class WalkingController : IJointController, IControllerTelemetry
     private readonly int _leftFirst, _rightFirst, _leftFoot, _rightFoot, _ticksPerPreview;
     private readonly double[] _pose, _kp, _kd, _min, _max;
     private readonly double[] _legTargets = new double[6];
+    private readonly double[] _feedForward;
     private readonly double[] _previewX, _previewY;
     private readonly double _omega, _dcmDivergence;
 
@@ -99,6 +100,7 @@ public sealed class WalkingController : IJointController, IControllerTelemetry
         _omega = new LipmModel(comHeight).Omega;
         _gains = ZmpPreviewGains.Compute(previewPeriod, comHeight - gait.WalkingHeightDrop);
         _ticksPerPreview = ratio;
+        _feedForward = new double[n];
         _previewX = new double[_gains.PreviewSteps];
         _previewY = new double[_gains.PreviewSteps];
         _dcmDivergence = 0.12;
@@ -158,6 +160,10 @@ public sealed class WalkingController : IJointController, IControllerTelemetry
     {
         double dt = tick.Dt;
         Quat orientation = estimate.Orientation;
+        // The CoM's offset from the pelvis as it will be once the pelvis is upright as commanded:
+        // measured tilt must not feed back into where the pelvis is sent.
+        _tree.Update(measured.JointPosition, Vec3.Zero, Quat.FromYaw(orientation.Yaw));
+        Vec3 uprightComOffset = Quat.FromYaw(-_yaw0).Rotate(_tree.Com);
         _tree.Update(measured.JointPosition, Vec3.Zero, orientation);
         Vec3 leftSole = _tree.PointOn(_leftFoot, _legs.LeftLeg.AnkleToSole);
         Vec3 rightSole = _tree.PointOn(_rightFoot, _legs.RightLeg.AnkleToSole);
@@ -182,7 +188,10 @@ public sealed class WalkingController : IJointController, IControllerTelemetry
         _step = _plan.StepAt(_time);
         var (leftPlan, leftHeight, leftSwinging) = _plan.Foot(FootSide.Left, _time);
         var (rightPlan, rightHeight, rightSwinging) = _plan.Foot(FootSide.Right, _time);
-        double wLeft = leftSwinging ? 0 : rightSwinging ? 1 : 0.5, wRight = 1 - wLeft;
+        double wLeft = leftSwinging ? 0 : rightSwinging ? 1 : SupportShare(leftPlan, rightPlan), wRight = 1 - wLeft;
+        // Gravity feed-forward: without it the stance hip sags by several degrees under the body's weight (kp 400 N·m/rad).
+        _tree.SupportTorques(_leftFoot, leftSole, wLeft, Gravity, _feedForward);
+        _tree.SupportTorques(_rightFoot, rightSole, wRight, Gravity, _feedForward);
         Quat toGround = Quat.FromYaw(-_yaw0);
         var leftG = new Vec3(leftPlan.X, leftPlan.Y, 0);
         var rightG = new Vec3(rightPlan.X, rightPlan.Y, 0);
@@ -229,7 +238,7 @@ public sealed class WalkingController : IJointController, IControllerTelemetry
 
         // Map: pelvis upright at stance height, heading between the feet; legs by IK.
         double heading = Pose2.WrapAngle(leftPlan.Yaw + 0.5 * Pose2.WrapAngle(rightPlan.Yaw - leftPlan.Yaw));
-        var pelvisTarget = new Vec3(_comRefX - comOffset.X + shiftX, _comRefY - comOffset.Y + shiftY, _pelvisHeight - _gait.WalkingHeightDrop * Crouch());
+        var pelvisTarget = new Vec3(_comRefX - uprightComOffset.X + shiftX, _comRefY - uprightComOffset.Y + shiftY, _pelvisHeight - _gait.WalkingHeightDrop * Crouch());
         Quat toPelvis = Quat.FromYaw(-heading);
         LegIkResult left = SolveLeg(_legs.LeftLeg, toPelvis.Rotate(leftG with { Z = leftHeight } - pelvisTarget), Pose2.WrapAngle(leftPlan.Yaw - heading), _leftFirst, commands);
         LegIkResult right = SolveLeg(_legs.RightLeg, toPelvis.Rotate(rightG with { Z = rightHeight } - pelvisTarget), Pose2.WrapAngle(rightPlan.Yaw - heading), _rightFirst, commands);
@@ -274,6 +283,17 @@ public sealed class WalkingController : IJointController, IControllerTelemetry
 
     private static Pose2 Middle(Pose2 a, Pose2 b) => Pose2.Lerp(a, b, 0.5);
 
+    /// <summary>Standard gravity, m/s².</summary>
+    private const double Gravity = 9.81;
+
+    /// <summary>The left foot's share of the weight in double support: where the ZMP reference lies between the soles.</summary>
+    private double SupportShare(Pose2 left, Pose2 right)
+    {
+        double ax = left.X - right.X, ay = left.Y - right.Y;
+        double length2 = ax * ax + ay * ay;
+        return length2 < 1e-9 ? 0.5 : Math.Clamp(((_zmpRefX - right.X) * ax + (_zmpRefY - right.Y) * ay) / length2, 0, 1);
+    }
+
     /// <summary>0 standing, 1 walking: a smooth ramp through the initial and the final double support.</summary>
     private double Crouch()
     {
@@ -297,7 +317,7 @@ public sealed class WalkingController : IJointController, IControllerTelemetry
         {
             int i = first + j;
             double target = result == LegIkResult.InvalidInput ? _pose[i] : Math.Clamp(_legTargets[j], _min[i], _max[i]);
-            commands[i] = new JointCommand(target, 0, _kp[i], _kd[i], 0);
+            commands[i] = new JointCommand(target, 0, _kp[i], _kd[i], _feedForward[i]);
         }
         return result;
     }

@@ -15,7 +15,13 @@ namespace Robot.Runtime.Scenarios;
 /// <param name="DcmY">Measured DCM y.</param>
 /// <param name="ZmpRefX">ZMP reference x.</param>
 /// <param name="ZmpRefY">ZMP reference y.</param>
-public readonly record struct WalkSample(double Time, double ComX, double ComY, double DcmX, double DcmY, double ZmpRefX, double ZmpRefY);
+/// <param name="ComRefX">CoM reference x.</param>
+/// <param name="ComRefY">CoM reference y.</param>
+/// <param name="TrueComX">Ground-truth CoM x from the simulation, in the start's frame.</param>
+/// <param name="TrueComY">Ground-truth CoM y.</param>
+/// <param name="TrueYaw">Ground-truth pelvis heading relative to the start, rad.</param>
+public readonly record struct WalkSample(double Time, double ComX, double ComY, double DcmX, double DcmY, double ZmpRefX, double ZmpRefY,
+    double ComRefX, double ComRefY, double TrueComX, double TrueComY, double TrueYaw);
 
 /// <summary>Outcome of <see cref="WalkScenario"/>. Poses are in the ground frame of the start (x ahead, y left), ground truth from the simulation.</summary>
 public sealed record WalkResult(double GoalX, double GoalY, double GoalYawDeg, bool Planned, string? NoPathReason, bool Reached, bool Fell, double? FellAtSeconds,
@@ -69,6 +75,7 @@ public static class WalkScenario
         long limit = (long)((plan.Duration + 1.0) / hardware.Timestep);
         Span<double> pelvis = stackalloc double[3];
         Span<double> quat = stackalloc double[4];
+        Span<double> com = stackalloc double[3];
         bool stopSent = false;
         for (long k = 0; k < limit; k++)
         {
@@ -94,7 +101,11 @@ public static class WalkScenario
             {
                 var (zx, zy) = controller.ZmpReference;
                 var (dx, dy) = controller.Dcm;
-                samples.Add(new WalkSample(t, controller.Com.X, controller.Com.Y, dx, dy, zx, zy));
+                var (rx, ry) = controller.ComReference;
+                hardware.GetCenterOfMass(com);
+                var (tx, ty) = origin.Local(new Pose2(com[0], com[1], 0));
+                samples.Add(new WalkSample(t, controller.Com.X, controller.Com.Y, dx, dy, zx, zy, rx, ry, tx, ty,
+                    Pose2.WrapAngle(new Robot.Core.Geometry.Quat(quat[0], quat[1], quat[2], quat[3]).Yaw - origin.Yaw)));
             }
         }
         Pose2 end = MeasuredStance(hardware);

@@ -94,4 +94,27 @@ public class SimCommandTests
         Assert.Equal(2, code);
         Assert.Contains("--steps", stderr, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("1,0")]
+    [InlineData("a,b,c")]
+    [InlineData("1,NaN,0")]
+    public void Walk_BadGoal_Exit2NamingTheFlag(string goal)
+    {
+        var (code, stdout, stderr) = CliRunner.Run("sim", "walk", "--to", goal);
+        Assert.Equal(2, code);
+        Assert.Contains("--to must be X,Y,YAWDEG", stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public void Walk_Json_ReachesAShortGoal()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("sim", "walk", "--to", "0.6,0,0", "--json");
+        Assert.True(code == 0, stderr + stdout);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.True(json.RootElement.GetProperty("reached").GetBoolean());
+        Assert.False(json.RootElement.GetProperty("fell").GetBoolean());
+        Assert.True(json.RootElement.GetProperty("finalErrorM").GetDouble() < 0.1);
+    }
 }

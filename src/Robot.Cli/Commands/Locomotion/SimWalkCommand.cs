@@ -13,7 +13,8 @@ public static class SimWalkCommand
     {
         var json = CommonOptions.Json();
         var to = new Option<string>("--to") { Description = "Goal pose X,Y,YAWDEG in the start's frame (m, m, degrees), e.g. 5,0,0." };
-        var command = new Command("walk", "Walk to a goal pose in simulation (footstep plan, ZMP preview control, DCM feedback) and report how close it got.") { to, json };
+        var trace = new Option<FileInfo?>("--trace") { Description = "Write CoM, DCM and ZMP samples every 10 ms as CSV (ground frame of the start)." };
+        var command = new Command("walk", "Walk to a goal pose in simulation (footstep plan, ZMP preview control, DCM feedback) and report how close it got.") { to, trace, json };
         command.SetAction(parseResult =>
         {
             var output = CliOutput.From(parseResult);
@@ -24,7 +25,18 @@ public static class SimWalkCommand
                 return 2;
             }
             output.Progress($"sim walk: to ({goal.X:F2}, {goal.Y:F2}, {goal.Yaw * 180 / Math.PI:F0}°)");
-            WalkResult result = WalkScenario.Run(goal);
+            var samples = new List<WalkSample>();
+            WalkResult result = WalkScenario.Run(goal, samples: samples);
+            if (parseResult.GetValue(trace) is { } file)
+            {
+                using var writer = new StreamWriter(file.FullName);
+                writer.WriteLine("t,com_x,com_y,dcm_x,dcm_y,zmp_ref_x,zmp_ref_y,com_ref_x,com_ref_y,true_com_x,true_com_y,true_yaw");
+                foreach (WalkSample w in samples)
+                {
+                    writer.WriteLine(string.Join(',', new[] { w.Time, w.ComX, w.ComY, w.DcmX, w.DcmY, w.ZmpRefX, w.ZmpRefY, w.ComRefX, w.ComRefY, w.TrueComX, w.TrueComY, w.TrueYaw }
+                        .Select(v => v.ToString("F4", CultureInfo.InvariantCulture))));
+                }
+            }
             if (parseResult.GetValue(json))
             {
                 output.WriteJson(result);
