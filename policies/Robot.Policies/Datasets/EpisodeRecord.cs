@@ -32,6 +32,9 @@ public sealed record EpisodeRecord
     /// <summary>Whether the demonstration reached its goal; null when the source did not say (LeRobot-made datasets).</summary>
     public bool? Success { get; init; }
 
+    /// <summary>How the demonstration ended in a word ("success", "dropped", "not_grasped", …); null when not recorded.</summary>
+    public string? Outcome { get; init; }
+
     /// <summary>Measured cadence; null when the file has no cadence columns.</summary>
     public CadenceSummary? Cadence { get; init; }
 }

@@ -4,6 +4,7 @@ namespace Robot.Policies.Datasets;
 public static class EpisodesFile
 {
     public const string Success = "success";
+    public const string Outcome = "outcome";
     public const string CadenceRealFps = "cadence/real_fps";
     public const string CadenceDropped = "cadence/dropped_frames";
     public const string CadenceMaxInterval = "cadence/max_interval_s";
@@ -39,6 +40,10 @@ public static class EpisodesFile
         {
             t.Scalar(Success, Map(episodes, e => e.Success!.Value));
         }
+        if (episodes.All(e => e.Outcome is not null))
+        {
+            t.Strings(Outcome, Map(episodes, e => e.Outcome!));
+        }
         if (episodes.All(e => e.Cadence is not null))
         {
             t.Scalar(CadenceRealFps, Map(episodes, e => e.Cadence!.RealFps))
@@ -65,6 +70,7 @@ public static class EpisodesFile
         ParquetColumn? metaFile = t.Column("meta/episodes/file_index");
         ParquetColumn? success = t.Column(Success);
         ParquetColumn? realFps = t.Column(CadenceRealFps);
+        ParquetColumn? outcome = t.Column(Outcome);
         var statFeatures = t.Columns.Select(c => c.Name).Where(n => n.StartsWith("stats/", StringComparison.Ordinal) && n.EndsWith("/mean", StringComparison.Ordinal))
             .Select(n => n["stats/".Length..^"/mean".Length]).ToList();
         var result = new List<EpisodeRecord>((int)t.RowCount);
@@ -95,6 +101,7 @@ public static class EpisodesFile
                 MetaFileIndex = metaFile?.Int64At(r) ?? 0,
                 Stats = stats,
                 Success = success is null ? null : success.Scalar(r) != 0,
+                Outcome = outcome is { IsString: true } ? outcome.Strings[r] ?? "" : null,
                 Cadence = realFps is null ? null : new CadenceSummary(realFps.Scalar(r),
                     t.Column(CadenceDropped)?.Int64At(r) ?? 0, t.Column(CadenceMaxInterval)?.Scalar(r) ?? 0,
                     t.Column(CadenceP99Interval)?.Scalar(r) ?? 0, (t.Column(CadenceFlagged)?.Scalar(r) ?? 0) != 0),

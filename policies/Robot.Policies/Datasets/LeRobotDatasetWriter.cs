@@ -94,7 +94,7 @@ public sealed class LeRobotDatasetWriter
             var a = new float[spec.ActionWidth];
             buffer.AddFrame(s, e, a, 0);
             buffer.AddFrame(s, e, a, 1.0 / spec.Fps);
-            await writer.SaveEpisodeAsync(buffer, "warm-up", true, cancellationToken).ConfigureAwait(false);
+            await writer.SaveEpisodeAsync(buffer, "warm-up", true, "success", cancellationToken).ConfigureAwait(false);
             await EpisodesFile.ReadAsync(Path.Combine(dir, LeRobotFormat.EpisodesPath(0, 0)), "warm-up", cancellationToken).ConfigureAwait(false);
         }
         catch (IOException)
@@ -253,11 +253,13 @@ public sealed class LeRobotDatasetWriter
 
     /// <summary>
     /// Saves the frames in <paramref name="buffer"/> as the next episode and returns its row once every
-    /// file is on disk. <paramref name="success"/> labels the demonstration (null: unknown). The buffer is
+    /// file is on disk. <paramref name="success"/> labels the demonstration (null: unknown);
+    /// <paramref name="outcome"/> says how it ended in a word ("success", "dropped", "not_grasped"; null: not
+    /// recorded), kept in the episode row's <c>outcome</c> column. The buffer is
     /// left untouched (the caller clears it). Throws <see cref="ArgumentException"/> for an empty buffer
     /// or one of other widths, changing nothing.
     /// </summary>
-    public async Task<EpisodeRecord> SaveEpisodeAsync(EpisodeBuffer buffer, string task, bool? success = null, CancellationToken cancellationToken = default)
+    public async Task<EpisodeRecord> SaveEpisodeAsync(EpisodeBuffer buffer, string task, bool? success = null, string? outcome = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(buffer);
         ArgumentException.ThrowIfNullOrWhiteSpace(task);
@@ -342,10 +344,17 @@ public sealed class LeRobotDatasetWriter
             MetaFileIndex = metaFileNumber % LeRobotFormat.ChunksSize,
             Stats = stats,
             Success = success,
+            Outcome = outcome,
             Cadence = CadenceMeasure.Summarize(buffer.RealTimeS, _spec.Fps, _spec.CadenceTolerance),
         };
         // Rows of the current episodes file, this one included. Earlier files are complete and never rewritten.
         var sameFile = _allEpisodes.Where(e => e.MetaChunkIndex == record.MetaChunkIndex && e.MetaFileIndex == record.MetaFileIndex).Append(record).ToList();
+        if (sameFile.Any(e => e.Outcome is null) && sameFile.Any(e => e.Outcome is not null))
+        {
+            // Like success: all-or-nothing within a file; an unrecorded outcome reads as "".
+            sameFile = sameFile.Select(e => e with { Outcome = e.Outcome ?? "" }).ToList();
+            record = sameFile[^1];
+        }
         if (sameFile.Any(e => e.Success is null) && sameFile.Any(e => e.Success is not null))
         {
             // The column must be all-or-nothing within a file; unknown labels become false there.

@@ -86,10 +86,13 @@ public sealed class DemonstrationRecorder
         _buffer.AddFrame(state, environmentState, action, captureTimeS);
     }
 
-    /// <summary>Saves the episode in progress durably and returns its row; the next episode may begin when this returns.</summary>
-    public async Task<EpisodeRecord> SaveEpisodeAsync(string task, bool? success, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Saves the episode in progress durably and returns its row; the next episode may begin when this returns.
+    /// <paramref name="outcome"/> is how it ended in a word (see <see cref="LeRobotDatasetWriter.SaveEpisodeAsync"/>).
+    /// </summary>
+    public async Task<EpisodeRecord> SaveEpisodeAsync(string task, bool? success, string? outcome = null, CancellationToken cancellationToken = default)
     {
-        EpisodeRecord record = await _writer.SaveEpisodeAsync(_buffer, task, success, cancellationToken).ConfigureAwait(false);
+        EpisodeRecord record = await _writer.SaveEpisodeAsync(_buffer, task, success, outcome, cancellationToken).ConfigureAwait(false);
         _buffer.Clear();
         _recording = false;
         return record;
@@ -166,7 +169,7 @@ public sealed class DemonstrationRecorder
                     continue;
                 }
                 status?.Invoke(new RecorderStatus(_writer.TotalEpisodes, _buffer.Count, _buffer.RealTimeS[^1], "saving"));
-                saved.Add(await SaveEpisodeAsync(source.Task, source.EpisodeSucceeded, cancellationToken).ConfigureAwait(false));
+                saved.Add(await SaveEpisodeAsync(source.Task, source.EpisodeSucceeded, source.EpisodeOutcome, cancellationToken).ConfigureAwait(false));
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

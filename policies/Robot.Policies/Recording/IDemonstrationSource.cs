@@ -33,6 +33,9 @@ public interface IDemonstrationSource
 
     /// <summary>Whether the episode just finished reached its goal; null when the source cannot tell.</summary>
     bool? EpisodeSucceeded { get; }
+
+    /// <summary>How the episode just finished ended, in a word ("success", "dropped", "not_grasped", …); null when the source cannot tell.</summary>
+    string? EpisodeOutcome => null;
 }
 
 /// <summary>Operator commands during recording (keys in a teleoperation session).</summary>

@@ -32,3 +32,15 @@ internal sealed class CValueAttribute(string expression) : Attribute
 {
     public string Expression { get; } = expression;
 }
+
+/// <summary>
+/// The C function pointer type of a P/Invoke'd MuJoCo function, e.g.
+/// <c>void (*)(const mjModel*, mjData*)</c>. A test assigns each marked function to a pointer of this
+/// type in a C program compiled against the installed headers with incompatible pointer types as
+/// errors: a declaration whose parameters drifted from the library fails to compile.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+internal sealed class CSignatureAttribute(string pointerType) : Attribute
+{
+    public string PointerType { get; } = pointerType;
+}

@@ -47,6 +47,8 @@ internal static class MjDataLayout
     /// <summary><c>mjContact* contact</c> (ncon used).</summary>
     [CField("contact")] internal const int Contact = 40752;
     /// <summary><c>mjtNum* cvel</c> (nbody × 6).</summary>
+    /// <summary><c>mjtNum* qfrc_bias</c> (nv): gravity, Coriolis and centrifugal generalized forces.</summary>
+    [CField("qfrc_bias")] internal const int QfrcBias = 40976;
     [CField("cvel")] internal const int Cvel = 40960;
     /// <summary><c>mjtNum* subtree_linvel</c> (nbody × 3); filled when a subtreelinvel sensor exists or by mj_subtreeVel.</summary>
     [CField("subtree_linvel")] internal const int SubtreeLinvel = 41008;

@@ -51,7 +51,7 @@ public sealed unsafe class MjSimulation : IDisposable
 
     // Cached array pointers (fixed for the lifetime of mjModel/mjData).
     private readonly double* _qpos, _qvel, _ctrl, _qfrcApplied, _xfrcApplied, _sensordata, _xpos, _xquat, _xmat, _xipos,
-        _siteXpos, _siteXmat, _subtreeCom, _subtreeLinvel, _actuatorForce, _qacc;
+        _siteXpos, _siteXmat, _subtreeCom, _subtreeLinvel, _actuatorForce, _qacc, _qfrcBias;
 
     private MjSimulation(IntPtr model, IntPtr data, string source)
     {
@@ -86,6 +86,7 @@ public sealed unsafe class MjSimulation : IDisposable
         _subtreeLinvel = DPtr(MjDataLayout.SubtreeLinvel);
         _actuatorForce = DPtr(MjDataLayout.ActuatorForce);
         _qacc = DPtr(MjDataLayout.Qacc);
+        _qfrcBias = DPtr(MjDataLayout.QfrcBias);
     }
 
     private double* DPtr(int offset) => *(double**)(_d + offset);
@@ -258,6 +259,11 @@ public sealed unsafe class MjSimulation : IDisposable
     public ReadOnlySpan<double> SubtreeCom => new(Check(_subtreeCom), BodyCount * 3);
     /// <summary>Linear velocity of each subtree's CoM (nbody × 3); valid after a step when the model has a subtreelinvel sensor, or after <see cref="ComputeSubtreeVelocities"/>.</summary>
     public ReadOnlySpan<double> SubtreeLinvel => new(Check(_subtreeLinvel), BodyCount * 3);
+    /// <summary>
+    /// Gravity, Coriolis and centrifugal generalized forces (nv), N·m or N: the torque that holds the
+    /// current motion against gravity. Computed by Forward and by each step's first half.
+    /// </summary>
+    public ReadOnlySpan<double> QfrcBias => new(Check(_qfrcBias), Nv);
     public ReadOnlySpan<double> ActuatorForce => new(Check(_actuatorForce), Nu);
 
     // ---- mjModel arrays ----
@@ -403,6 +409,42 @@ public sealed unsafe class MjSimulation : IDisposable
 
     /// <summary>Computes every derived quantity (poses, CoM, contacts, sensors) for the current state without advancing time.</summary>
     public void Forward() => MuJoCoNative.mj_forward((IntPtr)M, (IntPtr)D);
+
+    /// <summary>
+    /// Positions only: body, geom and site poses, subtree centres of mass and the com-based dof
+    /// motions for the current qpos (<c>mj_kinematics</c> then <c>mj_comPos</c>). Cheaper than
+    /// <see cref="Forward"/> and enough for <see cref="SiteJacobian"/>; velocities, contacts and sensors are not updated.
+    /// </summary>
+    public void Kinematics()
+    {
+        IntPtr m = (IntPtr)M, d = (IntPtr)D;
+        MuJoCoNative.mj_kinematics(m, d);
+        MuJoCoNative.mj_comPos(m, d);
+    }
+
+    /// <summary>
+    /// Jacobian of site <paramref name="site"/>'s origin for the current positions (call <see cref="Kinematics"/>
+    /// or <see cref="Forward"/> after changing qpos): <paramref name="translation"/> 3 × nv row-major (m per unit
+    /// of qvel), <paramref name="rotation"/> 3 × nv (rad per unit of qvel, world frame). Either may be empty
+    /// (not computed). Allocates nothing.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such site, or a non-empty span shorter than 3 × nv.</exception>
+    public void SiteJacobian(int site, Span<double> translation, Span<double> rotation)
+    {
+        if ((uint)site >= (uint)SiteCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(site), site, $"the model has {SiteCount} sites");
+        }
+        if ((!translation.IsEmpty && translation.Length < 3 * Nv) || (!rotation.IsEmpty && rotation.Length < 3 * Nv))
+        {
+            throw new ArgumentOutOfRangeException(nameof(translation), $"Jacobians need 3 × nv = {3 * Nv} elements");
+        }
+        fixed (double* p = translation)
+        fixed (double* r = rotation)
+        {
+            MuJoCoNative.mj_jacSite((IntPtr)M, (IntPtr)D, translation.IsEmpty ? null : p, rotation.IsEmpty ? null : r, site);
+        }
+    }
 
     /// <summary>Fills <see cref="SubtreeLinvel"/> for the current state (needs a Forward or Step first).</summary>
     public void ComputeSubtreeVelocities() => MuJoCoNative.mj_subtreeVel((IntPtr)M, (IntPtr)D);

@@ -88,6 +88,24 @@ internal static unsafe partial class MuJoCoNative
     [LibraryImport(Library)]
     internal static partial void mj_contactForce(IntPtr model, IntPtr data, int id, double* result);
 
+    /// <summary>Position-dependent computations only: body, geom and site poses (xpos, xmat, site_xpos, …) from qpos.</summary>
+    [CSignature("void (*)(const mjModel*, mjData*)")]
+    [LibraryImport(Library)]
+    internal static partial void mj_kinematics(IntPtr model, IntPtr data);
+
+    /// <summary>Subtree centres of mass and the com-based dof motions (cdof) that Jacobians need; after <see cref="mj_kinematics"/>.</summary>
+    [CSignature("void (*)(const mjModel*, mjData*)")]
+    [LibraryImport(Library)]
+    internal static partial void mj_comPos(IntPtr model, IntPtr data);
+
+    /// <summary>
+    /// Jacobian of a site's origin: translation (3 × nv, row-major, m per unit of qvel) and rotation
+    /// (3 × nv, rad per unit of qvel); either may be null. Needs kinematics and comPos for the current qpos.
+    /// </summary>
+    [CSignature("void (*)(const mjModel*, const mjData*, mjtNum*, mjtNum*, int)")]
+    [LibraryImport(Library)]
+    internal static partial void mj_jacSite(IntPtr model, IntPtr data, double* jacp, double* jacr, int site);
+
     /// <summary>Initialises a VFS (the caller owns the ~2 MB struct; see MjVfsLayout).</summary>
     [LibraryImport(Library)]
     internal static partial void mj_defaultVFS(IntPtr vfs);

@@ -88,6 +88,45 @@ public class MjLayoutTests
         }
     }
 
+    [Fact]
+    public void NativeSignatures_MatchInstalledHeaders()
+    {
+        // Every [CSignature] P/Invoke is assigned to a pointer of its declared C type; a header whose
+        // prototype differs makes the assignment an incompatible-pointer error.
+        var functions = typeof(MjSimulation).Assembly.GetType("Robot.Sim.MuJoCo.MuJoCoNative")!
+            .GetMethods(BindingFlags.NonPublic | BindingFlags.Static)
+            .Select(m => (m.Name, Signature: m.CustomAttributes.FirstOrDefault(a => a.AttributeType.Name == "CSignatureAttribute")?.ConstructorArguments[0].Value as string))
+            .Where(f => f.Signature is not null).ToList();
+        Assert.Contains(functions, f => f.Name == "mj_jacSite");
+        Assert.Contains(functions, f => f.Name == "mj_kinematics");
+        Assert.Contains(functions, f => f.Name == "mj_comPos");
+        string source = "#include <mujoco/mujoco.h>\nvoid check(void){\n"
+            + string.Concat(functions.Select((f, i) => $"__typeof__({f.Signature}) p{i} = {f.Name}; (void)p{i};\n"))
+            + "}\n";
+        string dir = Directory.CreateTempSubdirectory("mjsignature").FullName;
+        try
+        {
+            string c = Path.Combine(dir, "signatures.c");
+            File.WriteAllText(c, source);
+            Run("gcc", "-fsyntax-only", "-Werror=incompatible-pointer-types", c);
+            // The check can fail: a drifted declaration (one const dropped) is refused.
+            File.WriteAllText(c, "#include <mujoco/mujoco.h>\nvoid check(void){ __typeof__(void (*)(const mjModel*, mjData*, mjtNum*, mjtNum*, int)) p = mj_jacSite; (void)p; }\n");
+            var info = new ProcessStartInfo("gcc") { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (string a in new[] { "-fsyntax-only", "-Werror=incompatible-pointer-types", c })
+            {
+                info.ArgumentList.Add(a);
+            }
+            using var p = Process.Start(info)!;
+            p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            Assert.NotEqual(0, p.ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static string Run(string file, params string[] args)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };

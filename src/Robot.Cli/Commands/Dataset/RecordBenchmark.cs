@@ -81,7 +81,7 @@ public static class RecordBenchmark
                 }
                 allocated += GC.GetAllocatedBytesForCurrentThread() - before;
                 long ts = Stopwatch.GetTimestamp();
-                EpisodeRecord saved = await recorder.SaveEpisodeAsync("benchmark: pick the box and place it in the tote", success: true, ct);
+                EpisodeRecord saved = await recorder.SaveEpisodeAsync("benchmark: pick the box and place it in the tote", success: true, cancellationToken: ct);
                 save.Add(Stopwatch.GetElapsedTime(ts).TotalMilliseconds);
                 string dataFile = Path.Combine(root, LeRobotFormat.DataPath(saved.DataChunkIndex, saved.DataFileIndex));
                 fileBytes = new FileInfo(dataFile).Length;
