@@ -21,30 +21,39 @@ public static class BenchSupervisorCommand
     {
         var robots = new Option<int>("--robots") { Description = "Simulated robots, each with its own session stream.", DefaultValueFactory = _ => 100 };
         var rate = new Option<double>("--rate") { Description = "States per second per robot (Hz).", DefaultValueFactory = _ => 100 };
-        var seconds = new Option<double>("--seconds") { Description = "Measured duration, seconds (after a 1 s warm-up).", DefaultValueFactory = _ => 10 };
+        var seconds = new Option<double>("--seconds") { Description = "Measured duration, seconds (after the warm-up).", DefaultValueFactory = _ => 10 };
+        var warmup = new Option<double>("--warmup") { Description = "Unmeasured warm-up at full load first, seconds (JIT tiering reaches optimized code).", DefaultValueFactory = _ => 3 };
         var zones = new Option<int>("--zones") { Description = "Zones for the in-process decision benchmark.", DefaultValueFactory = _ => 1000 };
         var json = CommonOptions.Json();
-        var command = new Command("supervisor", "Benchmark the safety supervisor: verdict latency over loopback gRPC and geofence decision time.") { robots, rate, seconds, zones, json };
+        var command = new Command("supervisor", "Benchmark the safety supervisor: verdict latency over loopback gRPC and geofence decision time.") { robots, rate, seconds, warmup, zones, json };
         command.SetAction(async (parseResult, ct) =>
         {
             var output = CliOutput.From(parseResult);
             int n = parseResult.GetValue(robots);
-            double hz = parseResult.GetValue(rate), duration = parseResult.GetValue(seconds);
+            double hz = parseResult.GetValue(rate), duration = parseResult.GetValue(seconds), warm = parseResult.GetValue(warmup);
             int zoneCount = parseResult.GetValue(zones);
-            if (n is < 1 or > 1000 || hz is < 1 or > 1000 || duration is <= 0 or > 600 || zoneCount is < 1 or > 100_000)
+            var c = CultureInfo.InvariantCulture;
+            string? bad = n is < 1 or > 1000 ? string.Create(c, $"--robots {n}: expected 1..1000")
+                : hz is < 1 or > 1000 ? string.Create(c, $"--rate {hz}: expected 1..1000 Hz")
+                : duration is <= 0 or > 600 ? string.Create(c, $"--seconds {duration}: expected more than 0 and at most 600")
+                : warm is < 0 or > 60 ? string.Create(c, $"--warmup {warm}: expected 0..60 s")
+                : zoneCount is < 1 or > 100_000 ? string.Create(c, $"--zones {zoneCount}: expected 1..100000")
+                : null;
+            if (bad is not null)
             {
-                output.Error.WriteLine("error: expected --robots 1..1000, --rate 1..1000 Hz, --seconds 0..600, --zones 1..100000");
+                output.Error.WriteLine("robot bench supervisor: " + bad);
                 return 2;
             }
             output.Progress($"bench supervisor: decision time at {zoneCount} zones …");
             var decision = MeasureDecisions(zoneCount);
             output.Progress($"bench supervisor: {n} robots × {hz} Hz for {duration} s over loopback …");
-            var stream = await MeasureStreamsAsync(n, hz, duration, ct);
+            var stream = await MeasureStreamsAsync(n, hz, warm, duration, ct);
             var result = new
             {
                 robots = n,
                 rateHz = hz,
                 seconds = duration,
+                warmupSeconds = warm,
                 verdictLatencyMs = new { p50 = stream.P50, p99 = stream.P99, p999 = stream.P999, max = stream.Max },
                 messagesPerSecond = stream.MessagesPerSecond,
                 sent = stream.Sent,
@@ -63,7 +72,6 @@ public static class BenchSupervisorCommand
             }
             else
             {
-                var c = CultureInfo.InvariantCulture;
                 output.Out.WriteLine(string.Create(c, $"verdict latency ms: p50 {stream.P50:0.###}  p99 {stream.P99:0.###}  p99.9 {stream.P999:0.###}  max {stream.Max:0.###}  (target p99 <= 2)"));
                 output.Out.WriteLine(string.Create(c, $"messages/s: {stream.MessagesPerSecond:0}; sent {stream.Sent}, answered {stream.Answered}, lost {stream.Sent - stream.Answered}, heartbeat rejections {stream.Rejected}; sender lateness p99 {stream.SendLatenessP99:0.###} ms; load average {LoadAverage():0.##}"));
                 output.Out.WriteLine(string.Create(c, $"decision µs at {zoneCount} zones: p50 {decision.P50:0.###}  p99 {decision.P99:0.###}  p99.9 {decision.P999:0.###}  (target p99 <= 5)"));
@@ -127,7 +135,7 @@ public static class BenchSupervisorCommand
         return new DecisionResult(Percentile(times, 0.5), Percentile(times, 0.99), Percentile(times, 0.999), samples);
     }
 
-    private static async Task<StreamResult> MeasureStreamsAsync(int robots, double hz, double seconds, CancellationToken ct)
+    private static async Task<StreamResult> MeasureStreamsAsync(int robots, double hz, double warmup, double seconds, CancellationToken ct)
     {
         const int siteZones = 200;
         var builder = new SupervisorHostBuilder(SiteFileParser.Parse(GridSite(siteZones, robots)));
@@ -139,7 +147,7 @@ public static class BenchSupervisorCommand
             HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
         });
         var client = new SupervisorLoadClient(new SafetySupervisor.SafetySupervisorClient(channel), robots, hz, Math.Ceiling(Math.Sqrt(siteZones)) * 10);
-        SupervisorLoadClient.Result r = await client.RunAsync(seconds, ct);
+        SupervisorLoadClient.Result r = await client.RunAsync(warmup, seconds, ct);
         double[] all = r.LatenciesMs;
         return new StreamResult(Percentile(all, 0.5), Percentile(all, 0.99), Percentile(all, 0.999), all.Length > 0 ? all[^1] : double.NaN,
             r.Answered / seconds, r.Sent, r.Answered, r.Rejected, Percentile(r.SendLatenessMs, 0.99));
