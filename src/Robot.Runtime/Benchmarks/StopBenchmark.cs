@@ -49,11 +49,7 @@ public static class StopBenchmark
         var clock = new LoopTimeProvider();
         var verdicts = new LatestValueSlot<VerdictSample>();
         var gate = new SafetyGate(verdicts, new SafetyGateOptions(), clock);
-        var options = new StopExecutorOptions();
-        foreach (int j in SimulatedRobot.MotionJoints())
-        {
-            options.FrozenJoints.Add(j);
-        }
+        StopExecutorOptions options = SimulatedRobot.StopOptions();
         var hardware = SimHardware.FlatGround();
         var stops = new StopExecutor(gate, options, hardware.Description.JointCount);
         using var robot = SimulatedRobot.Create(BalanceFactory.Create(hardware), hardware: hardware, stops: stops);

@@ -52,6 +52,17 @@ public sealed class SimulatedRobot : IDisposable
             .Where(j => j < legs.RightLegFirstJoint || j >= legs.RightLegFirstJoint + 6)];
     }
 
+    /// <summary>Stop executor options for this robot: defaults, with <see cref="MotionJoints"/> frozen during a stop.</summary>
+    public static StopExecutorOptions StopOptions()
+    {
+        var options = new StopExecutorOptions();
+        foreach (int j in MotionJoints())
+        {
+            options.FrozenJoints.Add(j);
+        }
+        return options;
+    }
+
     /// <summary>
     /// Builds the robot on a flat floor (or <paramref name="hardware"/> when given), configured,
     /// activated and standing, running <paramref name="controller"/> (a stance hold when null).

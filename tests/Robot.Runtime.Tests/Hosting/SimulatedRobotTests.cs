@@ -32,11 +32,7 @@ public class SimulatedRobotTests
     {
         var clock = new LoopTimeProvider();
         var verdicts = new LatestValueSlot<VerdictSample>();
-        var options = new StopExecutorOptions();
-        foreach (int j in SimulatedRobot.MotionJoints())
-        {
-            options.FrozenJoints.Add(j);
-        }
+        StopExecutorOptions options = SimulatedRobot.StopOptions();
         var hardware = SimHardware.FlatGround();
         var stops = new StopExecutor(new SafetyGate(verdicts, new SafetyGateOptions(), clock), options, hardware.Description.JointCount);
         using var robot = SimulatedRobot.Create(BalanceFactory.Create(hardware), telemetry: true, hardware: hardware, stops: stops);
