@@ -1,4 +1,3 @@
-using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index;
 using Robot.Safety.Contracts;
@@ -14,18 +13,16 @@ namespace Robot.Safety.Geofence;
 /// the capsule must stay inside the robot's work area; every tracked person is checked with
 /// the ISO/TS 15066 protective separation distance.
 /// <para>
-/// Zones are found through the site's STRtree; per candidate, NTS's indexed point locator and
-/// segment distance do the geometry. One instance per robot session (it holds scratch state and
-/// is not thread-safe). <see cref="Decide"/> allocates only what NTS's point locator allocates
-/// per query (a small visitor, about 100 bytes per point-in-polygon test).
+/// Zones are found through the site's STRtree (queried with this instance as the reusable
+/// visitor); per candidate, the zone's <see cref="ZoneOutline"/> (plain arrays computed from the
+/// NTS polygon when the site was applied) does the geometry. One instance per robot session (it
+/// holds scratch state and is not thread-safe). <see cref="Decide"/> allocates nothing.
 /// </para>
 /// </summary>
 public sealed class GeofenceEvaluator : IItemVisitor<Zone>
 {
-    private readonly Coordinate _from = new();
-    private readonly Coordinate _to = new();
-    private readonly Coordinate _personAt = new();
     private readonly Envelope _query = new();
+    private double _fromX, _fromY, _toX, _toY;
     private double _radius;
     private GeofenceDecision _result;
 
@@ -40,33 +37,25 @@ public sealed class GeofenceEvaluator : IItemVisitor<Zone>
         double bodyRadius = profile.FootprintRadius + reach;
         _radius = bodyRadius + site.Defaults.Separation.RobotUncertainty;
         double travel = profile.StoppingDistance(speed) + speed * GeofenceConstants.DecisionLatencyAllowance;
-        _from.X = motion.X;
-        _from.Y = motion.Y;
-        if (speed > GeofenceConstants.StandstillSpeed)
-        {
-            _to.X = motion.X + motion.Vx / speed * travel;
-            _to.Y = motion.Y + motion.Vy / speed * travel;
-        }
-        else
-        {
-            _to.X = motion.X;
-            _to.Y = motion.Y;
-        }
+        (_fromX, _fromY) = (motion.X, motion.Y);
+        (_toX, _toY) = speed > GeofenceConstants.StandstillSpeed
+            ? (motion.X + motion.Vx / speed * travel, motion.Y + motion.Vy / speed * travel)
+            : (motion.X, motion.Y);
         double siteLimit = Math.Min(site.Defaults.MaxSpeed, profile.MaxSpeed);
         _result = new GeofenceDecision(VerdictKind.Permit, siteLimit, ReasonCode.ReasonClear, null, default, siteLimit, 0);
 
         Zone? workArea = site.WorkAreaOf(robotId);
         if (workArea is not null && !CapsuleWithin(workArea))
         {
-            bool bodyInside = RingDistance(_from, _from, workArea.Ring) >= _radius && workArea.Locator.Locate(_from) == Location.Interior;
+            bool bodyInside = workArea.Outline.BoundaryDistance(_fromX, _fromY, _fromX, _fromY) >= _radius && workArea.Outline.Contains(_fromX, _fromY);
             return bodyInside
                 ? new GeofenceDecision(VerdictKind.ProtectiveStop, 0, ReasonCode.ReasonWorkArea, workArea, default, travel, _radius)
                 : new GeofenceDecision(VerdictKind.ProtectiveStop, 0, ReasonCode.ReasonWorkArea, workArea, default, 0, _radius);
         }
 
         _query.Init(
-            Math.Min(_from.X, _to.X) - _radius, Math.Max(_from.X, _to.X) + _radius,
-            Math.Min(_from.Y, _to.Y) - _radius, Math.Max(_from.Y, _to.Y) + _radius);
+            Math.Min(_fromX, _toX) - _radius, Math.Max(_fromX, _toX) + _radius,
+            Math.Min(_fromY, _toY) - _radius, Math.Max(_fromY, _toY) + _radius);
         site.Index.Query(_query, this);
         if (_result.IsStop)
         {
@@ -115,7 +104,7 @@ public sealed class GeofenceEvaluator : IItemVisitor<Zone>
                 }
                 else if (CapsuleTouches(zone))
                 {
-                    _result = new GeofenceDecision(VerdictKind.ProtectiveStop, 0, ReasonCode.ReasonKeepOutAhead, zone, default, RingDistance(_from, _from, zone.Ring) - _radius, _from.Distance(_to));
+                    _result = new GeofenceDecision(VerdictKind.ProtectiveStop, 0, ReasonCode.ReasonKeepOutAhead, zone, default, zone.Outline.BoundaryDistance(_fromX, _fromY, _fromX, _fromY) - _radius, Math.Sqrt((_toX - _fromX) * (_toX - _fromX) + (_toY - _fromY) * (_toY - _fromY)));
                 }
                 break;
             case ZoneKind.SpeedLimit or ZoneKind.Shared:
@@ -129,43 +118,25 @@ public sealed class GeofenceEvaluator : IItemVisitor<Zone>
     }
 
     // Distance to the outline first: when the segment stays farther than the radius from every
-    // edge it is wholly inside or wholly outside, and one point-in-polygon query tells which.
+    // edge it is wholly inside or wholly outside, and one point-in-polygon test tells which.
     private bool CircleTouches(Zone zone) =>
-        RingDistance(_from, _from, zone.Ring) <= _radius || zone.Locator.Locate(_from) != Location.Exterior;
+        zone.Outline.BoundaryDistance(_fromX, _fromY, _fromX, _fromY) <= _radius || zone.Outline.Contains(_fromX, _fromY);
 
     private bool CapsuleTouches(Zone zone) =>
-        RingDistance(_from, _to, zone.Ring) <= _radius || zone.Locator.Locate(_from) != Location.Exterior;
+        zone.Outline.BoundaryDistance(_fromX, _fromY, _toX, _toY) <= _radius || zone.Outline.Contains(_fromX, _fromY);
 
     private bool CapsuleWithin(Zone zone) =>
-        RingDistance(_from, _to, zone.Ring) > _radius && zone.Locator.Locate(_from) == Location.Interior;
+        zone.Outline.BoundaryDistance(_fromX, _fromY, _toX, _toY) > _radius && zone.Outline.Contains(_fromX, _fromY);
 
-    private static double RingDistance(Coordinate a, Coordinate b, Coordinate[] ring)
-    {
-        double best = double.PositiveInfinity;
-        bool point = a.X == b.X && a.Y == b.Y;
-        for (int i = 0; i < ring.Length - 1; i++)
-        {
-            double d = point
-                ? DistanceComputer.PointToSegment(a, ring[i], ring[i + 1])
-                : DistanceComputer.SegmentToSegment(a, b, ring[i], ring[i + 1]);
-            if (d < best)
-            {
-                best = d;
-            }
-        }
-        return best;
-    }
-
-    private SeparationParameters SeparationFor(SiteModel site, in TrackedPerson person)
+    private static SeparationParameters SeparationFor(SiteModel site, in TrackedPerson person)
     {
         var shared = site.SharedZones;
         if (shared.Count > 0)
         {
-            _personAt.X = person.X;
-            _personAt.Y = person.Y;
             for (int i = 0; i < shared.Count; i++)
             {
-                if (shared[i].Locator.Locate(_personAt) != Location.Exterior)
+                ZoneOutline outline = shared[i].Outline;
+                if (outline.Contains(person.X, person.Y) || outline.BoundaryDistance(person.X, person.Y, person.X, person.Y) == 0)
                 {
                     return shared[i].Separation!;
                 }

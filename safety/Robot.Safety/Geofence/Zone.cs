@@ -23,6 +23,7 @@ public sealed class Zone
         Prepared = PreparedGeometryFactory.Prepare(polygon);
         Locator = new IndexedPointInAreaLocator(polygon);
         Ring = polygon.Shell.Coordinates;
+        Outline = new ZoneOutline(polygon);
         // Force the locator's index now (it is built lazily on first use otherwise).
         Locator.Locate(Ring[0]);
     }
@@ -41,8 +42,10 @@ public sealed class Zone
     public int Line { get; }
     /// <summary>Prepared geometry for repeated predicates (zone checks, validation).</summary>
     public IPreparedGeometry Prepared { get; }
-    /// <summary>Indexed point-in-polygon locator (what a prepared polygon uses), allocation-free per query.</summary>
+    /// <summary>Indexed point-in-polygon locator (what a prepared polygon uses); allocates a small visitor per query, so the per-state decision uses <see cref="Outline"/>.</summary>
     public IndexedPointInAreaLocator Locator { get; }
+    /// <summary>The outline as plain arrays: allocation-free point-in-polygon and distances for the per-state decision.</summary>
+    public ZoneOutline Outline { get; }
     /// <summary>Shell vertices, closed (first == last).</summary>
     public Coordinate[] Ring { get; }
 }

@@ -71,11 +71,26 @@ public sealed class SafetySupervisorService : Contract.SafetySupervisorBase
         }
     }
 
+    // Each verdict is flushed as soon as it is written unless more are already queued behind it:
+    // then they are buffered (BufferHint) and go out with the last one's flush, so a backlog
+    // drains in one write instead of one per verdict.
+    private static readonly WriteOptions s_buffered = new(WriteFlags.BufferHint);
+    private static readonly WriteOptions s_flushed = new();
+
     private static async Task WriteVerdictsAsync(RobotSession session, IServerStreamWriter<Verdict> stream, CancellationToken ct)
     {
-        await foreach (SupervisorVerdict verdict in session.Outbox.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        var outbox = session.Outbox.Reader;
+        while (await outbox.WaitToReadAsync(ct).ConfigureAwait(false))
         {
-            await stream.WriteAsync(ProtoMapping.ToProto(verdict), ct).ConfigureAwait(false);
+            // Read one ahead: whether another verdict waits decides if this one is flushed.
+            bool have = outbox.TryRead(out SupervisorVerdict verdict);
+            while (have)
+            {
+                have = outbox.TryRead(out SupervisorVerdict next);
+                stream.WriteOptions = have ? s_buffered : s_flushed;
+                await stream.WriteAsync(ProtoMapping.ToProto(verdict), ct).ConfigureAwait(false);
+                verdict = next;
+            }
         }
     }
 

@@ -13,8 +13,14 @@ namespace Robot.Safety.Supervisor;
 /// </summary>
 public sealed class ChallengeWindow
 {
-    /// <summary>How many outstanding challenges are remembered (verdicts in flight at 100 Hz): 8.</summary>
-    public const int Capacity = 8;
+    /// <summary>
+    /// How many outstanding challenges are remembered: 32, i.e. 320 ms of verdicts at 100 Hz, more
+    /// than the default heartbeat timeout (250 ms). The timeout, not the window, then bounds how
+    /// old an answered challenge may be; with 8 (80 ms) a latency spike shorter than the timeout
+    /// made every answer in flight invalid and the verdicts flapped between permit and stop, each
+    /// flap an audited verdict change that added to the overload that caused it.
+    /// </summary>
+    public const int Capacity = 32;
 
     private readonly ulong[] _challenges = new ulong[Capacity];
     private readonly long[] _issuedAt = new long[Capacity];

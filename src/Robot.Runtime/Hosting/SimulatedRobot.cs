@@ -2,6 +2,7 @@ using Robot.Core.Control;
 using Robot.Core.Hardware;
 using Robot.Runtime.Estimation;
 using Robot.Runtime.Loop;
+using Robot.Runtime.Safety;
 using Robot.Runtime.Telemetry;
 using Robot.Sim;
 
@@ -40,11 +41,35 @@ public sealed class SimulatedRobot : IDisposable
     public static double[] StandKd() => [.. HumanoidModel.Joints.Select(j => j.StandKd)];
 
     /// <summary>
+    /// Joints a stop freezes to a hold: every joint except the two legs the balance controller
+    /// uses (HumanoidModel order), so the robot keeps balancing while arms, torso and head stop.
+    /// </summary>
+    public static int[] MotionJoints()
+    {
+        var legs = new Robot.Control.Balance.StandingBalanceOptions();
+        return [.. Enumerable.Range(0, HumanoidModel.Joints.Count)
+            .Where(j => j < legs.LeftLegFirstJoint || j >= legs.LeftLegFirstJoint + 6)
+            .Where(j => j < legs.RightLegFirstJoint || j >= legs.RightLegFirstJoint + 6)];
+    }
+
+    /// <summary>Stop executor options for this robot: defaults, with <see cref="MotionJoints"/> frozen during a stop.</summary>
+    public static StopExecutorOptions StopOptions()
+    {
+        var options = new StopExecutorOptions();
+        foreach (int j in MotionJoints())
+        {
+            options.FrozenJoints.Add(j);
+        }
+        return options;
+    }
+
+    /// <summary>
     /// Builds the robot on a flat floor (or <paramref name="hardware"/> when given), configured,
     /// activated and standing, running <paramref name="controller"/> (a stance hold when null).
     /// <paramref name="wrapper"/>, when given, wraps the hardware for the pipeline (sensor noise).
+    /// <paramref name="stops"/>, when given, supervises the loop (safety gate and stop categories).
     /// </summary>
-    public static SimulatedRobot Create(IJointController? controller = null, bool telemetry = false, SimHardware? hardware = null, IRobotHardware? wrapper = null)
+    public static SimulatedRobot Create(IJointController? controller = null, bool telemetry = false, SimHardware? hardware = null, IRobotHardware? wrapper = null, StopExecutor? stops = null)
     {
         hardware ??= SimHardware.FlatGround();
         hardware.Configure();
@@ -59,7 +84,7 @@ public sealed class SimulatedRobot : IDisposable
         {
             ring.Signals = signals;
         }
-        var pipeline = new ControlPipeline(wrapper ?? hardware, estimator, controller, StandKp(), StandKd(), hardware.Timestep, ring);
+        var pipeline = new ControlPipeline(wrapper ?? hardware, estimator, controller, StandKp(), StandKd(), hardware.Timestep, ring, stops);
         return new SimulatedRobot(hardware, pipeline, ring);
     }
 

@@ -1,13 +1,19 @@
 using Robot.Core.Control;
 using Robot.Core.Hardware;
 using Robot.Runtime.Estimation;
+using Robot.Runtime.Safety;
 using Robot.Runtime.Telemetry;
 
 namespace Robot.Runtime.Loop;
 
 /// <summary>
-/// One tick of the robot: read → estimate → control → limit → write. The same pipeline runs
-/// under the simulated-time driver (lockstep with MuJoCo) and the wall-clock driver.
+/// One tick of the robot: read → estimate → control → safety limiter → limit → write. The same
+/// pipeline runs under the simulated-time driver (lockstep with MuJoCo) and the wall-clock driver.
+///
+/// Safety: with a <see cref="StopExecutor"/>, every tick checks the age of the last verdict and
+/// executes the stop in force (SETTLE, SETTLE_THEN_CUT, CUT) on the controller's commands; a
+/// torque-off is written even while a fault is latched. Without one the loop runs unsupervised
+/// (benchmarks, `robot sim`).
 ///
 /// Faults latch: after a read, estimate, controller or timing fault the pipeline keeps writing
 /// the last safe command (the last one that passed every check, or a position hold captured at
@@ -25,6 +31,9 @@ public sealed class ControlPipeline : ILoopBody
     private readonly TelemetryRing? _telemetry;
     private readonly JointCommand[] _commands;
     private readonly JointCommand[] _lastSafe;
+    private readonly JointCommand[] _limp;
+    private readonly StopExecutor? _stops;
+    private JointCommand[] _written;
     private readonly double[] _holdKp, _holdKd;
     private readonly double _dt;
     private IJointController _controller;
@@ -38,8 +47,9 @@ public sealed class ControlPipeline : ILoopBody
     /// <param name="holdKd">Damping of that hold, N·m·s/rad; length = joint count.</param>
     /// <param name="period">Tick period, s.</param>
     /// <param name="telemetry">Where each tick's snapshot goes, or null for none.</param>
+    /// <param name="stops">The safety limiter (gate and stop categories), or null for an unsupervised loop.</param>
     public ControlPipeline(IRobotHardware hardware, BaseStateEstimator estimator, IJointController controller,
-        double[] holdKp, double[] holdKd, double period, TelemetryRing? telemetry = null)
+        double[] holdKp, double[] holdKd, double period, TelemetryRing? telemetry = null, StopExecutor? stops = null)
     {
         int n = hardware.Description.JointCount;
         if (holdKp.Length != n || holdKd.Length != n)
@@ -54,6 +64,10 @@ public sealed class ControlPipeline : ILoopBody
         _telemetry = telemetry;
         _commands = new JointCommand[n];
         _lastSafe = new JointCommand[n];
+        _limp = new JointCommand[n];
+        _written = _commands;
+        _stops = stops;
+        Safety = new SafetyStatus(StopCategory.None, StopPhase.None, Robot.Safety.Contracts.ReasonCode.ReasonNone, 1, 0, -1);
         _holdKp = (double[])holdKp.Clone();
         _holdKd = (double[])holdKd.Clone();
         _dt = period;
@@ -67,7 +81,13 @@ public sealed class ControlPipeline : ILoopBody
     public BaseEstimate Estimate { get; private set; }
 
     /// <summary>The commands written in the latest tick; length = joint count.</summary>
-    public ReadOnlySpan<JointCommand> WrittenCommands => _heldLastTick ? _lastSafe : _commands;
+    public ReadOnlySpan<JointCommand> WrittenCommands => _written;
+
+    /// <summary>The safety state after the latest tick (stop, phase, speed scale); unsupervised loops report no stop and scale 1.</summary>
+    public SafetyStatus Safety { get; private set; }
+
+    /// <summary>The safety limiter, or null when the loop runs unsupervised.</summary>
+    public StopExecutor? Stops => _stops;
 
     /// <summary>The latched fault, or None.</summary>
     public LoopFault Fault { get; private set; }
@@ -80,8 +100,6 @@ public sealed class ControlPipeline : ILoopBody
 
     /// <summary>The controller currently run.</summary>
     public IJointController Controller => Volatile.Read(ref _controller);
-
-    private bool _heldLastTick;
 
     /// <summary>Swaps the controller; takes effect at the next tick. Safe to call from any thread.</summary>
     public void SetController(IJointController controller) => Volatile.Write(ref _controller, controller);
@@ -140,14 +158,28 @@ public sealed class ControlPipeline : ILoopBody
                 {
                     RaiseFault(controllerFault);
                 }
-                else
-                {
-                    int invalid = _limiter.Apply(_commands, SpeedScale);
-                    if (invalid >= 0)
-                    {
-                        RaiseFault(LoopFault.ControllerOutputInvalid, invalid);
-                    }
-                }
+            }
+        }
+
+        // The safety limiter runs every tick, faulted or not: a verdict can time out and a CUT
+        // must take effect whatever else went wrong.
+        double speedScale = SpeedScale;
+        if (_stops is not null)
+        {
+            SafetyStatus safety = _stops.Apply(context, State, Estimate, Fault != LoopFault.None, _commands);
+            Safety = safety;
+            speedScale = Math.Min(speedScale, safety.SpeedScale);
+        }
+        else
+        {
+            Safety = Safety with { SpeedScale = speedScale };
+        }
+        if (Fault == LoopFault.None)
+        {
+            int invalid = _limiter.Apply(_commands, speedScale);
+            if (invalid >= 0)
+            {
+                RaiseFault(LoopFault.ControllerOutputInvalid, invalid);
             }
         }
 
@@ -156,12 +188,12 @@ public sealed class ControlPipeline : ILoopBody
         {
             _commands.CopyTo(_lastSafe, 0);
         }
-        _heldLastTick = held;
-        if (!_hardware.Write(held ? _lastSafe : _commands, _dt))
+        _written = Safety.Phase == StopPhase.TorqueOff ? _limp : held ? _lastSafe : _commands;
+        if (!_hardware.Write(_written, _dt))
         {
             RaiseFault(LoopFault.WriteFailed);
         }
-        _telemetry?.TryPublish(context, State, Estimate, WrittenCommands, Fault, FaultDetail, held);
+        _telemetry?.TryPublish(context, State, Estimate, _written, Fault, FaultDetail, held, Safety);
         TickCount++;
         return new TickOutcome(Fault, held);
     }

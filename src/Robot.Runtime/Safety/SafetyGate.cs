@@ -36,6 +36,12 @@ public sealed class SafetyGate
         _maxSpeed = options.MaxSpeed;
     }
 
+    /// <summary>
+    /// Verdicts this gate has seen arrive (the slot's version at the last evaluation): the loop
+    /// notes the tick at which it changes to count a verdict's age in its own ticks.
+    /// </summary>
+    public int VerdictVersion => _lastVersion;
+
     /// <summary>True while an emergency stop is latched on the robot side.</summary>
     public bool EmergencyStopLatched => _estopLatched;
 

@@ -2,9 +2,9 @@ namespace Robot.Runtime.Safety;
 
 /// <summary>
 /// How the control loop must stop, for a robot that balances actively (a hard power cut makes
-/// it fall). Ordered from least to most drastic; the most drastic one requested wins. The loop
-/// executes them; the time bounds below are what it must meet and what its stop tests measure
-/// (the per-category measurement lives with the loop, which another issue builds).
+/// it fall). Ordered from least to most drastic; the most drastic one requested wins. The
+/// loop's <see cref="StopExecutor"/> executes them; the time bounds below are what it must meet,
+/// checked by its tests and measured by <c>robot bench stops</c>.
 /// </summary>
 public enum StopCategory
 {
@@ -20,7 +20,8 @@ public enum StopCategory
 
     /// <summary>
     /// Stable stance or crouch, then torque off (a category 1 variant): the emergency stop of a
-    /// humanoid. Bound: stance within 1.0 s, crouch and torque off within 2.5 s in total.
+    /// humanoid. Bound: stance within 1.0 s, crouch and torque off within 2.5 s in total. The
+    /// executor cuts once the stance is still (no crouch yet: the robot then folds from standing).
     /// </summary>
     SettleThenCut = 2,
 

@@ -1,6 +1,7 @@
 using Robot.Core.Control;
 using Robot.Runtime.Estimation;
 using Robot.Runtime.Loop;
+using Robot.Runtime.Safety;
 
 namespace Robot.Runtime.Telemetry;
 
@@ -39,6 +40,8 @@ public sealed class TelemetryFrame
     public BaseEstimate Estimate { get; set; }
     public LoopFault Fault { get; set; }
     public int FaultDetail { get; set; }
+    /// <summary>Stop, phase, reason and speed scale of the safety limiter this tick.</summary>
+    public SafetyStatus Safety { get; set; }
     public double[] Signals { get; } = new double[MaxSignals];
     public int SignalCount { get; set; }
 }

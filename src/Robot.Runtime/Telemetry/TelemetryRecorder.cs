@@ -10,7 +10,7 @@ namespace Robot.Runtime.Telemetry;
 /// <summary>
 /// The background writer: drains a <see cref="TelemetryRing"/> into an MCAP file on its own
 /// thread, never on the loop's. Channels: /joint_states, /joint_commands, /base_state,
-/// /controller (when the controller exposes signals) and /loop_fault (on change), each
+/// /controller (when the controller exposes signals), /loop_fault and /safety_stop (on change), each
 /// protobuf-encoded with the schema from telemetry.proto embedded. Encoding reuses one buffer,
 /// so steady-state recording allocates nothing and triggers no GC that could pause the loop.
 /// </summary>
@@ -18,7 +18,7 @@ public sealed class TelemetryRecorder : IDisposable
 {
     private readonly TelemetryRing _ring;
     private readonly McapWriter _writer;
-    private readonly ushort _jointStates, _jointCommands, _baseState, _fault;
+    private readonly ushort _jointStates, _jointCommands, _baseState, _fault, _safety;
     private readonly ushort? _controller;
     private readonly byte[] _buffer;
     private readonly ulong _epochNs;
@@ -26,6 +26,8 @@ public sealed class TelemetryRecorder : IDisposable
     private volatile bool _stop;
     private uint _sequence;
     private Robot.Core.Control.LoopFault _lastFault;
+    private (Safety.StopCategory Stop, Safety.StopPhase Phase, Robot.Safety.Contracts.ReasonCode Reason) _lastSafety;
+    private bool _safetyWritten;
 
     /// <param name="path">MCAP file to create (overwritten).</param>
     /// <param name="ring">The ring the loop publishes into.</param>
@@ -42,6 +44,7 @@ public sealed class TelemetryRecorder : IDisposable
         _jointCommands = Channel("/joint_commands", JointCommands.Descriptor, joints);
         _baseState = Channel("/base_state", BaseState.Descriptor, null);
         _fault = Channel("/loop_fault", Protos.LoopFault.Descriptor, null);
+        _safety = Channel("/safety_stop", SafetyStop.Descriptor, null);
         if (ring.Signals is { } signals)
         {
             _controller = Channel("/controller", ControllerInternals.Descriptor,
@@ -144,6 +147,22 @@ public sealed class TelemetryRecorder : IDisposable
             w.WriteString(3, LoopFaultNames.Of(f.Fault));
             w.WriteInt64(4, f.FaultDetail);
             _writer.WriteMessage(_fault, _sequence++, t, t, _buffer.AsSpan(0, w.Length));
+        }
+
+        Safety.SafetyStatus s = f.Safety;
+        var safety = (s.Stop, s.Phase, s.Reason);
+        if (!_safetyWritten || safety != _lastSafety)
+        {
+            (_safetyWritten, _lastSafety) = (true, safety);
+            w = new ProtoWriter(_buffer);
+            w.WriteDouble(1, f.Time);
+            w.WriteInt64(2, f.Tick);
+            w.WriteString(3, SafetyNames.Of(s.Stop));
+            w.WriteString(4, SafetyNames.Of(s.Phase));
+            w.WriteString(5, SafetyNames.Of(s.Reason));
+            w.WriteDouble(6, s.SpeedScale);
+            w.WriteInt64(7, s.TicksInStop);
+            _writer.WriteMessage(_safety, _sequence++, t, t, _buffer.AsSpan(0, w.Length));
         }
     }
 

@@ -2,6 +2,7 @@ using Robot.Core.Control;
 using Robot.Core.Hardware;
 using Robot.Runtime.Estimation;
 using Robot.Runtime.Loop;
+using Robot.Runtime.Safety;
 
 namespace Robot.Runtime.Telemetry;
 
@@ -44,7 +45,7 @@ public sealed class TelemetryRing
     public IControllerTelemetry? Signals { get; set; }
 
     /// <summary>Copies one tick into the next free frame. Producer only; allocation-free.</summary>
-    public bool TryPublish(in TickContext tick, RobotState state, in BaseEstimate estimate, ReadOnlySpan<JointCommand> commands, LoopFault fault, int faultDetail, bool held)
+    public bool TryPublish(in TickContext tick, RobotState state, in BaseEstimate estimate, ReadOnlySpan<JointCommand> commands, LoopFault fault, int faultDetail, bool held, in SafetyStatus safety = default)
     {
         long head = _head;
         if (head - Volatile.Read(ref _tail) >= _frames.Length)
@@ -71,6 +72,7 @@ public sealed class TelemetryRing
         f.Estimate = estimate;
         f.Fault = fault;
         f.FaultDetail = faultDetail;
+        f.Safety = safety;
         IControllerTelemetry? signals = Signals;
         if (signals is not null)
         {

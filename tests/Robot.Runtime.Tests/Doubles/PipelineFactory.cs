@@ -3,6 +3,7 @@ using Robot.Core.Hardware;
 
 using Robot.Runtime.Estimation;
 using Robot.Runtime.Loop;
+using Robot.Runtime.Safety;
 using Robot.Runtime.Telemetry;
 
 namespace Robot.Runtime.Tests.Doubles;
@@ -10,7 +11,7 @@ namespace Robot.Runtime.Tests.Doubles;
 /// <summary>Builds a pipeline over a <see cref="TestDoubleHardware"/> holding a pose.</summary>
 public static class PipelineFactory
 {
-    public static (ControlPipeline Pipeline, TestDoubleHardware Hardware) Create(double target = 0.5, TelemetryRing? ring = null, IJointController? controller = null)
+    public static (ControlPipeline Pipeline, TestDoubleHardware Hardware) Create(double target = 0.5, TelemetryRing? ring = null, IJointController? controller = null, StopExecutor? stops = null)
     {
         var hw = new TestDoubleHardware();
         hw.Configure();
@@ -21,6 +22,6 @@ public static class PipelineFactory
         double[] kd = Enumerable.Repeat(20.0, n).ToArray();
         controller ??= new HoldPoseController(pose, kp, kd);
         var estimator = new BaseStateEstimator(hw.Description, new BaseStateEstimatorOptions());
-        return (new ControlPipeline(hw, estimator, controller, kp, kd, 0.001, ring), hw);
+        return (new ControlPipeline(hw, estimator, controller, kp, kd, 0.001, ring, stops), hw);
     }
 }

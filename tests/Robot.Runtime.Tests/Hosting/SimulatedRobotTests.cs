@@ -1,6 +1,10 @@
 using Robot.Core.Control;
 using Robot.Runtime.Hosting;
+using Robot.Runtime.Concurrency;
 using Robot.Runtime.Loop;
+using Robot.Runtime.Safety;
+using Robot.Safety.Contracts;
+using Robot.Sim;
 
 namespace Robot.Runtime.Tests.Hosting;
 
@@ -20,6 +24,41 @@ public class SimulatedRobotTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
         Assert.Equal(collections, AllocationSensitiveTests.CollectionCount());
+        Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
+    }
+
+    [Fact]
+    public void Tick_BalanceWithSafetyLimiter_PermitsThenTimeoutSettle_AllocatesNothingAndCausesNoGc()
+    {
+        var clock = new LoopTimeProvider();
+        var verdicts = new LatestValueSlot<VerdictSample>();
+        StopExecutorOptions options = SimulatedRobot.StopOptions();
+        var hardware = SimHardware.FlatGround();
+        var stops = new StopExecutor(new SafetyGate(verdicts, new SafetyGateOptions(), clock), options, hardware.Description.JointCount);
+        using var robot = SimulatedRobot.Create(BalanceFactory.Create(hardware), telemetry: true, hardware: hardware, stops: stops);
+        var permit = new VerdictSample(VerdictKind.Permit, 1.5, ReasonCode.ReasonClear, StopLevel.None, false, 0);
+        // Permits for 1 s, then none: the verdict times out and the loop settles (every limiter path).
+        void Run(int ticks, bool permits)
+        {
+            for (int i = 0; i < ticks; i++)
+            {
+                clock.Advance(hardware.Timestep);
+                if (permits && i % 10 == 0)
+                {
+                    verdicts.Publish(permit with { ReceivedAt = clock.GetTimestamp() });
+                }
+                robot.Pipeline.Tick();
+            }
+        }
+        Run(500, permits: true);
+        int collections = AllocationSensitiveTests.FreshCollectionCount();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run(1000, permits: true);
+        Run(1000, permits: false);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Equal(collections, AllocationSensitiveTests.CollectionCount());
+        Assert.Equal(StopCategory.Settle, robot.Pipeline.Safety.Stop);
         Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
     }
 

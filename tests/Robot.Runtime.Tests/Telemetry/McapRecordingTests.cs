@@ -1,4 +1,6 @@
+using Robot.Runtime.Concurrency;
 using Robot.Runtime.Loop;
+using Robot.Runtime.Safety;
 using Robot.Runtime.Telemetry;
 using Robot.Runtime.Telemetry.Mcap;
 using Robot.Runtime.Telemetry.Protos;
@@ -26,7 +28,7 @@ public class McapRecordingTests
             McapReader file = McapReader.Read(path);
             Assert.False(file.Truncated);
             Assert.True(file.HasFooter);
-            Assert.Equal(["/joint_states", "/joint_commands", "/base_state", "/loop_fault"], file.Channels.Select(c => c.Topic));
+            Assert.Equal(["/joint_states", "/joint_commands", "/base_state", "/loop_fault", "/safety_stop"], file.Channels.Select(c => c.Topic));
             Assert.All(file.Schemas, s => Assert.Equal("protobuf", s.Encoding));
             Assert.Equal("j0,j1,j2,j3,j4,j5", file.Channels[0].Metadata["joints"]);
 
@@ -41,6 +43,39 @@ public class McapRecordingTests
             Assert.Equal(1_800_000_000UL * 1_000_000_000UL, first);
             // The loop's time advances 1 ms per tick, and so do the log times.
             Assert.Equal(first + 1_999_000_000UL, file.Messages.Where(m => m.ChannelId == file.Channels[0].Id).Last().LogTime);
+            // An unsupervised loop records its safety state once: no stop, full speed.
+            SafetyStop safety = Assert.Single(file.Messages.Where(m => m.ChannelId == file.Channels[4].Id).Select(m => SafetyStop.Parser.ParseFrom(m.Data)));
+            Assert.Equal(("None", "None", 1.0), (safety.Stop, safety.Phase, safety.SpeedScale));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Record_SupervisedLoopWithoutVerdicts_SafetyStopChannelShowsSettleThenStable()
+    {
+        string path = TempFile();
+        try
+        {
+            var clock = new LoopTimeProvider();
+            var gate = new SafetyGate(new LatestValueSlot<VerdictSample>(), new SafetyGateOptions(), clock);
+            var ring = new TelemetryRing(6, capacity: 8192);
+            var (pipeline, hw) = PipelineFactory.Create(ring: ring, stops: new StopExecutor(gate, new StopExecutorOptions(), 6));
+            using (var recorder = new TelemetryRecorder(path, ring, hw.Description, DateTimeOffset.FromUnixTimeSeconds(1_800_000_000)))
+            {
+                for (int i = 0; i < 500; i++)
+                {
+                    clock.Advance(0.001);
+                    pipeline.Tick();
+                }
+            }
+            McapReader file = McapReader.Read(path);
+            McapChannel channel = file.Channels.Single(c => c.Topic == "/safety_stop");
+            var changes = file.Messages.Where(m => m.ChannelId == channel.Id).Select(m => SafetyStop.Parser.ParseFrom(m.Data)).ToList();
+            Assert.Equal([("Settle", "Settling", "ReasonSupervisorUnavailable", 0L), ("Settle", "Stable", "ReasonSupervisorUnavailable", 199L)],
+                changes.Select(c => (c.Stop, c.Phase, c.Reason, c.TicksInStop)));
         }
         finally
         {

@@ -114,22 +114,28 @@ public class GeofenceEvaluatorTests
     }
 
     [Fact]
-    public void Decide_AllocatesAtMostNtsLocatorScratch()
+    public void Decide_AllocatesNothing()
     {
-        TrackedPerson[] persons = [new(40, 35, 0, "s/p")];
-        SiteModel grid = SiteFileParser.Parse(TestSites.Grid(400));
-        Decide(18.7, 10, 1.2, 0, persons: persons);
-        _evaluator.Decide(grid, "h1", s_profile, new RobotMotion(5, 5, 1, 0.5), persons);
+        // Every branch: work area, speed zone, keep-out ahead and inside, shared zone lookup, separation.
+        TrackedPerson[] persons = [new(40, 35, 0, "s/p"), new(33, 10, 0, "s/q")];
+        SiteModel grid = SiteFileParser.Parse(TestSites.Grid(1000));
+        RobotMotion[] motions = [.. Enumerable.Range(0, 512).Select(i => new RobotMotion(i * 0.37 % 60, i * 0.53 % 40, i % 3 - 1.0, i % 5 * 0.3 - 0.6))];
+        double sum = Run();
         long before = GC.GetAllocatedBytesForCurrentThread();
-        double sum = 0;
-        for (int i = 0; i < 2000; i++)
-        {
-            sum += Decide(10 + i % 40, 20, 1.2, 0.1, persons: persons).SpeedLimit;
-            sum += _evaluator.Decide(grid, "h1", s_profile, new RobotMotion(i % 200 * 1.0, i % 97 * 2.0, 1, 0.5), persons).SpeedLimit;
-        }
-        // Only NTS's per-query point-locator visitor allocates (at most one query per candidate zone).
-        double perDecision = (GC.GetAllocatedBytesForCurrentThread() - before) / 4000.0;
-        Assert.True(perDecision <= 160, $"{perDecision} bytes per decision");
+        sum += Run();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
         Assert.True(sum > 0);
+
+        double Run()
+        {
+            double total = 0;
+            for (int i = 0; i < motions.Length; i++)
+            {
+                total += _evaluator.Decide(_site, "h1", s_profile, motions[i], persons).SpeedLimit;
+                total += _evaluator.Decide(grid, "h1", s_profile, new RobotMotion(motions[i].X * 5, motions[i].Y * 7, motions[i].Vx, motions[i].Vy), persons).SpeedLimit;
+            }
+            return total;
+        }
     }
 }
