@@ -239,9 +239,20 @@ public sealed class WalkingController : IJointController, IControllerTelemetry
         // Map: pelvis upright at stance height, heading between the feet; legs by IK.
         double heading = Pose2.WrapAngle(leftPlan.Yaw + 0.5 * Pose2.WrapAngle(rightPlan.Yaw - leftPlan.Yaw));
         var pelvisTarget = new Vec3(_comRefX - uprightComOffset.X + shiftX, _comRefY - uprightComOffset.Y + shiftY, _pelvisHeight - _gait.WalkingHeightDrop * Crouch());
-        Quat toPelvis = Quat.FromYaw(-heading);
-        LegIkResult left = SolveLeg(_legs.LeftLeg, toPelvis.Rotate(leftG with { Z = leftHeight } - pelvisTarget), Pose2.WrapAngle(leftPlan.Yaw - heading), _leftFirst, commands);
-        LegIkResult right = SolveLeg(_legs.RightLeg, toPelvis.Rotate(rightG with { Z = rightHeight } - pelvisTarget), Pose2.WrapAngle(rightPlan.Yaw - heading), _rightFirst, commands);
+        // A swinging foot is aimed from the pelvis heading as measured, not as commanded: the stance
+        // foot twists a little under the swing's reaction torque and the pelvis turns with it; a foot
+        // aimed from the command would land turned, an error that adds up step after step (a 180°
+        // turn on the spot overturned by 40° before this). Its position is aimed from a blend of the
+        // measured and commanded pelvis (see SwingPelvisBlend).
+        Quat pelvisInG = Quat.FromYaw(Pose2.WrapAngle(orientation.Yaw - _yaw0));
+        Quat upright = Quat.FromYaw(-heading);
+        Vec3 swingFrom = SwingPelvisBlend * pelvis + (1 - SwingPelvisBlend) * pelvisTarget;
+        LegIkResult left = leftSwinging
+            ? SolveLeg(_legs.LeftLeg, pelvisInG.Conjugate.Rotate(leftG with { Z = leftHeight } - swingFrom), pelvisInG.Conjugate * Quat.FromYaw(leftPlan.Yaw), _leftFirst, commands)
+            : SolveLeg(_legs.LeftLeg, upright.Rotate(leftG - pelvisTarget), Quat.FromYaw(Pose2.WrapAngle(leftPlan.Yaw - heading)), _leftFirst, commands);
+        LegIkResult right = rightSwinging
+            ? SolveLeg(_legs.RightLeg, pelvisInG.Conjugate.Rotate(rightG with { Z = rightHeight } - swingFrom), pelvisInG.Conjugate * Quat.FromYaw(rightPlan.Yaw), _rightFirst, commands)
+            : SolveLeg(_legs.RightLeg, upright.Rotate(rightG - pelvisTarget), Quat.FromYaw(Pose2.WrapAngle(rightPlan.Yaw - heading)), _rightFirst, commands);
         for (int i = 0; i < commands.Length; i++)
         {
             if (!IsLeg(i))
@@ -283,6 +294,15 @@ public sealed class WalkingController : IJointController, IControllerTelemetry
 
     private static Pose2 Middle(Pose2 a, Pose2 b) => Pose2.Lerp(a, b, 0.5);
 
+    /// <summary>
+    /// Where a swing is aimed from: this share of the measured pelvis position, the rest the
+    /// commanded one. Measured over 5 m walks in simulation: aimed from the command alone, the
+    /// walk ends 6.6 % short (the pelvis lags its command); from the measurement alone, 13 % long
+    /// (the loaded stance sole rolls, which flat-foot kinematics misread); 0.25 ends within 2 %.
+    /// A calibration, not a law: a better stance-foot estimate should replace it.
+    /// </summary>
+    private const double SwingPelvisBlend = 0.25;
+
     /// <summary>Standard gravity, m/s².</summary>
     private const double Gravity = 9.81;
 
@@ -309,9 +329,9 @@ public sealed class WalkingController : IJointController, IControllerTelemetry
     private bool IsLeg(int joint) =>
         (joint >= _leftFirst && joint < _leftFirst + 6) || (joint >= _rightFirst && joint < _rightFirst + 6);
 
-    private LegIkResult SolveLeg(LegGeometry leg, Vec3 soleInPelvis, double soleYaw, int first, Span<JointCommand> commands)
+    private LegIkResult SolveLeg(LegGeometry leg, Vec3 soleInPelvis, Quat soleInPelvisOrientation, int first, Span<JointCommand> commands)
     {
-        LegIkResult result = LegKinematics.Inverse(leg, soleInPelvis, Quat.FromYaw(soleYaw), _legTargets,
+        LegIkResult result = LegKinematics.Inverse(leg, soleInPelvis, soleInPelvisOrientation, _legTargets,
             _min.AsSpan(first, 6), _max.AsSpan(first, 6));
         for (int j = 0; j < 6; j++)
         {
