@@ -203,7 +203,9 @@ public static class FootstepPlanner
             var (forward, leftward) = body.Local(target);
             bool turnFirst = far && Math.Abs(turn) > gait.TurnInPlaceThreshold;
             double dx = turnFirst ? 0 : Math.Clamp(forward, -gait.MaxBackwardStep, gait.MaxStepLength);
-            double dy = turnFirst ? 0 : Math.Clamp(leftward, -gait.MaxSideStep, gait.MaxSideStep);
+            // Far from a waypoint the heading aims at it: side-stepping as well would widen the stance
+            // with every step the heading still turns.
+            double dy = turnFirst || far ? 0 : Math.Clamp(leftward, -gait.MaxSideStep, gait.MaxSideStep);
             double dyaw = Math.Clamp(turn, -gait.MaxTurnPerStep, gait.MaxTurnPerStep);
             // The first swing is the foot that leads the first sideways move or turn.
             side ??= dy > 1e-3 || dyaw > 1e-3 ? FootSide.Left : FootSide.Right;

@@ -2,12 +2,12 @@ namespace Robot.Control.Locomotion;
 
 /// <summary>
 /// Limits and timing of a gait. Defaults suit our 33 kg humanoid (hips 0.18 m apart, soles
-/// 0.18 × 0.06 m, legs 0.33 + 0.30 m): 0.20 m steps every 0.6 s, i.e. 0.33 m/s straight ahead.
+/// 0.18 × 0.06 m, legs 0.33 + 0.30 m): 0.22 m steps every 0.55 s, i.e. 0.4 m/s straight ahead once under way.
 /// </summary>
 public sealed record GaitOptions
 {
     /// <summary>Longest forward distance between successive footholds, m.</summary>
-    public double MaxStepLength { get; init; } = 0.20;
+    public double MaxStepLength { get; init; } = 0.22;
 
     /// <summary>Longest backward distance between successive footholds, m.</summary>
     public double MaxBackwardStep { get; init; } = 0.10;
@@ -22,7 +22,7 @@ public sealed record GaitOptions
     public double StepWidth { get; init; } = 0.18;
 
     /// <summary>Single-support (swing) time, s.</summary>
-    public double SwingTime { get; init; } = 0.50;
+    public double SwingTime { get; init; } = 0.45;
 
     /// <summary>Double-support time between steps, s.</summary>
     public double DoubleSupportTime { get; init; } = 0.10;
@@ -48,7 +48,7 @@ public sealed record GaitOptions
     public double FaceWaypointDistance { get; init; } = 0.4;
 
     /// <summary>Heading error beyond which the robot turns on the spot before walking on, rad.</summary>
-    public double TurnInPlaceThreshold { get; init; } = 0.35;
+    public double TurnInPlaceThreshold { get; init; } = 0.2;
 
     /// <summary>Position tolerance at the goal, m; heading tolerance is <see cref="GoalYawTolerance"/>.</summary>
     public double GoalTolerance { get; init; } = 0.005;

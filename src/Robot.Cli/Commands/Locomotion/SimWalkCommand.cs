@@ -5,7 +5,10 @@ using Robot.Runtime.Scenarios;
 
 namespace Robot.Cli.Commands.Locomotion;
 
-/// <summary><c>robot sim walk --to X,Y,YAWDEG [--json]</c>: walk to a goal pose in MuJoCo with ZMP preview control.</summary>
+/// <summary>
+/// <c>robot sim walk --to X,Y,YAWDEG [--trace FILE] [--json]</c> or <c>robot sim walk --random-goals N [--seed S] [--json]</c>:
+/// walk to a goal pose (or to N seeded random goals, each from a fresh start) in MuJoCo with ZMP preview control.
+/// </summary>
 [CliVerb(Parent = "sim")]
 public static class SimWalkCommand
 {
@@ -14,10 +17,24 @@ public static class SimWalkCommand
         var json = CommonOptions.Json();
         var to = new Option<string>("--to") { Description = "Goal pose X,Y,YAWDEG in the start's frame (m, m, degrees), e.g. 5,0,0." };
         var trace = new Option<FileInfo?>("--trace") { Description = "Write CoM, DCM and ZMP samples every 10 ms as CSV (ground frame of the start)." };
-        var command = new Command("walk", "Walk to a goal pose in simulation (footstep plan, ZMP preview control, DCM feedback) and report how close it got.") { to, trace, json };
+        var randomGoals = new Option<int?>("--random-goals") { Description = "Walk to N seeded random goals within a 6 m square (each from a fresh start) instead of --to." };
+        var seed = new Option<int>("--seed") { Description = "Seed of --random-goals.", DefaultValueFactory = _ => 1 };
+        var command = new Command("walk", "Walk to a goal pose in simulation (footstep plan, ZMP preview control, DCM feedback) and report how close it got.")
+        {
+            to, trace, randomGoals, seed, json,
+        };
         command.SetAction(parseResult =>
         {
             var output = CliOutput.From(parseResult);
+            if (parseResult.GetValue(randomGoals) is { } count)
+            {
+                if (count is < 1 or > 1000 || parseResult.GetValue(to) is not null)
+                {
+                    output.Error.WriteLine($"robot sim walk: --random-goals must be 1–1000 and cannot be combined with --to, got {count}");
+                    return 2;
+                }
+                return RandomGoals(output, count, parseResult.GetValue(seed), parseResult.GetValue(json));
+            }
             string? text = parseResult.GetValue(to);
             if (text is null || !TryParsePose(text, out Pose2 goal))
             {
@@ -56,6 +73,33 @@ public static class SimWalkCommand
             return result.Reached ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>Outcome of a run over random goals.</summary>
+    public sealed record RandomGoalsResult(int Goals, int Reached, bool EverFell, double MaxErrorM, double MaxErrorDeg, IReadOnlyList<WalkResult> Walks);
+
+    private static int RandomGoals(CliOutput output, int count, int seed, bool json)
+    {
+        var random = new Random(seed);
+        var walks = new List<WalkResult>();
+        for (int i = 0; i < count; i++)
+        {
+            var goal = new Pose2(random.NextDouble() * 6 - 3, random.NextDouble() * 6 - 3, Pose2.WrapAngle((random.NextDouble() * 2 - 1) * Math.PI));
+            WalkResult walk = WalkScenario.Run(goal);
+            walks.Add(walk);
+            output.Progress($"sim walk: goal {i + 1}/{count} ({goal.X:F2}, {goal.Y:F2}, {goal.Yaw * 180 / Math.PI:F0}°): {(walk.Reached ? "reached" : walk.Fell ? "FELL" : "not reached")}, error {walk.FinalErrorM * 1000:F0} mm {walk.FinalErrorDeg:F1}°");
+        }
+        var result = new RandomGoalsResult(count, walks.Count(w => w.Reached), walks.Any(w => w.Fell),
+            walks.Max(w => w.FinalErrorM), walks.Max(w => w.FinalErrorDeg), walks);
+        if (json)
+        {
+            output.WriteJson(result);
+        }
+        else
+        {
+            output.Out.WriteLine($"{result.Reached} of {result.Goals} goals reached; {(result.EverFell ? "fell at least once" : "never fell")}; largest error {result.MaxErrorM * 1000:F0} mm, {result.MaxErrorDeg:F1}°");
+        }
+        return result.Reached == result.Goals ? 0 : 1;
     }
 
     /// <summary>Parses "X,Y,YAWDEG" (invariant culture) into a pose with the heading in radians.</summary>
