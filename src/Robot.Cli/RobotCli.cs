@@ -59,12 +59,15 @@ public static class RobotCli
     public const int UsageExitCode = 2;
 
     /// <summary>Parses <paramref name="args"/> and runs the verb; returns the process exit code.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, output, error, input: null);
+
+    /// <summary>As <see cref="Run(string[], TextWriter, TextWriter)"/>, with <paramref name="input"/> as the verb's stdin (null: the console).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, TextReader? input)
     {
         ParseResult parsed = Build().Parse(args);
         return parsed.Errors.Count > 0
             ? ReportUsageErrors(parsed, error)
-            : parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+            : parsed.Invoke(new CliInvocation { Output = output, Error = error, Input = input });
     }
 
     /// <summary>Async variant for verbs that run services or long work.</summary>
@@ -73,7 +76,7 @@ public static class RobotCli
         ParseResult parsed = Build().Parse(args);
         return parsed.Errors.Count > 0
             ? Task.FromResult(ReportUsageErrors(parsed, error))
-            : parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+            : parsed.InvokeAsync(new CliInvocation { Output = output, Error = error }, cancellationToken);
     }
 
     /// <summary>

@@ -18,6 +18,7 @@ public sealed class DynamixelBusEmulator : SerialDeviceEmulator
     private readonly byte[] _parameters = new byte[64 * 1024];
     private readonly byte[] _tx = new byte[64 * 1024];
     private readonly byte[] _data = new byte[8 * 1024];
+    private readonly Func<byte, VirtualServo?> _findServo;
     private int _txCount;
 
     public DynamixelBusEmulator(ISerialTransport transport, IEnumerable<VirtualServo> servos, FaultInjection? faults = null)
@@ -27,6 +28,7 @@ public sealed class DynamixelBusEmulator : SerialDeviceEmulator
         {
             _servos.Add(servo.Id, servo);
         }
+        _findServo = Find;
     }
 
     /// <summary>
@@ -35,6 +37,12 @@ public sealed class DynamixelBusEmulator : SerialDeviceEmulator
     /// the wrong rate. Null: every servo hears the host.
     /// </summary>
     public Func<int>? HostBaudRate { get; set; }
+
+    /// <summary>
+    /// A hand motion played on the servos (a leader arm moved by a person), applied before each
+    /// request is answered; null: the servos stay where they are put.
+    /// </summary>
+    public MotionReplay? Replay { get; set; }
 
     /// <summary>The servos by ID (a copy).</summary>
     public IReadOnlyList<VirtualServo> Servos
@@ -108,11 +116,20 @@ public sealed class DynamixelBusEmulator : SerialDeviceEmulator
                 continue;
             }
             RequestsHandled++;
+            Replay?.ApplyTo(_findServo);
             _txCount = 0;
             Handle(packet, _parameters.AsSpan(0, packet.ParameterLength));
             Flush();
         }
         return offset;
+    }
+
+    private VirtualServo? Find(byte id)
+    {
+        lock (_gate)
+        {
+            return _servos.GetValueOrDefault(id);
+        }
     }
 
     private bool Hears(byte id, out VirtualServo? servo)

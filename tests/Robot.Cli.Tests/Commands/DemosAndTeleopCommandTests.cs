@@ -19,6 +19,16 @@ public class DemosAndTeleopCommandTests
                 Assert.True(json.RootElement.GetProperty("datasetValid").GetBoolean());
                 Assert.Equal(1, json.RootElement.GetProperty("outcomes").GetProperty("success").GetInt32());
             }
+            // dataset info shows each episode's outcome, in the table and in --json.
+            var info = CliRunner.Run("dataset", "info", dir);
+            Assert.True(info.ExitCode == 0, info.Stderr);
+            Assert.Matches(@"(?m)^\s*episode\s+frames\s+success\s+outcome\s", info.Stdout);
+            Assert.Matches(@"(?m)^\s*0\s+\d+\s+true\s+success\s", info.Stdout);
+            var infoJson = CliRunner.Run("dataset", "info", dir, "--json");
+            using (var json = JsonDocument.Parse(infoJson.Stdout))
+            {
+                Assert.Equal("success", json.RootElement.GetProperty("episodes")[0].GetProperty("outcome").GetString());
+            }
             var again = CliRunner.Run("demos", "generate", "--episodes", "1", "--seed", "40", "--dataset", dir);
             Assert.Equal(2, again.ExitCode);
             Assert.Contains("--resume", again.Stderr, StringComparison.Ordinal);

@@ -12,7 +12,7 @@ public static class DatasetCommand
 {
     public sealed record FeatureInfo(string Key, string Dtype, IReadOnlyList<int> Shape, IReadOnlyList<string>? Names);
 
-    public sealed record EpisodeInfo(long EpisodeIndex, long Length, string Tasks, bool? Success, double? RealFps, long? DroppedFrames, bool? CadenceFlagged);
+    public sealed record EpisodeInfo(long EpisodeIndex, long Length, string Tasks, bool? Success, string? Outcome, double? RealFps, long? DroppedFrames, bool? CadenceFlagged);
 
     public sealed record InfoResult(string Root, string CodebaseVersion, string? RobotType, int Fps, long TotalEpisodes, long TotalFrames, long TotalTasks,
         double DurationS, IReadOnlyList<string> Tasks, IReadOnlyList<FeatureInfo> Features, IReadOnlyList<EpisodeInfo> Episodes, long FlaggedEpisodes);
@@ -54,7 +54,7 @@ public static class DatasetCommand
             var result = new InfoResult(ds.Root, info.CodebaseVersion, info.RobotType, info.Fps, info.TotalEpisodes, info.TotalFrames, info.TotalTasks,
                 info.Fps > 0 ? (double)info.TotalFrames / info.Fps : 0, ds.Tasks.Select(t => t.Task).ToList(),
                 info.Features.Select(f => new FeatureInfo(f.Key, f.Dtype, f.Shape, f.Names)).ToList(),
-                ds.Episodes.Select(e => new EpisodeInfo(e.EpisodeIndex, e.Length, string.Join(" | ", e.Tasks), e.Success, e.Cadence?.RealFps, e.Cadence?.DroppedFrames, e.Cadence?.Flagged)).ToList(),
+                ds.Episodes.Select(e => new EpisodeInfo(e.EpisodeIndex, e.Length, string.Join(" | ", e.Tasks), e.Success, e.Outcome, e.Cadence?.RealFps, e.Cadence?.DroppedFrames, e.Cadence?.Flagged)).ToList(),
                 ds.Episodes.Count(e => e.Cadence?.Flagged == true));
             if (parseResult.GetValue(json))
             {
@@ -74,10 +74,10 @@ public static class DatasetCommand
                 features.AddRow(f.Key, f.Dtype, "[" + string.Join(",", f.Shape) + "]", f.Names is null ? "" : Abbreviate(f.Names));
             }
             features.WriteTo(o);
-            var episodes = new TextTable("episode", "frames", "success", "real fps", "dropped", "cadence", "task");
+            var episodes = new TextTable("episode", "frames", "success", "outcome", "real fps", "dropped", "cadence", "task");
             foreach (EpisodeInfo e in result.Episodes)
             {
-                episodes.AddRow(e.EpisodeIndex.ToString(), e.Length.ToString(), e.Success?.ToString().ToLowerInvariant() ?? "?",
+                episodes.AddRow(e.EpisodeIndex.ToString(), e.Length.ToString(), e.Success?.ToString().ToLowerInvariant() ?? "?", e.Outcome ?? "?",
                     e.RealFps?.ToString("F2") ?? "?", e.DroppedFrames?.ToString() ?? "?", e.CadenceFlagged switch { true => "FLAGGED", false => "ok", null => "?" }, e.Tasks);
             }
             episodes.WriteTo(o);

@@ -138,7 +138,9 @@ public static class TeleopCommand
                 return 1;
             }
             using var source = new TeleopDemonstrationSource(reader, map, environment, taskText, parseResult.GetValue(seed), TimeSpan.FromSeconds(resetS));
-            var keys = new OperatorKeys(Console.IsInputRedirected || !Environment.UserInteractive ? Console.In : null);
+            // Keys from a terminal; lines from a pipe, a file, or the input an in-process run was given.
+            TextReader? input = CliInvocation.InputOf(parseResult) ?? (Console.IsInputRedirected || !Environment.UserInteractive ? Console.In : null);
+            var keys = new OperatorKeys(input);
             var recorder = new DemonstrationRecorder(writer, new RecorderOptions { Episodes = n, EpisodeTimeS = episodeS + 1, Clock = RecordingClock.RealTime });
             output.Progress($"recording {n} episodes at {rate} fps from {port} ({OperatorKeys.Help})");
             RecordingReport report = await Task.Run(() => recorder.RunAsync(source, keys, s =>
