@@ -383,6 +383,36 @@ public sealed class SimHardware : IRobotHardware
         Simulation.Forward();
     }
 
+    /// <summary>
+    /// A payload held in both hands: <paramref name="kilograms"/> split between the two hand
+    /// bodies at their centres of mass (a box held between the palms; its own rotational inertia
+    /// is neglected). Replaces any previous payload. Call while not Active (then Configure).
+    /// </summary>
+    /// <param name="kilograms">Payload mass, 0–10 kg.</param>
+    public void SetPayload(double kilograms)
+    {
+        if (Lifecycle == HardwareLifecycle.Active)
+        {
+            throw new InvalidOperationException("change the payload while the hardware is not active");
+        }
+        if (!(kilograms >= 0 && kilograms <= 10))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kilograms), kilograms, "the payload must be 0–10 kg");
+        }
+        Span<double> mass = Simulation.BodyMass;
+        foreach (string hand in new[] { "left_hand", "right_hand" })
+        {
+            int body = Simulation.IdOf(MjObject.Body, hand);
+            if (body < 0)
+            {
+                throw new InvalidOperationException($"the model has no body '{hand}' to hold a payload");
+            }
+            mass[body] = _nominalMass[body] + kilograms / 2;
+        }
+        Simulation.SetConst();
+        Simulation.Forward();
+    }
+
     /// <summary>Restores the nominal friction and masses.</summary>
     public void ResetDomain()
     {

@@ -69,7 +69,7 @@ public sealed class KinematicTree
     public int BodyCount => _parent.Length;
 
     /// <summary>Total mass, kg.</summary>
-    public double TotalMass { get; }
+    public double TotalMass { get; private set; }
 
     /// <summary>Centre of mass after the last <see cref="Update"/>, in the frame the base pose was given in, m.</summary>
     public Vec3 Com { get; private set; }
@@ -209,5 +209,22 @@ public sealed class KinematicTree
             Vec3 moved = (_subtreeMoment[b] / _subtreeMass[b] - p).Cross(_subtreeMass[b] * weight);
             torques[j] = -axis.Dot(moved + (contact - p).Cross(ground));
         }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="mass"/> (kg, negative removes) to <paramref name="body"/> at its centre
+    /// of mass: a payload held rigidly there. Takes effect at the next <see cref="Update"/>. Not
+    /// for the control tick's hot path: call it when the payload changes.
+    /// </summary>
+    /// <exception cref="ArgumentException">The body's mass would become negative or not finite.</exception>
+    public void AddMass(int body, double mass)
+    {
+        double updated = _mass[body] + mass;
+        if (!(updated >= 0) || !double.IsFinite(updated))
+        {
+            throw new ArgumentException($"body '{Names[body]}' would weigh {updated} kg", nameof(mass));
+        }
+        _mass[body] = updated;
+        TotalMass += mass;
     }
 }

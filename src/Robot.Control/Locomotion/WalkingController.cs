@@ -153,6 +153,29 @@ public sealed class WalkingController : IJointController, IControllerTelemetry
         Volatile.Write(ref _pending, plan);
     }
 
+    /// <summary>
+    /// The payload both hands hold (kg, 0 for none), split between <paramref name="leftHand"/> and
+    /// <paramref name="rightHand"/>: the whole-body CoM model, the gravity feed-forward and the
+    /// estimate include it from the next tick. Call while standing.
+    /// </summary>
+    /// <param name="kilograms">Payload mass, 0–10 kg.</param>
+    /// <param name="leftHand">Body the left half of the payload hangs on.</param>
+    /// <param name="rightHand">Body the right half hangs on.</param>
+    public void SetPayload(double kilograms, string leftHand = "left_hand", string rightHand = "right_hand")
+    {
+        if (!(kilograms >= 0 && kilograms <= 10))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kilograms), kilograms, "the payload must be 0–10 kg");
+        }
+        double change = kilograms - Payload;
+        _tree.AddMass(_tree.BodyIndex(leftHand), change / 2);
+        _tree.AddMass(_tree.BodyIndex(rightHand), change / 2);
+        Payload = kilograms;
+    }
+
+    /// <summary>The payload the CoM model includes, kg.</summary>
+    public double Payload { get; private set; }
+
     /// <summary>Ends the walk in a double-support stance within two steps (the safety stop categories rely on it). Thread-safe.</summary>
     public void RequestStop() => _stopRequested = true;
 

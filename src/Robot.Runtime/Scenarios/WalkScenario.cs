@@ -55,12 +55,17 @@ public static class WalkScenario
     /// <param name="samples">Receives samples every 10 ms for plots, when given.</param>
     /// <param name="stopAfterSeconds">Requests a stop this long after the walk starts (stop-walking tests), when given.</param>
     /// <param name="plannedSteps">Receives the planned footsteps, when given.</param>
+    /// <param name="payloadKg">Payload held in both hands (simulation and the controller's CoM model), kg.</param>
     public static WalkResult Run(Pose2 goal, GaitOptions? gait = null, IReadOnlyList<KeepOutZone>? keepOut = null,
-        List<WalkSample>? samples = null, double? stopAfterSeconds = null, List<Footstep>? plannedSteps = null)
+        List<WalkSample>? samples = null, double? stopAfterSeconds = null, List<Footstep>? plannedSteps = null, double payloadKg = 0)
     {
         gait ??= new GaitOptions();
         var hardware = SimHardware.FlatGround();
+        // The controller's model is built from the nominal robot and told about the payload, as on
+        // hardware; only then does the simulated robot pick the box up.
         WalkingController controller = WalkingFactory.Create(hardware, gait);
+        controller.SetPayload(payloadKg);
+        hardware.SetPayload(payloadKg);
         using var robot = SimulatedRobot.Create(controller, hardware: hardware);
         var driver = new SimulatedTimeDriver(robot.Pipeline);
         var clock = Stopwatch.StartNew();
@@ -144,7 +149,7 @@ public static class WalkScenario
         bool fell = fellAt is not null;
         bool reached = !fell && robot.Pipeline.Fault == LoopFault.None && error <= WalkResult.PositionTolerance && errorDeg <= WalkResult.YawToleranceDeg;
         return new WalkResult(goal.X, goal.Y, Deg(goal.Yaw), true, null, reached, fell, fellAt, final.X, final.Y, Deg(final.Yaw), error, errorDeg,
-            walkSeconds > 0 ? pathLength / walkSeconds : 0, steps, walkSeconds, 0, robot.Pipeline.Fault.ToString(), controller.Status.ToString(),
+            walkSeconds > 0 ? pathLength / walkSeconds : 0, steps, walkSeconds, payloadKg, robot.Pipeline.Fault.ToString(), controller.Status.ToString(),
             clock.Elapsed.TotalSeconds)
         {
             Corrections = corrections,

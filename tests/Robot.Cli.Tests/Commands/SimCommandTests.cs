@@ -107,6 +107,29 @@ public class SimCommandTests
         Assert.Equal("", stdout);
     }
 
+    [Theory]
+    [InlineData("--payload", "-1", "--payload must be 0–10 kg")]
+    [InlineData("--random-goals", "0", "--random-goals must be 1–1000")]
+    public void Walk_BadOption_Exit2NamingIt(string flag, string value, string message)
+    {
+        var (code, stdout, stderr) = CliRunner.Run("sim", "walk", flag, value);
+        Assert.Equal(2, code);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public void Walk_RandomGoals_Json_CountsReachedGoals()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("sim", "walk", "--random-goals", "1", "--seed", "3", "--json");
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(1, json.RootElement.GetProperty("goals").GetInt32());
+        int reached = json.RootElement.GetProperty("reached").GetInt32();
+        Assert.Equal(reached == 1 ? 0 : 1, code);
+        Assert.False(json.RootElement.GetProperty("everFell").GetBoolean(), stderr);
+        Assert.Single(json.RootElement.GetProperty("walks").EnumerateArray());
+    }
+
     [Fact]
     public void Walk_Json_ReachesAShortGoal()
     {

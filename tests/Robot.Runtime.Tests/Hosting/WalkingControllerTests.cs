@@ -41,6 +41,26 @@ public class WalkingControllerTests
     }
 
     [Fact]
+    public void Walk_TurnOnTheSpotWithThreeKilogramPayload_Reached()
+    {
+        WalkResult result = WalkScenario.Run(new Pose2(0, 0, Math.PI), payloadKg: 3);
+        Assert.False(result.Fell);
+        Assert.True(result.Reached, $"error {result.FinalErrorM} m, {result.FinalErrorDeg}°, fault {result.Fault}");
+        Assert.Equal(3, result.PayloadKg);
+    }
+
+    [Fact]
+    public void SetPayload_OutOfRange_Throws()
+    {
+        using var hardware = SimHardware.FlatGround();
+        WalkingController controller = WalkingFactory.Create(hardware);
+        Assert.Throws<ArgumentOutOfRangeException>(() => controller.SetPayload(-1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => controller.SetPayload(double.NaN));
+        Assert.Throws<ArgumentOutOfRangeException>(() => hardware.SetPayload(11));
+        Assert.Equal(0, controller.Payload);
+    }
+
+    [Fact]
     public void Goal_InsideKeepOutZone_IsNotWalked()
     {
         var zone = new KeepOutZone("dock", [(0.5, -1), (2, -1), (2, 1), (0.5, 1)]);

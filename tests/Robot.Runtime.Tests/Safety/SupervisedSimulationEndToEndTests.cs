@@ -80,14 +80,18 @@ public sealed class SupervisedSimulationEndToEndTests(ITestOutputHelper output)
             Task kill = Task.Run(host.KillAsync);
             // (A stop the supervisor decided just before it died may still be in flight; the
             // robot then stops for it first, and for the missing verdicts once it is too old.)
-            Assert.True(await Task.Run(() => loop.RunUntil(() => pipeline.Safety.Reason == ReasonCode.ReasonSupervisorUnavailable, 5_000)), "the robot never stopped");
+            // The first stop is what counts for the bound: under load a stop for a stale challenge
+            // can come first, and the reason turns to "supervisor unavailable" later.
+            Assert.True(await Task.Run(() => loop.RunUntil(() => pipeline.Safety.Stop != StopCategory.None, 5_000)), "the robot never stopped");
             SafetyStatus atStop = pipeline.Safety;
             double wallMs = Stopwatch.GetElapsedTime(killedAt).TotalMilliseconds;
             output.WriteLine($"stop {atStop.Stop} ({atStop.Reason}) {atStop.TicksSinceVerdict} ticks after the last verdict arrived; {wallMs:0.#} ms wall after the kill");
             Assert.Equal(StopCategory.Settle, atStop.Stop);
-            Assert.Equal(ReasonCode.ReasonSupervisorUnavailable, atStop.Reason);
             long bound = (long)(SafetyGateConstants.DefaultVerdictTimeout.TotalSeconds / hardware.Timestep) + 1;
             Assert.InRange(atStop.TicksSinceVerdict, 0, bound);
+            Assert.True(await Task.Run(() => loop.RunUntil(() => pipeline.Safety.Reason == ReasonCode.ReasonSupervisorUnavailable, 5_000)),
+                $"the stop never named the missing supervisor (reason {pipeline.Safety.Reason})");
+            Assert.Equal(StopCategory.Settle, pipeline.Safety.Stop);
 
             // 3. Two seconds later it still stands, power on, balancing.
             await Task.Run(() => loop.RunUntil(() => false, 2_000));

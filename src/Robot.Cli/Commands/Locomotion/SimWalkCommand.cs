@@ -18,14 +18,21 @@ public static class SimWalkCommand
         var to = new Option<string>("--to") { Description = "Goal pose X,Y,YAWDEG in the start's frame (m, m, degrees), e.g. 5,0,0." };
         var trace = new Option<FileInfo?>("--trace") { Description = "Write CoM, DCM and ZMP samples every 10 ms as CSV (ground frame of the start)." };
         var randomGoals = new Option<int?>("--random-goals") { Description = "Walk to N seeded random goals within a 6 m square (each from a fresh start) instead of --to." };
+        var payload = new Option<double>("--payload") { Description = "Payload held in both hands, kg (0–10).", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Seed of --random-goals.", DefaultValueFactory = _ => 1 };
         var command = new Command("walk", "Walk to a goal pose in simulation (footstep plan, ZMP preview control, DCM feedback) and report how close it got.")
         {
-            to, trace, randomGoals, seed, json,
+            to, trace, randomGoals, seed, payload, json,
         };
         command.SetAction(parseResult =>
         {
             var output = CliOutput.From(parseResult);
+            double kg = parseResult.GetValue(payload);
+            if (!(kg >= 0 && kg <= 10))
+            {
+                output.Error.WriteLine($"robot sim walk: --payload must be 0–10 kg, got {kg}");
+                return 2;
+            }
             if (parseResult.GetValue(randomGoals) is { } count)
             {
                 if (count is < 1 or > 1000 || parseResult.GetValue(to) is not null)
@@ -33,7 +40,7 @@ public static class SimWalkCommand
                     output.Error.WriteLine($"robot sim walk: --random-goals must be 1–1000 and cannot be combined with --to, got {count}");
                     return 2;
                 }
-                return RandomGoals(output, count, parseResult.GetValue(seed), parseResult.GetValue(json));
+                return RandomGoals(output, count, parseResult.GetValue(seed), kg, parseResult.GetValue(json));
             }
             string? text = parseResult.GetValue(to);
             if (text is null || !TryParsePose(text, out Pose2 goal))
@@ -43,7 +50,7 @@ public static class SimWalkCommand
             }
             output.Progress($"sim walk: to ({goal.X:F2}, {goal.Y:F2}, {goal.Yaw * 180 / Math.PI:F0}°)");
             var samples = new List<WalkSample>();
-            WalkResult result = WalkScenario.Run(goal, samples: samples);
+            WalkResult result = WalkScenario.Run(goal, samples: samples, payloadKg: kg);
             if (parseResult.GetValue(trace) is { } file)
             {
                 using var writer = new StreamWriter(file.FullName);
@@ -68,6 +75,7 @@ public static class SimWalkCommand
                 }
                 o.WriteLine(result.Reached ? "reached" : result.Fell ? $"FELL at {result.FellAtSeconds:F2} s" : "NOT reached");
                 o.WriteLine($"final ({result.FinalX:F3}, {result.FinalY:F3}, {result.FinalYawDeg:F1}°): error {result.FinalErrorM * 1000:F0} mm, {result.FinalErrorDeg:F1}°");
+                o.WriteLine($"payload {result.PayloadKg:F1} kg; corrective re-plans {result.Corrections}");
                 o.WriteLine($"{result.Steps} steps in {result.WalkSeconds:F1} s, mean speed {result.MeanSpeedMps:F2} m/s; status {result.Status}, fault {result.Fault}");
             }
             return result.Reached ? 0 : 1;
@@ -78,14 +86,14 @@ public static class SimWalkCommand
     /// <summary>Outcome of a run over random goals.</summary>
     public sealed record RandomGoalsResult(int Goals, int Reached, bool EverFell, double MaxErrorM, double MaxErrorDeg, IReadOnlyList<WalkResult> Walks);
 
-    private static int RandomGoals(CliOutput output, int count, int seed, bool json)
+    private static int RandomGoals(CliOutput output, int count, int seed, double payloadKg, bool json)
     {
         var random = new Random(seed);
         var walks = new List<WalkResult>();
         for (int i = 0; i < count; i++)
         {
             var goal = new Pose2(random.NextDouble() * 6 - 3, random.NextDouble() * 6 - 3, Pose2.WrapAngle((random.NextDouble() * 2 - 1) * Math.PI));
-            WalkResult walk = WalkScenario.Run(goal);
+            WalkResult walk = WalkScenario.Run(goal, payloadKg: payloadKg);
             walks.Add(walk);
             output.Progress($"sim walk: goal {i + 1}/{count} ({goal.X:F2}, {goal.Y:F2}, {goal.Yaw * 180 / Math.PI:F0}°): {(walk.Reached ? "reached" : walk.Fell ? "FELL" : "not reached")}, error {walk.FinalErrorM * 1000:F0} mm {walk.FinalErrorDeg:F1}°");
         }
