@@ -15,7 +15,7 @@ public static class RobotCli
     public static readonly IReadOnlyDictionary<string, string> Groups = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["bench"] = "Benchmarks: medians and tail percentiles, with a baseline measured in the same run.",
-        ["sim"] = "Simulation in MuJoCo: model facts, the idle scenario, standing balance.",
+        ["sim"] = "Simulation in MuJoCo: model facts, the idle scenario, standing balance, pushes, walking.",
     };
 
     /// <summary>Builds the command tree, verbs in alphabetical order.</summary>

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Robot.Runtime.Scenarios;
+
+namespace Robot.Cli.Commands.Balance;
+
+/// <summary><c>robot sim push --directions N [--iterations K] [--json]</c>: the largest push recovered per direction, against the capturability bounds.</summary>
+[CliVerb(Parent = "sim")]
+public static class SimPushCommand
+{
+    public static Command Create()
+    {
+        var json = CommonOptions.Json();
+        var directions = new Option<int>("--directions") { Description = "Push directions, evenly spread (0° = forward, 90° = left), 1–36.", DefaultValueFactory = _ => 8 };
+        var iterations = new Option<int>("--iterations") { Description = "Bisection steps per direction, 1–20.", DefaultValueFactory = _ => 7 };
+        var command = new Command("push", "Push the standing humanoid at the pelvis in each direction; bisect the largest impulse it recovers from; compare with the 0- and 1-step capturability bounds.")
+        {
+            directions, iterations, json,
+        };
+        command.SetAction(parseResult =>
+        {
+            var output = CliOutput.From(parseResult);
+            int n = parseResult.GetValue(directions), k = parseResult.GetValue(iterations);
+            var errors = new List<string>();
+            if (n is < 1 or > 36)
+            {
+                errors.Add($"--directions {n} must be in [1, 36]");
+            }
+            if (k is < 1 or > 20)
+            {
+                errors.Add($"--iterations {k} must be in [1, 20]");
+            }
+            if (errors.Count > 0)
+            {
+                output.Error.WriteLine("robot sim push: " + string.Join("; ", errors));
+                return 2;
+            }
+            PushResult result = PushScenario.Run(n, k, output.Progress);
+            if (parseResult.GetValue(json))
+            {
+                output.WriteJson(result);
+                return 0;
+            }
+            var table = new TextTable("direction", "recovered N·s", "fell at N·s", "0-step N·s", "1-step N·s", "× 0-step", "× 1-step");
+            foreach (PushDirectionResult d in result.Directions)
+            {
+                table.AddRow($"{d.DirectionDeg:F0}°", d.RecoveredImpulseNs.ToString("F1"), d.FailedImpulseNs.ToString("F1"), d.ZeroStepBoundNs.ToString("F1"),
+                    d.OneStepBoundNs.ToString("F1"), d.RatioToZeroStep.ToString("F2"), d.RatioToOneStep.ToString("F2"));
+            }
+            table.WriteTo(output.Out);
+            output.Out.WriteLine($"controller: {result.Controller}; pushes last {result.PushDurationS * 1000:F0} ms");
+            output.Out.WriteLine($"0-step bound recovered in every direction: {(result.MeetsZeroStepBound ? "yes" : "no")}; ≥ {PushResult.TargetRatioToOneStep:F1} × 1-step bound: {(result.MeetsOneStepTarget ? "yes" : "no")}");
+            return 0;
+        });
+        return command;
+    }
+}
