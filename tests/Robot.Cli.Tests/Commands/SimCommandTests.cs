@@ -140,4 +140,72 @@ public class SimCommandTests
         Assert.False(json.RootElement.GetProperty("fell").GetBoolean());
         Assert.True(json.RootElement.GetProperty("finalErrorM").GetDouble() < 0.1);
     }
+
+    private const string PalletSite = """
+        site: walk-test
+        version: 1
+        robots:
+          - id: h1
+        zones:
+          - id: pallet
+            kind: keep_out
+            polygon: [[11, 9.5], [12, 9.5], [12, 10.5], [11, 10.5]]
+        """;
+
+    [Fact]
+    public void Walk_SiteGoalInsideKeepOut_NoPathNamesTheZone()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"walk-site-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(file, PalletSite);
+        try
+        {
+            var (code, stdout, stderr) = CliRunner.Run("sim", "walk", "--site", file, "--from", "10,10,0", "--to", "11.5,10,0");
+            Assert.Equal(1, code);
+            Assert.Contains("no path", stdout, StringComparison.Ordinal);
+            Assert.Contains("'pallet'", stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("reached", stdout, StringComparison.Ordinal);
+            _ = stderr;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Walk_BrokenSiteFile_Exit2NamingTheFile()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"walk-site-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(file, "site: x\nzones: [[[");
+        try
+        {
+            var (code, stdout, stderr) = CliRunner.Run("sim", "walk", "--site", file, "--to", "1,0,0");
+            Assert.Equal(2, code);
+            Assert.Contains(file, stderr, StringComparison.Ordinal);
+            Assert.Equal("", stdout);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void KeepOutZonesSeenFrom_ExpressesZonesInTheStartFrame()
+    {
+        var model = Robot.Safety.Geofence.SiteFileParser.Parse(PalletSite);
+        var zone = Assert.Single(Robot.Cli.Commands.Locomotion.SimWalkCommand.KeepOutZonesSeenFrom(model, new Robot.Control.Locomotion.Pose2(10, 10, Math.PI / 2)));
+        Assert.Equal("pallet", zone.Name);
+        Assert.Equal(4, zone.Vertices.Count);
+        // Site (11, 9.5) seen from (10, 10) facing +y: 0.5 m behind, 1 m to the right.
+        Assert.Contains(zone.Vertices, v => Math.Abs(v.X + 0.5) < 1e-9 && Math.Abs(v.Y + 1) < 1e-9);
+    }
+
+    [Fact]
+    public void Walk_FromWithoutSite_Exit2()
+    {
+        var (code, _, stderr) = CliRunner.Run("sim", "walk", "--from", "1,1,0", "--to", "1,0,0");
+        Assert.Equal(2, code);
+        Assert.Contains("--from needs --site", stderr, StringComparison.Ordinal);
+    }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Robot.Control.Locomotion;
 using Robot.Runtime.Scenarios;
+using Robot.Safety.Geofence;
 
 namespace Robot.Cli.Commands.Locomotion;
 
@@ -20,9 +21,11 @@ public static class SimWalkCommand
         var randomGoals = new Option<int?>("--random-goals") { Description = "Walk to N seeded random goals within a 6 m square (each from a fresh start) instead of --to." };
         var payload = new Option<double>("--payload") { Description = "Payload held in both hands, kg (0–10).", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Seed of --random-goals.", DefaultValueFactory = _ => 1 };
+        var site = new Option<FileInfo?>("--site") { Description = "Site file (the supervisor's YAML): its keep_out zones are avoided; --from and --to are then site coordinates." };
+        var from = new Option<string?>("--from") { Description = "With --site: the robot's start pose X,Y,YAWDEG in the site frame (default 0,0,0)." };
         var command = new Command("walk", "Walk to a goal pose in simulation (footstep plan, ZMP preview control, DCM feedback) and report how close it got.")
         {
-            to, trace, randomGoals, seed, payload, json,
+            to, trace, randomGoals, seed, payload, site, from, json,
         };
         command.SetAction(parseResult =>
         {
@@ -48,9 +51,30 @@ public static class SimWalkCommand
                 output.Error.WriteLine($"robot sim walk: --to must be X,Y,YAWDEG with finite numbers (m, m, degrees), got '{text}'");
                 return 2;
             }
-            output.Progress($"sim walk: to ({goal.X:F2}, {goal.Y:F2}, {goal.Yaw * 180 / Math.PI:F0}°)");
+            Pose2 start = default;
+            if (parseResult.GetValue(from) is { } fromText && (parseResult.GetValue(site) is null || !TryParsePose(fromText, out start)))
+            {
+                output.Error.WriteLine($"robot sim walk: --from needs --site and must be X,Y,YAWDEG with finite numbers, got '{fromText}'");
+                return 2;
+            }
+            List<KeepOutZone> zones = [];
+            if (parseResult.GetValue(site) is { } siteFile)
+            {
+                try
+                {
+                    zones = [.. KeepOutZonesSeenFrom(SiteFileParser.Load(siteFile.FullName), start)];
+                }
+                catch (Exception e) when (e is SiteValidationException or IOException)
+                {
+                    output.Error.WriteLine($"robot sim walk: --site {siteFile.FullName}: {e.Message}");
+                    return 2;
+                }
+                var (forward, left) = start.Local(goal);
+                goal = new Pose2(forward, left, start.TurnTo(goal));
+            }
+            output.Progress($"sim walk: to ({goal.X:F2}, {goal.Y:F2}, {goal.Yaw * 180 / Math.PI:F0}°) from the start, {zones.Count} keep-out zones");
             var samples = new List<WalkSample>();
-            WalkResult result = WalkScenario.Run(goal, samples: samples, payloadKg: kg);
+            WalkResult result = WalkScenario.Run(goal, keepOut: zones, samples: samples, payloadKg: kg);
             if (parseResult.GetValue(trace) is { } file)
             {
                 using var writer = new StreamWriter(file.FullName);
@@ -109,6 +133,11 @@ public static class SimWalkCommand
         }
         return result.Reached == result.Goals ? 0 : 1;
     }
+
+    /// <summary>The site's keep-out zones in the frame of a robot standing at <paramref name="start"/> (site frame).</summary>
+    public static IEnumerable<KeepOutZone> KeepOutZonesSeenFrom(SiteModel model, Pose2 start) =>
+        model.Zones.Where(z => z.Kind == ZoneKind.KeepOut).Select(z => new KeepOutZone(z.Id,
+            [.. z.Ring.Take(z.Ring.Length - 1).Select(c => start.Local(new Pose2(c.X, c.Y, 0)))]));
 
     /// <summary>Parses "X,Y,YAWDEG" (invariant culture) into a pose with the heading in radians.</summary>
     public static bool TryParsePose(string text, out Pose2 pose)
