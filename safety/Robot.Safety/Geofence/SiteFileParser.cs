@@ -49,12 +49,13 @@ public static class SiteFileParser
             return (null, errors);
         }
         var reader = new Reader(errors);
-        reader.CheckKeys(root, "$", "site", "version", "defaults", "robots", "zones");
+        reader.CheckKeys(root, "$", "site", "version", "defaults", "robots", "zones", "locations");
         string name = reader.RequiredString(root, "site", "$") ?? "";
         long version = reader.RequiredLong(root, "version", "$", min: 1) ?? 0;
         SiteDefaults defaults = ReadDefaults(reader, root);
         var robots = ReadRobots(reader, root);
         var zones = ReadZones(reader, root, defaults);
+        var locations = ReadLocations(reader, root, zones);
         CheckContradictions(errors, robots, zones, defaults);
         if (errors.Count > 0)
         {
@@ -62,7 +63,7 @@ public static class SiteFileParser
         }
         string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml)));
         var built = zones.Select(z => new Zone(z.Id, z.Kind, z.Polygon!, z.MaxSpeed, z.Separation, robots.Where(r => r.WorkArea == z.Id).Select(r => r.Id).ToArray(), z.Line)).ToArray();
-        var model = new SiteModel(name, version, hash, defaults, built, robots.Select(r => new SiteRobot(r.Id, r.WorkArea)).ToArray());
+        var model = new SiteModel(name, version, hash, defaults, built, robots.Select(r => new SiteRobot(r.Id, r.WorkArea)).ToArray(), locations);
         return (model, []);
     }
 
@@ -308,6 +309,69 @@ public static class SiteFileParser
         _ = defaults;
     }
 
+    /// <summary>
+    /// <c>locations:</c> (optional): named slots, totes and waypoints with <c>at: [x, y, z]</c> (the
+    /// object) and <c>approach: [x, y, yaw_deg]</c> (the robot's stance). A stance inside a keep-out
+    /// zone, or a duplicate id, is an error: a task must never be sent where no robot may stand.
+    /// </summary>
+    private static List<SiteLocation> ReadLocations(Reader reader, YamlMappingNode root, List<ZoneEntry> zones)
+    {
+        var list = new List<SiteLocation>();
+        if (!reader.TryGetSequence(root, "locations", "$", required: false, out YamlSequenceNode? locations))
+        {
+            return list;
+        }
+        var keepOuts = zones.Where(z => z.Kind == ZoneKind.KeepOut && z.Polygon is not null).ToArray();
+        for (int i = 0; i < locations.Children.Count; i++)
+        {
+            string path = $"locations[{i}]";
+            if (locations.Children[i] is not YamlMappingNode node)
+            {
+                reader.Error(locations.Children[i], path, "expected a mapping with id, kind, at and approach");
+                continue;
+            }
+            reader.CheckKeys(node, path, "id", "kind", "at", "approach");
+            string? id = reader.RequiredString(node, "id", path);
+            if (id is not null)
+            {
+                path = $"locations[{i}] ({id})";
+            }
+            string? kindName = reader.RequiredString(node, "kind", path);
+            SiteLocationKind kind = default;
+            bool kindOk = kindName is not null && Enum.TryParse(kindName, ignoreCase: true, out kind) && !int.TryParse(kindName, out _);
+            if (kindName is not null && !kindOk)
+            {
+                reader.Error(node.Children[new YamlScalarNode("kind")], path + ".kind", $"unknown kind '{kindName}'; expected slot, tote or waypoint");
+            }
+            double[]? at = reader.NumberList(node, "at", path, 3);
+            double[]? approach = reader.NumberList(node, "approach", path, 3);
+            if (at is not null && at[2] < 0)
+            {
+                reader.Error(node.Children[new YamlScalarNode("at")], path + ".at", $"height {Fmt(at[2])} m is below the floor");
+            }
+            if (approach is not null)
+            {
+                var stance = s_geometry.CreatePoint(new Coordinate(approach[0], approach[1]));
+                foreach (ZoneEntry keepOut in keepOuts.Where(k => k.Polygon!.Covers(stance)))
+                {
+                    reader.Error(node.Children[new YamlScalarNode("approach")], path + ".approach",
+                        $"the stance ({Fmt(approach[0])}, {Fmt(approach[1])}) is inside keep-out zone '{keepOut.Id}' (line {keepOut.Line})");
+                }
+            }
+            if (id is null || !kindOk || at is null || approach is null)
+            {
+                continue;
+            }
+            if (list.Any(l => l.Id == id))
+            {
+                reader.Error(node, path + ".id", $"duplicate location id '{id}'");
+                continue;
+            }
+            list.Add(new SiteLocation(id, kind, at[0], at[1], at[2], approach[0], approach[1], approach[2], (int)node.Start.Line));
+        }
+        return list;
+    }
+
     private static string Fmt(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
     /// <summary>Typed access to YAML nodes that records errors instead of throwing.</summary>
@@ -404,6 +468,29 @@ public static class SiteFileParser
                 return fallback;
             }
             return result;
+        }
+
+        /// <summary>A required list of exactly <paramref name="count"/> finite numbers; null (and an error) otherwise.</summary>
+        public double[]? NumberList(YamlMappingNode node, string key, string path, int count)
+        {
+            if (!TryGetSequence(node, key, path, required: true, out YamlSequenceNode? sequence))
+            {
+                return null;
+            }
+            if (sequence.Children.Count != count)
+            {
+                Error(sequence, $"{path}.{key}", $"expected {count} numbers, got {sequence.Children.Count}");
+                return null;
+            }
+            var values = new double[count];
+            for (int i = 0; i < count; i++)
+            {
+                if (!TryDouble(sequence.Children[i], $"{path}.{key}[{i}]", out values[i]))
+                {
+                    return null;
+                }
+            }
+            return values;
         }
 
         public bool TryGetMapping(YamlMappingNode node, string key, string path, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out YamlMappingNode? mapping)

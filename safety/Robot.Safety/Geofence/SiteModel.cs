@@ -11,8 +11,10 @@ namespace Robot.Safety.Geofence;
 /// </summary>
 public sealed class SiteModel
 {
-    internal SiteModel(string name, long version, string contentHash, SiteDefaults defaults, IReadOnlyList<Zone> zones, IReadOnlyList<SiteRobot> robots)
+    internal SiteModel(string name, long version, string contentHash, SiteDefaults defaults, IReadOnlyList<Zone> zones, IReadOnlyList<SiteRobot> robots,
+        IReadOnlyList<SiteLocation>? locations = null)
     {
+        Locations = (locations ?? []).ToFrozenDictionary(l => l.Id, StringComparer.Ordinal);
         Name = name;
         Version = version;
         ContentHash = contentHash;
@@ -32,6 +34,9 @@ public sealed class SiteModel
         // Build now: an STRtree builds itself on first query otherwise, which is not thread-safe.
         Index.Build();
     }
+
+    /// <summary>Named slots, totes and waypoints (the site file's <c>locations:</c>), by id.</summary>
+    public FrozenDictionary<string, SiteLocation> Locations { get; }
 
     /// <summary>Site name from the file.</summary>
     public string Name { get; }

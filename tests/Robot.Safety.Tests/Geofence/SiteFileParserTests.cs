@@ -22,6 +22,8 @@ public class SiteFileParserTests
         Assert.Equal(5, site.Zones.Count);
         Assert.Equal(64, site.ContentHash.Length);
         Assert.Equal(0.15, site.ZonesById["packing"].Separation!.SensingUncertainty);
+        Assert.Equal(4, site.Locations.Count);
+        Assert.Equal(SiteLocationKind.Tote, site.Locations["tote-1"].Kind);
     }
 
     [Fact]
