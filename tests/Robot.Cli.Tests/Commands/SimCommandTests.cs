@@ -133,8 +133,12 @@ public class SimCommandTests
     [Fact]
     public void Walk_Json_ReachesAShortGoal()
     {
-        var (code, stdout, stderr) = CliRunner.Run("sim", "walk", "--to", "0.6,0,0", "--json");
+        string png = Path.Combine(Path.GetTempPath(), $"walk-{Guid.NewGuid():N}.png");
+        var (code, stdout, stderr) = CliRunner.Run("sim", "walk", "--to", "0.6,0,0", "--plot", png, "--json");
         Assert.True(code == 0, stderr + stdout);
+        byte[] header = File.ReadAllBytes(png)[..8];
+        File.Delete(png);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, header);
         using var json = JsonDocument.Parse(stdout);
         Assert.True(json.RootElement.GetProperty("reached").GetBoolean());
         Assert.False(json.RootElement.GetProperty("fell").GetBoolean());

@@ -21,11 +21,12 @@ public static class SimWalkCommand
         var randomGoals = new Option<int?>("--random-goals") { Description = "Walk to N seeded random goals within a 6 m square (each from a fresh start) instead of --to." };
         var payload = new Option<double>("--payload") { Description = "Payload held in both hands, kg (0–10).", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Seed of --random-goals.", DefaultValueFactory = _ => 1 };
+        var plotFile = new Option<FileInfo?>("--plot") { Description = "Write a top view (footsteps, ZMP reference, CoM and DCM paths, keep-out zones) as PNG." };
         var site = new Option<FileInfo?>("--site") { Description = "Site file (the supervisor's YAML): its keep_out zones are avoided; --from and --to are then site coordinates." };
         var from = new Option<string?>("--from") { Description = "With --site: the robot's start pose X,Y,YAWDEG in the site frame (default 0,0,0)." };
         var command = new Command("walk", "Walk to a goal pose in simulation (footstep plan, ZMP preview control, DCM feedback) and report how close it got.")
         {
-            to, trace, randomGoals, seed, payload, site, from, json,
+            to, trace, plotFile, randomGoals, seed, payload, site, from, json,
         };
         command.SetAction(parseResult =>
         {
@@ -74,7 +75,13 @@ public static class SimWalkCommand
             }
             output.Progress($"sim walk: to ({goal.X:F2}, {goal.Y:F2}, {goal.Yaw * 180 / Math.PI:F0}°) from the start, {zones.Count} keep-out zones");
             var samples = new List<WalkSample>();
-            WalkResult result = WalkScenario.Run(goal, keepOut: zones, samples: samples, payloadKg: kg);
+            var planned = new List<Footstep>();
+            WalkResult result = WalkScenario.Run(goal, keepOut: zones, samples: samples, plannedSteps: planned, payloadKg: kg);
+            if (parseResult.GetValue(plotFile) is { } png)
+            {
+                WalkPlot.Save(png.FullName, planned, samples, zones,
+                    $"walk to ({goal.X:F2}, {goal.Y:F2}, {goal.Yaw * 180 / Math.PI:F0}°): {(result.Reached ? "reached" : result.Fell ? "fell" : "not reached")}, error {result.FinalErrorM * 1000:F0} mm");
+            }
             if (parseResult.GetValue(trace) is { } file)
             {
                 using var writer = new StreamWriter(file.FullName);
