@@ -25,12 +25,13 @@ public static class PolicyEvaluation
     /// <summary>Outcome label when the policy emitted NaN or ±∞ (the episode stops; nothing is commanded).</summary>
     public const string PolicyFault = "policy_fault";
 
-    /// <summary>Runs the rollouts; <paramref name="progress"/> gets one line per episode.</summary>
-    public static EvaluationReport Run(ChunkedPolicy policy, string policyName, int episodes, int firstSeed, Action<string>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>Runs the rollouts; <paramref name="progress"/> gets one line per episode. <paramref name="kind"/> labels the report ("act", "mlp").</summary>
+    public static EvaluationReport Run(IStepPolicy policy, string policyName, string kind, int episodes, int firstSeed, Action<string>? progress = null,
+        PickTaskOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentOutOfRangeException.ThrowIfLessThan(episodes, 1);
-        using var environment = new PickTaskEnvironment();
+        using var environment = new PickTaskEnvironment(options);
         var state = new double[PickTaskEnvironment.StateWidth];
         var env = new double[PickTaskEnvironment.EnvironmentWidth];
         var action = new double[PickTaskEnvironment.StateWidth];
@@ -72,7 +73,7 @@ public static class PolicyEvaluation
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         double meanSteps = successes == 0 ? double.NaN : results.Where(r => r.Outcome == "success").Average(r => r.Steps);
         double inferenceUs = inferences == 0 ? 0 : inferenceTicks * 1e6 / Stopwatch.Frequency / inferences;
-        return new EvaluationReport(policyName, policy.Config.Kind.ToString().ToLowerInvariant(), episodes, firstSeed, successes, (double)successes / episodes,
+        return new EvaluationReport(policyName, kind, episodes, firstSeed, successes, (double)successes / episodes,
             low, high, outcomes, meanSteps, inferenceUs, wall.Elapsed.TotalSeconds, results);
     }
 

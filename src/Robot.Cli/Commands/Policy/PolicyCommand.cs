@@ -168,7 +168,7 @@ public static class PolicyCommand
             }
             using (loaded)
             {
-                EvaluationReport report = PolicyEvaluation.Run(loaded, dir, n, parseResult.GetValue(seed), o.Progress, ct);
+                EvaluationReport report = PolicyEvaluation.Run(loaded, dir, loaded.Config.Kind.ToString().ToLowerInvariant(), n, parseResult.GetValue(seed), o.Progress, cancellationToken: ct);
                 if (parseResult.GetValue(record))
                 {
                     string text = JsonSerializer.Serialize(report with { EpisodeResults = report.EpisodeResults }, s_json);
