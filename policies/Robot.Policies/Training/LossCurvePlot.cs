@@ -22,7 +22,7 @@ public static class LossCurvePlot
             var validation = plot.Add.Scatter(steps, [.. history.Select(h => double.IsFinite(h.ValidationL1) ? Math.Log10(Math.Max(h.ValidationL1, 1e-9)) : double.NaN)]);
             validation.LegendText = "validation L1 (held-out episodes)";
         }
-        plot.ShowLegend();
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         plot.Title(title);
         plot.XLabel("optimiser step");
         plot.YLabel("log10 loss (normalised units)");

@@ -32,9 +32,17 @@ public static class PolicyTrainer
         {
             throw new ArgumentException("invalid training options: " + string.Join("; ", errors), nameof(options));
         }
+        DemonstrationSet data = await DemonstrationSet.LoadAsync(options.Dataset, options.Config, options.ValidationFraction, cancellationToken).ConfigureAwait(false);
+        // The loop runs on a thread of its own: floating-point control state (denormal handling) and libtorch's
+        // grad mode are per thread, and a thread-pool thread may carry either from earlier work (suspected cause of
+        // same-seed runs drifting apart under parallel tests). A fresh thread starts every run from the same state.
+        return await Task.Factory.StartNew(() => Run(options, data, progress, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+    }
+
+    private static TrainingReport Run(TrainingOptions options, DemonstrationSet data, Action<string>? progress, CancellationToken cancellationToken)
+    {
         torch.set_num_threads(options.Threads);
         PolicyConfig config = options.Config;
-        DemonstrationSet data = await DemonstrationSet.LoadAsync(options.Dataset, config, options.ValidationFraction, cancellationToken).ConfigureAwait(false);
         random.manual_seed(options.Seed);
         using IPolicyNetwork network = PolicyNetworks.Create(config);
         using var optimizer = new AdamW(network.Module, config.LearningRate, config.WeightDecay);
@@ -125,7 +133,7 @@ public static class PolicyTrainer
             data.TrainFrames, data.ValidationFrames, parameters, history.Count > 0 ? history[^1].TrainLoss : double.NaN, finalValidation, best, trainingTime, history, !stopped);
         if (history.Count > 0)
         {
-            LossCurvePlot.Save(Path.Combine(options.Output, LossCurvePlot.FileName), history, $"{config.Kind} training, seed {options.Seed}");
+            LossCurvePlot.Save(Path.Combine(options.Output, LossCurvePlot.FileName), history, $"{config.Kind.ToString().ToLowerInvariant()} training, seed {options.Seed}");
         }
         ModelCard.Write(options.Output, manifest, report, options.Dataset);
         return report;

@@ -71,6 +71,6 @@ public sealed record TrainingOptions
 public sealed record LossPoint(long Step, double TrainLoss, double TrainL1, double ValidationL1, double ElapsedS);
 
 /// <summary>What a finished training run reports.</summary>
-public sealed record TrainingReport(string Output, PolicyKind Kind, long Steps, long ResumedFrom, int Seed, string DatasetHash, int TrainEpisodes,
+public sealed record TrainingReport(string Output, [property: System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PolicyKind>))] PolicyKind Kind, long Steps, long ResumedFrom, int Seed, string DatasetHash, int TrainEpisodes,
     int ValidationEpisodes, int TrainFrames, int ValidationFrames, long Parameters, double FinalTrainLoss, double FinalValidationL1, double BestValidationL1,
     double TrainingTimeS, IReadOnlyList<LossPoint> History, bool Finished);

@@ -54,9 +54,20 @@ public class PolicyTrainerTests
         string dataset = await PolicyDatasetFixture.CreateAsync(dir.Sub("ds"));
         await PolicyTrainer.TrainAsync(Options(dataset, dir.Sub("a"), PolicyDatasetFixture.TinyAct, 20));
         await PolicyTrainer.TrainAsync(Options(dataset, dir.Sub("b"), PolicyDatasetFixture.TinyAct, 20));
-        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(dir.Sub("a"), PolicyBundle.WeightsFile)), await File.ReadAllBytesAsync(Path.Combine(dir.Sub("b"), PolicyBundle.WeightsFile)));
         await PolicyTrainer.TrainAsync(Options(dataset, dir.Sub("c"), PolicyDatasetFixture.TinyAct, 20) with { Seed = 6 });
-        Assert.NotEqual(await File.ReadAllBytesAsync(Path.Combine(dir.Sub("a"), PolicyBundle.WeightsFile)), await File.ReadAllBytesAsync(Path.Combine(dir.Sub("c"), PolicyBundle.WeightsFile)));
+        // Same seed: the same batches, dropout masks and CVAE draws, so the same weights. Compared to 1e-5 rather than
+        // bit for bit: libtorch's MKL kernels pick their SIMD path by buffer alignment, which moves the last bit of a sum
+        // now and then (observed: one byte of one float in 230 kB under parallel test load).
+        Assert.True(MaxDifference(dir.Sub("a"), dir.Sub("b")) < 1e-5, $"same seed, weights differ by {MaxDifference(dir.Sub("a"), dir.Sub("b"))}");
+        Assert.True(MaxDifference(dir.Sub("a"), dir.Sub("c")) > 1e-3, "another seed gave the same weights");
+    }
+
+    private static double MaxDifference(string a, string b)
+    {
+        var x = SafeTensorsFile.Read(Path.Combine(a, PolicyBundle.WeightsFile)).Tensors;
+        var y = SafeTensorsFile.Read(Path.Combine(b, PolicyBundle.WeightsFile)).Tensors;
+        Assert.Equal(x.Keys.Order(StringComparer.Ordinal), y.Keys.Order(StringComparer.Ordinal));
+        return x.Max(kv => kv.Value.Values.Zip(y[kv.Key].Values, (p, q) => (double)Math.Abs(p - q)).DefaultIfEmpty(0).Max());
     }
 
     [Fact]
@@ -69,7 +80,7 @@ public class PolicyTrainerTests
         Assert.False(first.Finished);
         TrainingReport second = await PolicyTrainer.TrainAsync(Options(dataset, dir.Sub("split"), PolicyDatasetFixture.TinyAct, 20) with { Resume = true });
         Assert.Equal(7, second.ResumedFrom);
-        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(dir.Sub("whole"), PolicyBundle.WeightsFile)), await File.ReadAllBytesAsync(Path.Combine(dir.Sub("split"), PolicyBundle.WeightsFile)));
+        Assert.True(MaxDifference(dir.Sub("whole"), dir.Sub("split")) < 1e-5, $"resumed weights differ by {MaxDifference(dir.Sub("whole"), dir.Sub("split"))}");
     }
 
     [Fact]
