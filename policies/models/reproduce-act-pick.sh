@@ -9,7 +9,7 @@ work=${1:-"$root/out/act-pick"}
 robot="$root/robot"
 mkdir -p "$work"
 [ -f "$work/demos/meta/info.json" ] || "$robot" demos generate --episodes 50 --seed 0 --dataset "$work/demos"
-"$robot" policy train --dataset "$work/demos" --policy act --out "$work/act" --steps 5000 --seed 0 --threads 1
+"$robot" policy train --dataset "$work/demos" --policy act --out "$work/act" --steps 9000 --seed 0 --threads 1
 "$robot" policy train --dataset "$work/demos" --policy mlp --out "$work/mlp" --steps 3000 --seed 0 --threads 1
 "$robot" policy eval --policy "$work/act" --episodes 100 --seed 100000 --record --json > "$work/act-eval.json"
 "$robot" policy eval --policy "$work/mlp" --episodes 100 --seed 100000 --record --json > "$work/mlp-eval.json"
