@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace Robot.Policies.Tests.Torch;
 
+[Collection(TorchGenerator.Name)]
 public class TorchTrainingTests
 {
     [Fact]
