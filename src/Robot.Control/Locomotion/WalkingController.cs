@@ -44,7 +44,7 @@ public sealed class WalkingController : IJointController, IControllerTelemetry
     private readonly double[] _legTargets = new double[6];
     private readonly double[] _feedForward;
     private readonly double[] _previewX, _previewY;
-    private readonly double _omega, _dcmDivergence;
+    private readonly double _omega;
 
     private FootstepPlan _plan;
     private FootstepPlan? _pending;
@@ -103,7 +103,6 @@ public sealed class WalkingController : IJointController, IControllerTelemetry
         _feedForward = new double[n];
         _previewX = new double[_gains.PreviewSteps];
         _previewY = new double[_gains.PreviewSteps];
-        _dcmDivergence = 0.12;
         var (left, right) = FootstepPlanner.Stance(new Pose2(0, 0, 0), gait);
         _plan = new FootstepPlan(left, right, [], gait);
     }
@@ -183,11 +182,11 @@ public sealed class WalkingController : IJointController, IControllerTelemetry
     {
         double dt = tick.Dt;
         Quat orientation = estimate.Orientation;
-        // The CoM's offset from the pelvis as it will be once the pelvis is upright as commanded:
-        // measured tilt must not feed back into where the pelvis is sent.
-        _tree.Update(measured.JointPosition, Vec3.Zero, Quat.FromYaw(orientation.Yaw));
-        Vec3 uprightComOffset = Quat.FromYaw(-_yaw0).Rotate(_tree.Com);
         _tree.Update(measured.JointPosition, Vec3.Zero, orientation);
+        // The CoM's offset from the pelvis as it will be once the pelvis is upright as commanded:
+        // measured tilt must not feed back into where the pelvis is sent. The tree's CoM turns
+        // with the base orientation, so undo the tilt instead of a second pass over the tree.
+        Vec3 uprightComOffset = Quat.FromYaw(orientation.Yaw - _yaw0).Rotate(orientation.Conjugate.Rotate(_tree.Com));
         Vec3 leftSole = _tree.PointOn(_leftFoot, _legs.LeftLeg.AnkleToSole);
         Vec3 rightSole = _tree.PointOn(_rightFoot, _legs.RightLeg.AnkleToSole);
         if (!_initialized)
@@ -256,7 +255,7 @@ public sealed class WalkingController : IJointController, IControllerTelemetry
         double errorX = _dcmX - _dcmRefX, errorY = _dcmY - _dcmRefY;
         double shiftX = Math.Clamp(-_legs.PelvisGain * errorX, -_legs.MaxPelvisShift, _legs.MaxPelvisShift);
         double shiftY = Math.Clamp(-_legs.PelvisGain * errorY, -_legs.MaxPelvisShift, _legs.MaxPelvisShift);
-        bool diverged = errorX * errorX + errorY * errorY > _dcmDivergence * _dcmDivergence;
+        bool diverged = errorX * errorX + errorY * errorY > DcmDivergence * DcmDivergence;
         _divergedSeconds = diverged ? _divergedSeconds + dt : 0;
 
         // Map: pelvis upright at stance height, heading between the feet; legs by IK.
@@ -325,6 +324,9 @@ public sealed class WalkingController : IJointController, IControllerTelemetry
     /// A calibration, not a law: a better stance-foot estimate should replace it.
     /// </summary>
     private const double SwingPelvisBlend = 0.25;
+
+    /// <summary>DCM error beyond which (for longer than the uncapturable timeout) the pattern cannot be followed, m.</summary>
+    private const double DcmDivergence = 0.12;
 
     /// <summary>Standard gravity, m/s².</summary>
     private const double Gravity = 9.81;
