@@ -50,7 +50,7 @@ internal sealed class SupervisorLoadClient
 
     /// <summary>
     /// Opens every session, sends for <paramref name="warmup"/> (JIT tiering, connection windows;
-    /// not measured) plus <paramref name="seconds"/>, drains replies for up to 2 s.
+    /// not measured) plus <paramref name="seconds"/>, drains replies for up to 5 s.
     /// </summary>
     public async Task<Result> RunAsync(double warmup, double seconds, CancellationToken ct)
     {
@@ -62,18 +62,12 @@ internal sealed class SupervisorLoadClient
         }
         await Task.WhenAll(robots.Select(r => r.StartAsync(ct))).ConfigureAwait(false);
 
-        long warmupEnd = Stopwatch.GetTimestamp() + (long)(warmup * Stopwatch.Frequency);
-        long measureEnd = warmupEnd + (long)(seconds * Stopwatch.Frequency);
-        foreach (LoadRobot robot in robots)
-        {
-            robot.MeasuredFromNanos = ToUnixNanos(warmupEnd);
-        }
         var lateness = new List<double>((int)(seconds * _hz * _robots) + 1024);
-        var sender = new Thread(() => SendAll(robots, warmupEnd, measureEnd, lateness)) { Name = "bench-sender", IsBackground = true, Priority = ThreadPriority.AboveNormal };
+        var sender = new Thread(() => SendAll(robots, warmup, seconds, lateness)) { Name = "bench-sender", IsBackground = true, Priority = ThreadPriority.AboveNormal };
         sender.Start();
         await Task.Run(sender.Join, ct).ConfigureAwait(false);
 
-        long drainEnd = Stopwatch.GetTimestamp() + 2 * Stopwatch.Frequency;
+        long drainEnd = Stopwatch.GetTimestamp() + 5 * Stopwatch.Frequency;
         while (Stopwatch.GetTimestamp() < drainEnd && robots.Any(r => Volatile.Read(ref r.Answered) < r.Sent))
         {
             await Task.Delay(10, ct).ConfigureAwait(false);
@@ -87,11 +81,23 @@ internal sealed class SupervisorLoadClient
         return new Result(latencies, robots.Sum(r => r.Sent), robots.Sum(r => Volatile.Read(ref r.Answered)), robots.Sum(r => Volatile.Read(ref r.Rejected)), late);
     }
 
-    /// <summary>The sender thread: every robot's states on schedule until <paramref name="end"/>.</summary>
-    private void SendAll(LoadRobot[] robots, long measureFrom, long end, List<double> lateness)
+    /// <summary>
+    /// The sender thread: every robot's states on schedule for <paramref name="warmup"/> +
+    /// <paramref name="seconds"/>. The schedule starts when this thread first runs, not when it
+    /// was created: on a loaded machine a thread can wait long before its first slice, and a
+    /// window fixed at creation then measured nothing (CI: 0 states sent at load 6). Every state
+    /// the schedule holds is sent, late if the thread was descheduled; the lateness is reported.
+    /// </summary>
+    private void SendAll(LoadRobot[] robots, double warmup, double seconds, List<double> lateness)
     {
         long period = (long)(Stopwatch.Frequency / _hz);
         long start = Stopwatch.GetTimestamp();
+        long measureFrom = start + (long)(warmup * Stopwatch.Frequency);
+        long end = measureFrom + (long)(seconds * Stopwatch.Frequency);
+        foreach (LoadRobot robot in robots)
+        {
+            Volatile.Write(ref robot.MeasuredFromNanos, ToUnixNanos(measureFrom));
+        }
         var due = new long[robots.Length];
         for (int r = 0; r < robots.Length; r++)
         {
@@ -101,14 +107,10 @@ internal sealed class SupervisorLoadClient
         while (true)
         {
             long now = Stopwatch.GetTimestamp();
-            if (now >= end)
-            {
-                return;
-            }
             long next = long.MaxValue;
             for (int r = 0; r < robots.Length; r++)
             {
-                while (due[r] <= now)
+                while (due[r] <= now && due[r] < end)
                 {
                     long sentAt = Stopwatch.GetTimestamp();
                     robots[r].Send(ToUnixNanos(sentAt), measured: sentAt >= measureFrom);
@@ -119,6 +121,10 @@ internal sealed class SupervisorLoadClient
                     due[r] += period;
                 }
                 next = Math.Min(next, due[r]);
+            }
+            if (next >= end)
+            {
+                return;
             }
             // Sleep whenever nothing is due (the OS sleeps about 1 ms at least): the states that
             // fall due meanwhile go out together on waking. Never spin or yield in a loop: on two
@@ -217,7 +223,7 @@ internal sealed class SupervisorLoadClient
                 {
                     Interlocked.Increment(ref Rejected);
                 }
-                if (verdict.InReplyTo == 0 || verdict.EchoSentUnixNanos < MeasuredFromNanos)
+                if (verdict.InReplyTo == 0 || verdict.EchoSentUnixNanos < Volatile.Read(ref MeasuredFromNanos))
                 {
                     continue;
                 }
