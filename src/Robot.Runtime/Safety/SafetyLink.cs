@@ -84,6 +84,9 @@ public sealed class SafetyLink : IAsyncDisposable
     /// <summary>Verdicts as they arrive (single writer: this link).</summary>
     public LatestValueSlot<VerdictSample> Verdicts { get; } = new();
 
+    /// <summary>The options the link was built with (robot id, reach, speeds).</summary>
+    public SafetyLinkOptions Options => _options;
+
     /// <summary>Sessions opened so far.</summary>
     public long Sessions => Interlocked.Read(ref _sessions);
 

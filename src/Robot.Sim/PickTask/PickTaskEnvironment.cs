@@ -48,7 +48,8 @@ public sealed class PickTaskEnvironment : IDisposable
     /// <summary>Arm PD damping per joint, N·m·s/rad.</summary>
     public static readonly IReadOnlyList<double> ArmKd = [6, 6, 4, 4, 1, 1, 1];
 
-    private const double GripperKp = 1500, GripperKd = 20;
+    /// <summary>Gripper PD: stiff enough to hold a box by friction, N/m and N·s/m.</summary>
+    public const double GripperKp = 1500, GripperKd = 20;
 
     /// <summary>Where the grasp site starts every episode (m, world; hand pointing down, yaw 0, within 5 mm and 0.05 rad): in front of the chest, short of the board.</summary>
     public static readonly Vec3 HomeGraspPosition = new(0.15, -0.12, 0.85);
@@ -300,13 +301,8 @@ public sealed class PickTaskEnvironment : IDisposable
         get
         {
             MjSimulation sim = Hardware.Simulation;
-            Vec3 box = Vec3.From(sim.Xpos.Slice(3 * _boxBody, 3));
-            Vec3 tote = Vec3.From(sim.Xpos.Slice(3 * _toteBody, 3));
-            Quat q = Quat.From(sim.Xquat.Slice(4 * _toteBody, 4));
-            Vec3 local = q.Conjugate.Rotate(box - tote);
-            const double inX = PickStationScene.ToteHalfX - PickStationScene.ToteWall, inY = PickStationScene.ToteHalfY - PickStationScene.ToteWall;
-            return Math.Abs(local.X) < inX && Math.Abs(local.Y) < inY
-                && local.Z > -PickStationScene.ToteHalfZ + 2 * PickStationScene.ToteWall && local.Z < PickStationScene.ToteHalfZ + 0.03;
+            return PickStationScene.InsideTote(Vec3.From(sim.Xpos.Slice(3 * _boxBody, 3)),
+                Vec3.From(sim.Xpos.Slice(3 * _toteBody, 3)), Quat.From(sim.Xquat.Slice(4 * _toteBody, 4)));
         }
     }
 

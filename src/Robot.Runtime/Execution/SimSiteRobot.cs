@@ -1,0 +1,835 @@
+using System.Diagnostics;
+using Robot.Control.Locomotion;
+using Robot.Core.Control;
+using Robot.Core.Geometry;
+using Robot.Policies.Inference;
+using Robot.Runtime.Hosting;
+using Robot.Runtime.Loop;
+using Robot.Runtime.Safety;
+using Robot.Safety.Geofence;
+using Robot.Sim;
+using Robot.Sim.MuJoCo;
+using Robot.Sim.PickTask;
+
+namespace Robot.Runtime.Execution;
+
+/// <summary>
+/// One humanoid at the warehouse site in MuJoCo, with the skills a pick task is made of: walk to
+/// a pose (footstep plan around the site's keep-out zones and the shelves, ZMP preview walking,
+/// re-plans from the measured pose), pick a box off a slot's board (the upper-body policy, or
+/// the scripted reach), check the grasp from the finger sensors, carry, place in a tote, check.
+/// Every skill obeys the supervisor's verdicts through the loop's <see cref="StopExecutor"/>:
+/// a stop ends the walk within two steps and freezes the arm; motion resumes, re-planned, after a
+/// fresh permit; a speed limit below the gait's speed shortens the steps.
+/// <para>The loop runs in simulated time on the caller's thread (lockstep, deterministic), paced
+/// to <see cref="SimSiteRobotOptions.RealTimeFactor"/> when asked. Site frame: the site file's;
+/// the scene is built around the robot's start pose.</para>
+/// <para>Ground truth stands in for two sensors the simulated robot lacks: site localization
+/// (the pelvis pose) and the station's tote check (box inside the tote's walls).</para>
+/// Not thread-safe: one task at a time, from one thread.
+/// </summary>
+public sealed class SimSiteRobot : IDisposable
+{
+    /// <summary>Pelvis below this height or tilted beyond <see cref="FallTilt"/> counts as a fall, m.</summary>
+    public const double FallHeight = 0.5;
+
+    /// <summary>Pelvis tilt that counts as a fall, rad (30°).</summary>
+    public const double FallTilt = 0.52;
+
+    /// <summary>Walks end within this of the goal, or are re-planned from the measured pose (m, rad).</summary>
+    public const double ArrivalTolerance = 0.04, ArrivalYawTolerance = 0.06;
+
+    private const int ControlTicks = 20; // one 50 Hz upper-body step at 1 kHz
+    private const int MaxCorrections = 3;
+    private const double NominalBoardTop = PickStationScene.BoardTop;
+
+    private readonly SiteModel _site;
+    private readonly SimSiteRobotOptions _options;
+    private readonly Pose2 _origin;
+    private readonly SimHardware _hardware;
+    private readonly WalkingController _walking;
+    private readonly ArmOverlayController _arm;
+    private readonly SimulatedRobot _robot;
+    private readonly SimulatedTimeDriver _driver;
+    private readonly ArmKinematics _kinematics = new();
+    private readonly ChunkedPolicy? _policy;
+    private readonly GaitOptions _gait = new();
+    private readonly List<SiteLocation> _slots, _totes;
+    private readonly List<SiteSceneSlot> _sceneSlots = [];
+    private readonly int[] _boxBodies, _toteBodies;
+    private readonly List<KeepOutZone> _siteKeepOut;
+    private readonly double[] _home = new double[ArmKinematics.JointCount];
+    private readonly double[] _armTarget = new double[PickTaskEnvironment.StateWidth];
+    private readonly double[] _gravity = new double[ArmKinematics.JointCount];
+    private readonly int[] _armQpos = new int[ArmKinematics.JointCount], _armDof = new int[ArmKinematics.JointCount];
+    private readonly int _gripperQpos;
+    private readonly int _graspSite;
+    private readonly Stopwatch _wall = new();
+    private int _heldBox = -1;
+    private (int Slot, int Tote, Pose2 Approach) _station = (-1, -1, default); // the station the robot stands at, if any
+    private double _siteAboveBottom;
+
+    /// <summary>Builds the scene from <paramref name="site"/>'s slots and totes and stands the robot at the start.</summary>
+    /// <exception cref="ArgumentException">Invalid options; the message lists every problem.</exception>
+    public SimSiteRobot(SiteModel site, SimSiteRobotOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        ArgumentNullException.ThrowIfNull(options);
+        IReadOnlyList<string> errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("invalid simulated robot options: " + string.Join("; ", errors), nameof(options));
+        }
+        _site = site;
+        _options = options;
+        _origin = new Pose2(options.Start.X, options.Start.Y, options.Start.YawDeg * Math.PI / 180);
+        _slots = [.. site.Locations.Values.Where(l => l.Kind == SiteLocationKind.Slot).OrderBy(l => l.Id, StringComparer.Ordinal)];
+        _totes = [.. site.Locations.Values.Where(l => l.Kind == SiteLocationKind.Tote).OrderBy(l => l.Id, StringComparer.Ordinal)];
+        var sceneTotes = new List<SiteSceneTote>();
+        double extent = 4;
+        for (int i = 0; i < _slots.Count; i++)
+        {
+            Pose2 stance = ToScene(PickStance(_slots[i]));
+            PickTaskEpisode box = PickTaskEpisode.Draw(unchecked(options.Seed * 1009 + i), new PickTaskOptions());
+            _sceneSlots.Add(new SiteSceneSlot(_slots[i].Id, stance.X, stance.Y, stance.Yaw, _slots[i].Z, box));
+            extent = Math.Max(extent, Math.Max(Math.Abs(stance.X), Math.Abs(stance.Y)) + 2);
+        }
+        foreach (SiteLocation tote in _totes)
+        {
+            Pose2 at = ToScene(new Pose2(tote.X, tote.Y, tote.ApproachYawDeg * Math.PI / 180));
+            sceneTotes.Add(new SiteSceneTote(tote.Id, at.X, at.Y, at.Yaw, tote.Z));
+            extent = Math.Max(extent, Math.Max(Math.Abs(at.X), Math.Abs(at.Y)) + 2);
+        }
+        string xml = SiteScene.Xml(File.ReadAllText(SimModels.Humanoid), _sceneSlots, sceneTotes, extent);
+        _hardware = new SimHardware(MjSimulation.LoadXmlString(xml, $"site-{site.Name}.xml"));
+        MjSimulation sim = _hardware.Simulation;
+        _boxBodies = [.. Enumerable.Range(0, _slots.Count).Select(i => sim.RequireId(MjObject.Body, SiteScene.BoxName(i)))];
+        _toteBodies = [.. Enumerable.Range(0, _totes.Count).Select(j => sim.RequireId(MjObject.Body, SiteScene.ToteName(j)))];
+        _siteKeepOut = [.. site.Zones.Where(z => z.Kind == ZoneKind.KeepOut)
+            .Select(z => new KeepOutZone(z.Id, [.. z.Ring.Take(z.Ring.Length - 1).Select(c => { var (f, l) = _origin.Local(new Pose2(c.X, c.Y, 0)); return (f, l); })]))];
+
+        _walking = WalkingFactory.Create(_hardware, _gait);
+        var names = _hardware.Description.Joints.Select(j => j.Name).ToList();
+        _arm = new ArmOverlayController(_walking, names);
+        StopExecutor? stops = options.Safety is { } link ? new StopExecutor(link.CreateGate(), SimulatedRobot.StopOptions(), names.Count) : null;
+        _robot = SimulatedRobot.Create(_arm, telemetry: options.Telemetry, hardware: _hardware, stops: stops);
+        _driver = new SimulatedTimeDriver(_robot.Pipeline);
+        for (int i = 0; i < ArmKinematics.JointCount; i++)
+        {
+            int joint = names.IndexOf(ArmKinematics.JointNames[i]);
+            _armQpos[i] = _hardware.Binding.QposAdr[joint];
+            _armDof[i] = _hardware.Binding.DofAdr[joint];
+        }
+        _gripperQpos = _hardware.Binding.QposAdr[names.IndexOf("right_gripper")];
+        _graspSite = sim.RequireId(MjObject.Site, ArmKinematics.GraspSite);
+        using (var station = new PickTaskEnvironment())
+        {
+            station.HomeJoints.CopyTo(_home);
+        }
+        _policy = options.PolicyDirectory is null ? null : ChunkedPolicy.Load(options.PolicyDirectory);
+        _wall.Start();
+        Ticks(200); // settle into the controller's stance
+    }
+
+    /// <summary>The simulated robot (hardware, pipeline, telemetry ring).</summary>
+    public SimulatedRobot Robot => _robot;
+
+    /// <summary>The walking controller (lower body).</summary>
+    public WalkingController Walking => _walking;
+
+    /// <summary>Simulated seconds since the robot was built.</summary>
+    public double Time => _hardware.Simulation.Time;
+
+    /// <summary>Whether the robot has fallen (latched).</summary>
+    public bool Fell { get; private set; }
+
+    /// <summary>Which upper body picks: "policy:&lt;folder&gt;" or "scripted".</summary>
+    public string Picker => _policy is null ? "scripted" : "policy:" + Path.GetFileName(Path.TrimEndingDirectorySeparator(_options.PolicyDirectory!));
+
+    /// <summary>The slots (shelf locations) of the scene, ordered by id.</summary>
+    public IReadOnlyList<SiteLocation> Slots => _slots;
+
+    /// <summary>The totes of the scene, ordered by id.</summary>
+    public IReadOnlyList<SiteLocation> Totes => _totes;
+
+    /// <summary>Trace of the run for reports: one sample every 100 ms of simulated time.</summary>
+    public List<SiteTraceSample> Trace { get; } = [];
+
+    /// <summary>What the robot is doing now (for the trace).</summary>
+    public string Activity { get; set; } = "idle";
+
+    /// <summary>Called whenever motion is held by the supervisor (true, with the reason) and when it is allowed again (false).</summary>
+    public Action<bool, string>? BlockedChanged { get; set; }
+
+    /// <summary>The robot's pose now, site frame: sole midpoint and heading (ground truth: site localization).</summary>
+    public Pose2 Pose => ToSite(MeasuredStance());
+
+    /// <summary>Where the robot stands to pick from <paramref name="slot"/> (site frame): the slot's object lies where the policy learned to find a box.</summary>
+    public static Pose2 PickStance(SiteLocation slot) => StanceFor(slot, PickStationScene.BoxNominalX, PickStationScene.BoxNominalY);
+
+    /// <summary>Where the robot stands to place into <paramref name="tote"/> (site frame).</summary>
+    public static Pose2 PlaceStance(SiteLocation tote) => StanceFor(tote, PickStationScene.ToteNominalX, PickStationScene.ToteNominalY);
+
+    /// <summary>Where navigation to <paramref name="location"/> ends (the site file's <c>approach</c>), site frame.</summary>
+    public static Pose2 Approach(SiteLocation location) =>
+        new(location.ApproachX, location.ApproachY, location.ApproachYawDeg * Math.PI / 180);
+
+    private static Pose2 StanceFor(SiteLocation location, double ahead, double left)
+    {
+        double yaw = location.ApproachYawDeg * Math.PI / 180, c = Math.Cos(yaw), s = Math.Sin(yaw);
+        return new Pose2(location.X - c * ahead + s * left, location.Y - s * ahead - c * left, yaw);
+    }
+
+    /// <summary>
+    /// Why this robot cannot serve a pick from <paramref name="source"/> into
+    /// <paramref name="destination"/> from where it stands, or null when it can: heights the arm
+    /// was not trained for, and stances no footstep plan reaches.
+    /// </summary>
+    public string? CheckFeasible(SiteLocation source, SiteLocation destination)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (Math.Abs(source.Z - NominalBoardTop) > 0.03)
+        {
+            return $"slot {source.Id} is at {source.Z:0.00} m; this robot's arm picks from boards at {NominalBoardTop:0.00} ± 0.03 m";
+        }
+        if (Math.Abs(destination.Z - PickStationScene.StandTop) > 0.03)
+        {
+            return $"tote {destination.Id} stands at {destination.Z:0.00} m; this robot places into totes at {PickStationScene.StandTop:0.00} ± 0.03 m";
+        }
+        if (!_slots.Contains(source) || !_totes.Contains(destination))
+        {
+            return $"{(!_slots.Contains(source) ? source.Id : destination.Id)} is not part of the simulated site (restart the robot after changing the site file)";
+        }
+        Pose2 here = MeasuredStance();
+        foreach (Pose2 stance in new[] { PickStance(source), PlaceStance(destination) })
+        {
+            Pose2 approach = ToScene(stance == PickStance(source) ? Approach(source) : Approach(destination));
+            FootstepPlanResult plan = FootstepPlanner.Plan(here, approach, _gait, Obstacles(-1, -1));
+            if (!plan.Found)
+            {
+                return $"no path to {(stance == PickStance(source) ? source.Id : destination.Id)}: {plan.Reason}";
+            }
+            here = approach;
+        }
+        return null;
+    }
+
+    /// <summary>Outcome of a skill.</summary>
+    public enum SkillResult
+    {
+        /// <summary>Done.</summary>
+        Done,
+        /// <summary>The skill could not be done (see the reason).</summary>
+        Failed,
+        /// <summary>A graceful cancel was honoured: the robot stands.</summary>
+        Canceled,
+        /// <summary>A kill was honoured: motion stopped at once.</summary>
+        Killed,
+        /// <summary>The robot fell.</summary>
+        Fell,
+    }
+
+    /// <summary>
+    /// Walks toward <paramref name="location"/>: navigation to its approach pose (the site file's)
+    /// around every obstacle, or (<paramref name="final"/>) the last steps from there up to the stance
+    /// from which it is worked (pick stance of a slot, place stance of a tote).
+    /// </summary>
+    public (SkillResult Result, string Reason) WalkTo(SiteLocation location, bool final, CancellationToken cancel, CancellationToken kill)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        bool slot = location.Kind == SiteLocationKind.Slot;
+        Pose2 stance = ToScene(slot ? PickStance(location) : PlaceStance(location));
+        int index = slot ? _slots.IndexOf(location) : _totes.IndexOf(location);
+        if (final)
+        {
+            (SkillResult Result, string Reason) up = Walk(stance, Obstacles(slot ? index : -1, slot ? -1 : index), cancel, kill, StationGait);
+            _station = up.Result == SkillResult.Done ? (slot ? index : -1, slot ? -1 : index, Approach(location)) : _station;
+            return up;
+        }
+        if (_station is var (atSlot, atTote, retreat) && (atSlot >= 0 || atTote >= 0))
+        {
+            // Standing at a shelf or tote: step straight back to its approach pose first, the only
+            // way out that does not cross it; then plan around everything.
+            (SkillResult Result, string Reason) back = Walk(ToScene(retreat), Obstacles(atSlot, atTote), cancel, kill, StationGait);
+            if (back.Result != SkillResult.Done)
+            {
+                return back;
+            }
+            _station = (-1, -1, default);
+        }
+        return Walk(ToScene(Approach(location)), Obstacles(-1, -1), cancel, kill);
+    }
+
+    /// <summary>Keep-out polygons for the planner, scene frame: the site's keep-out zones, every shelf and tote stand except the ones named.</summary>
+    private List<KeepOutZone> Obstacles(int exceptSlot, int exceptTote)
+    {
+        var zones = new List<KeepOutZone>(_siteKeepOut);
+        for (int i = 0; i < _sceneSlots.Count; i++)
+        {
+            if (i != exceptSlot)
+            {
+                SiteSceneSlot s = _sceneSlots[i];
+                var frame = new Pose2(s.StanceX, s.StanceY, s.StanceYaw);
+                zones.Add(Rectangle($"shelf {s.Id}", frame, PickStationScene.BoardFrontX, PickStationScene.BoardBackX, PickStationScene.BoardRightY, PickStationScene.BoardLeftY));
+            }
+        }
+        for (int j = 0; j < _totes.Count; j++)
+        {
+            if (j != exceptTote)
+            {
+                Pose2 at = ToScene(new Pose2(_totes[j].X, _totes[j].Y, _totes[j].ApproachYawDeg * Math.PI / 180));
+                const double hx = PickStationScene.ToteHalfX + 0.03, hy = PickStationScene.ToteHalfY + 0.03;
+                zones.Add(Rectangle($"tote stand {_totes[j].Id}", at, -hx, hx, -hy, hy));
+            }
+        }
+        return zones;
+    }
+
+    private static KeepOutZone Rectangle(string name, Pose2 frame, double x0, double x1, double y0, double y1)
+    {
+        Pose2 P(double x, double y) => frame.Offset(x, y);
+        Pose2[] corners = [P(x0, y0), P(x1, y0), P(x1, y1), P(x0, y1)];
+        return new KeepOutZone(name, [.. corners.Select(c => (c.X, c.Y))]);
+    }
+
+    /// <summary>
+    /// Gait for the short walks between an approach pose and a station: never turn away to face
+    /// the goal (step sideways and backwards instead), so the robot keeps facing the shelf or tote.
+    /// </summary>
+    private GaitOptions StationGait => _gait with { FaceWaypointDistance = 2.0 };
+
+    private (SkillResult, string) Walk(Pose2 goal, IReadOnlyList<KeepOutZone> obstacles, CancellationToken cancel, CancellationToken kill, GaitOptions? station = null)
+    {
+        int corrections = 0;
+        while (true)
+        {
+            (SkillResult, string)? held = WaitForPermit(cancel, kill);
+            if (held is { } stop)
+            {
+                return stop;
+            }
+            Pose2 measured = MeasuredStance();
+            if (measured.DistanceTo(goal) <= ArrivalTolerance && Math.Abs(measured.TurnTo(goal)) <= ArrivalYawTolerance)
+            {
+                return (SkillResult.Done, $"at ({ToSite(measured).X:0.00}, {ToSite(measured).Y:0.00})");
+            }
+            if (corrections > MaxCorrections)
+            {
+                return (SkillResult.Failed, $"ended {measured.DistanceTo(goal):0.000} m and {Math.Abs(measured.TurnTo(goal)) * 180 / Math.PI:0.0}° from the goal after {MaxCorrections} corrections");
+            }
+            GaitOptions gait = GaitForSpeedLimit(station ?? _gait);
+            // Plan in the controller's odometry frame: the goal and the obstacles as seen from where the
+            // robot really stands (site localization), applied to where the controller believes it stands.
+            Pose2 believed = _walking.FinalStance;
+            Pose2 Map(Pose2 p)
+            {
+                var (f, l) = measured.Local(p);
+                return believed.Offset(f, l, measured.TurnTo(p));
+            }
+            List<KeepOutZone> mapped = [.. obstacles.Select(z => new KeepOutZone(z.Name, [.. z.Vertices.Select(v => { Pose2 m = Map(new Pose2(v.X, v.Y, 0)); return (m.X, m.Y); })]))];
+            FootstepPlanResult plan = FootstepPlanner.Plan(believed, Map(goal), gait, mapped);
+            if (!plan.Found)
+            {
+                return (SkillResult.Failed, "no path: " + plan.Reason);
+            }
+            if (plan.Steps.Count == 0)
+            {
+                return (SkillResult.Done, "within a step of the goal");
+            }
+            var (left, right) = FootstepPlanner.Stance(believed, gait);
+            _walking.Start(new FootstepPlan(left, right, plan.Steps, gait));
+            bool interrupted = false;
+            double limitScale = _robot.Pipeline.Safety.SpeedScale;
+            Ticks(1);
+            while (_walking.IsWalking)
+            {
+                if (kill.IsCancellationRequested)
+                {
+                    _walking.RequestStop();
+                    return (SkillResult.Killed, "killed while walking: stopped within two steps");
+                }
+                if (!interrupted && (cancel.IsCancellationRequested || !MayMove || SlowerLimit(limitScale)))
+                {
+                    _walking.RequestStop();
+                    interrupted = true;
+                }
+                Ticks(1);
+                if (Fell)
+                {
+                    return (SkillResult.Fell, $"fell while walking at t = {Time:0.0} s");
+                }
+            }
+            if (cancel.IsCancellationRequested)
+            {
+                return (SkillResult.Canceled, "canceled while walking: standing");
+            }
+            if (!interrupted)
+            {
+                corrections++;
+            }
+        }
+    }
+
+    /// <summary>True when the permitted speed fell below what the current plan walks at.</summary>
+    private bool SlowerLimit(double scaleAtStart)
+    {
+        if (_options.Safety is null)
+        {
+            return false;
+        }
+        double scale = _robot.Pipeline.Safety.SpeedScale;
+        return scale < scaleAtStart - 1e-9 && scale * _options.Safety.Options.MaxSpeed < NominalSpeed;
+    }
+
+    /// <summary>Nominal walking speed of the gait: one full step per step period, m/s.</summary>
+    private double NominalSpeed => _gait.MaxStepLength / (_gait.SwingTime + _gait.DoubleSupportTime);
+
+    /// <summary>The gait for the speed the supervisor allows: shorter steps, same timing (the balance is tuned for it).</summary>
+    private GaitOptions GaitForSpeedLimit(GaitOptions gait)
+    {
+        if (_options.Safety is null)
+        {
+            return gait;
+        }
+        double allowed = _robot.Pipeline.Safety.SpeedScale * _options.Safety.Options.MaxSpeed;
+        if (allowed >= NominalSpeed)
+        {
+            return gait;
+        }
+        double scale = Math.Clamp(allowed / NominalSpeed, 0.25, 1);
+        return gait with { MaxStepLength = gait.MaxStepLength * scale, MaxSideStep = gait.MaxSideStep * scale, MaxBackwardStep = gait.MaxBackwardStep * scale };
+    }
+
+    private bool MayMove => _options.Safety is null || _robot.Pipeline.Safety.MayMove;
+
+    /// <summary>Ticks until the supervisor permits motion (reporting the hold), or a cancel/kill/fall ends the wait.</summary>
+    private (SkillResult, string)? WaitForPermit(CancellationToken cancel, CancellationToken kill)
+    {
+        if (MayMove)
+        {
+            return null;
+        }
+        string reason = $"held by the supervisor: {_robot.Pipeline.Safety.Stop} ({_robot.Pipeline.Safety.Reason})";
+        BlockedChanged?.Invoke(true, reason);
+        while (!MayMove || _walking.IsWalking)
+        {
+            if (kill.IsCancellationRequested)
+            {
+                return (SkillResult.Killed, "killed while held by the supervisor");
+            }
+            if (cancel.IsCancellationRequested)
+            {
+                return (SkillResult.Canceled, "canceled while held by the supervisor");
+            }
+            Ticks(ControlTicks);
+            if (Fell)
+            {
+                return (SkillResult.Fell, $"fell while held at t = {Time:0.0} s");
+            }
+        }
+        BlockedChanged?.Invoke(false, "fresh permit from the supervisor");
+        return null;
+    }
+
+    /// <summary>
+    /// Picks the box of <paramref name="slot"/> (the robot stands at its pick stance): the arm
+    /// starts from home, the policy (or the scripted reach) runs at 50 Hz until the finger sensors
+    /// report a held box lifted clear of the board, then the arm draws into the carry pose.
+    /// </summary>
+    public (SkillResult Result, string Reason) Pick(SiteLocation slot, CancellationToken cancel, CancellationToken kill)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        int index = _slots.IndexOf(slot);
+        (SkillResult, string)? moved = MoveArm(_home, 0, 1.0, cancel, kill);
+        if (moved is { } early)
+        {
+            return early;
+        }
+        _policy?.Reset();
+        ScriptedReach? script = _policy is null ? new ScriptedReach(this, index) : null;
+        Span<double> state = stackalloc double[PickTaskEnvironment.StateWidth];
+        Span<double> environment = stackalloc double[PickTaskEnvironment.EnvironmentWidth];
+        Span<double> action = stackalloc double[PickTaskEnvironment.StateWidth];
+        int steps = (int)(_options.PickTimeoutSeconds * PickTaskEnvironment.ControlHz);
+        double boardTop = slot.Z;
+        for (int k = 0; k < steps; k++)
+        {
+            (SkillResult, string)? held = WaitForPermit(cancel, kill);
+            if (held is { } stop)
+            {
+                return stop;
+            }
+            if (kill.IsCancellationRequested)
+            {
+                return (SkillResult.Killed, "killed while picking");
+            }
+            ObserveArm(state);
+            ObserveScene(index, environment);
+            if (script is not null)
+            {
+                script.Next(action);
+            }
+            else
+            {
+                _policy!.Act(state, environment, action);
+                foreach (double v in action)
+                {
+                    if (!double.IsFinite(v))
+                    {
+                        return (SkillResult.Failed, "the policy produced a non-finite action; the arm holds");
+                    }
+                }
+            }
+            for (int i = 0; i < ArmKinematics.JointCount; i++)
+            {
+                action[i] = Math.Clamp(action[i], _kinematics.LowerLimit(i), _kinematics.UpperLimit(i));
+            }
+            action[^1] = Math.Clamp(action[^1], 0, PickTaskEnvironment.GripperClosed);
+            CommandArm(action);
+            Ticks(ControlTicks);
+            if (Fell)
+            {
+                return (SkillResult.Fell, $"fell while picking at t = {Time:0.0} s");
+            }
+            if (GraspHeld() && GraspSite().Z > boardTop + 0.10)
+            {
+                _heldBox = index;
+                Vec3 box = BoxPosition(index);
+                _siteAboveBottom = GraspSite().Z - (box.Z - _sceneSlots[index].Box.BoxHeight / 2);
+                if (Environment.GetEnvironmentVariable("DBG_NOPAYLOAD") is null) _walking.SetPayload(_sceneSlots[index].Box.BoxMass, "right_hand", "right_hand");
+                // Carry pose: straight up from the lift to 0.20 m above the board, so the box clears
+                // the board while the walk lowers the pelvis (GaitOptions.WalkingHeightDrop) and the
+                // first steps back sway the body. (With the hand pointing down, poses closer to the
+                // chest are out of the arm's reach.)
+                Span<double> carry = stackalloc double[ArmKinematics.JointCount];
+                _arm.Target[..ArmKinematics.JointCount].CopyTo(carry);
+                Span<double> rotation = stackalloc double[9];
+                Vec3 hand = _kinematics.Forward(carry, rotation);
+                Vec3 up = hand with { Z = hand.Z + Math.Max(0, boardTop + CarryClearance - GraspSite().Z) };
+                if (SolveAlong(up, Math.Atan2(rotation[3], rotation[0]), carry) < 0.02)
+                {
+                    (SkillResult, string)? lifted = MoveArm(carry, PickTaskEnvironment.GripperClosed, 0.8, cancel, kill);
+                    if (lifted is { } interrupted)
+                    {
+                        return interrupted;
+                    }
+                }
+                return GraspHeld()
+                    ? (SkillResult.Done, $"holding the box after {(k + 1) * PickTaskEnvironment.StepPeriod:0.0} s")
+                    : (SkillResult.Failed, "the box slipped out of the hand while drawing in");
+            }
+        }
+        Vec3 left = BoxPosition(index);
+        string where = left.Z < boardTop - 0.03 ? "the box fell off the board" : "the box is still on the board";
+        return (SkillResult.Failed, $"no grasp within {_options.PickTimeoutSeconds:0} s ({where})");
+    }
+
+    /// <summary>Height of the grasp site above the board while carrying, m.</summary>
+    private const double CarryClearance = 0.20;
+
+    /// <summary>True when the finger sensors report a held object: both touch pads pressed and the jaw stalled open on it.</summary>
+    public bool GraspHeld()
+    {
+        Span<double> touch = stackalloc double[4];
+        _hardware.GetFingerTouch(touch);
+        double opening = _hardware.Simulation.Qpos()[_gripperQpos];
+        return touch[2] > 0.3 && touch[3] > 0.3 && opening < PickTaskEnvironment.GripperClosed - 0.004;
+    }
+
+    /// <summary>
+    /// Places the held box into <paramref name="tote"/> (the robot stands at its place stance):
+    /// over the tote, down, open, up, home. Then checks the box rests inside the tote.
+    /// </summary>
+    public (SkillResult Result, string Reason) Place(SiteLocation tote, CancellationToken cancel, CancellationToken kill)
+    {
+        ArgumentNullException.ThrowIfNull(tote);
+        if (_heldBox < 0 || !GraspHeld())
+        {
+            return (SkillResult.Failed, "no box in the hand");
+        }
+        int index = _totes.IndexOf(tote);
+        Vec3 at = ToTraining(Vec3.From(_hardware.Simulation.Xpos.Slice(3 * _toteBodies[index], 3)));
+        // Heights from the tote as seen (its centre), not from the station's nominal stand: the
+        // pelvis of a balancing robot does not stand exactly at the station's welded height.
+        double carryZ = at.Z + PickStationScene.ToteHalfZ + 0.04 + _siteAboveBottom;
+        double releaseZ = at.Z - PickStationScene.ToteHalfZ + 2 * PickStationScene.ToteWall + 0.015 + _siteAboveBottom;
+        (Vec3 Target, double Gripper, double Seconds)[] waypoints =
+        [
+            (new Vec3(at.X, at.Y, carryZ), PickTaskEnvironment.GripperClosed, 1.3),
+            (new Vec3(at.X, at.Y, releaseZ), PickTaskEnvironment.GripperClosed, 0.9),
+            (new Vec3(at.X, at.Y, releaseZ), 0, 0.5),
+            (new Vec3(at.X, at.Y, carryZ + 0.05), 0, 0.8),
+        ];
+        Span<double> q = stackalloc double[ArmKinematics.JointCount];
+        _arm.Target[..ArmKinematics.JointCount].CopyTo(q);
+        foreach (var (target, gripper, seconds) in waypoints)
+        {
+            double error = SolveAlong(target, 0, q);
+            if (error > 0.01)
+            {
+                return (SkillResult.Failed, $"the tote is out of the arm's reach ({error:0.000} m short)");
+            }
+            (SkillResult, string)? stop = MoveArm(q, gripper, seconds, cancel, kill);
+            double[] dbg = new double[8]; ObserveArm(dbg);
+            Console.Error.WriteLine($"DBG fault {_robot.Pipeline.Fault} {_robot.Pipeline.FaultDetail} wp site {ToTraining(GraspSite())} held {GraspHeld()} q {string.Join(",", q.ToArray().Select(v => v.ToString("0.00")))} meas {string.Join(",", dbg.ToArray().Select(v => v.ToString("0.00")))} tgt {string.Join(",", _arm.Target.ToArray().Select(v => v.ToString("0.00")))} fk {_kinematics.Forward(q)}");
+            if (stop is { } s)
+            {
+                return s;
+            }
+        }
+        int box = _heldBox;
+        _heldBox = -1;
+        _walking.SetPayload(0);
+        MoveArm(_home, 0, 1.0, cancel, kill);
+        Ticks(300); // let the box settle
+        MjSimulation sim = _hardware.Simulation;
+        Vec3 boxAt = BoxPosition(box), toteAt = Vec3.From(sim.Xpos.Slice(3 * _toteBodies[index], 3));
+        bool inside = PickStationScene.InsideTote(boxAt, toteAt, Quat.From(sim.Xquat.Slice(4 * _toteBodies[index], 4)));
+        Vec3 off = boxAt - toteAt;
+        return inside ? (SkillResult.Done, $"the box rests in {tote.Id}")
+            : (SkillResult.Failed, $"the box missed {tote.Id}: its centre is ({off.X:+0.000;-0.000}, {off.Y:+0.000;-0.000}, {off.Z:+0.000;-0.000}) m from the tote's");
+    }
+
+    /// <summary>
+    /// Arm joints putting the hand (pointing down, turned by <paramref name="yaw"/>) at
+    /// <paramref name="target"/> (pick-station frame), solved along the straight line from where
+    /// <paramref name="q"/> puts it so the solver follows one branch. Returns the position error, m.
+    /// </summary>
+    private double SolveAlong(Vec3 target, double yaw, Span<double> q)
+    {
+        Vec3 from = _kinematics.Forward(q);
+        double error = 0;
+        for (int i = 1; i <= 10; i++)
+        {
+            error = _kinematics.Solve(from + (i / 10.0) * (target - from), yaw, q, out _, maxIterations: 100);
+        }
+        return error;
+    }
+
+    /// <summary>Moves the arm to <paramref name="joints"/> and the jaw to <paramref name="gripper"/> along a minimum-jerk path.</summary>
+    private (SkillResult, string)? MoveArm(ReadOnlySpan<double> joints, double gripper, double seconds, CancellationToken cancel, CancellationToken kill)
+    {
+        Span<double> from = stackalloc double[PickTaskEnvironment.StateWidth];
+        if (_arm.Engaged)
+        {
+            _arm.Target.CopyTo(from);
+        }
+        else
+        {
+            ObserveArm(from);
+        }
+        Span<double> target = stackalloc double[PickTaskEnvironment.StateWidth];
+        int steps = Math.Max(1, (int)Math.Round(seconds * PickTaskEnvironment.ControlHz));
+        for (int k = 1; k <= steps; k++)
+        {
+            (SkillResult, string)? held = WaitForPermit(cancel, kill);
+            if (held is not null)
+            {
+                return held;
+            }
+            double tau = (double)k / steps, s = tau * tau * tau * (10 - 15 * tau + 6 * tau * tau);
+            for (int i = 0; i < ArmKinematics.JointCount; i++)
+            {
+                target[i] = from[i] + s * (joints[i] - from[i]);
+            }
+            target[^1] = from[^1] + Math.Min(1, 2 * tau) * (gripper - from[^1]);
+            CommandArm(target);
+            Ticks(ControlTicks);
+            if (Fell)
+            {
+                return (SkillResult.Fell, $"fell while moving the arm at t = {Time:0.0} s");
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Commands the arm with gravity feed-forward from the model (MuJoCo's bias forces, as a driver's feed-forward torque).</summary>
+    private void CommandArm(ReadOnlySpan<double> target)
+    {
+        target.CopyTo(_armTarget);
+        ReadOnlySpan<double> bias = _hardware.Simulation.QfrcBias;
+        for (int i = 0; i < ArmKinematics.JointCount; i++)
+        {
+            _gravity[i] = bias[_armDof[i]];
+        }
+        _arm.SetArm(_armTarget, _gravity);
+    }
+
+    private void ObserveArm(Span<double> state)
+    {
+        ReadOnlySpan<double> qpos = _hardware.Simulation.Qpos();
+        for (int i = 0; i < ArmKinematics.JointCount; i++)
+        {
+            state[i] = qpos[_armQpos[i]];
+        }
+        state[^1] = qpos[_gripperQpos];
+    }
+
+    /// <summary>
+    /// The policy's environment observation in the pick station's frame (pelvis at the origin at
+    /// standing height, facing +x): the slot's box as perceived, and the tote where the station has it
+    /// (the policy is stopped once the box is lifted, before it would carry it there).
+    /// </summary>
+    private void ObserveScene(int slot, Span<double> environment)
+    {
+        MjSimulation sim = _hardware.Simulation;
+        Vec3 box = ToTraining(Vec3.From(sim.Xpos.Slice(3 * _boxBodies[slot], 3)));
+        Quat boxQ = Quat.FromYaw(-PelvisYaw()) * Quat.From(sim.Xquat.Slice(4 * _boxBodies[slot], 4));
+        environment[0] = box.X;
+        environment[1] = box.Y;
+        environment[2] = box.Z;
+        environment[3] = boxQ.W;
+        environment[4] = boxQ.X;
+        environment[5] = boxQ.Y;
+        environment[6] = boxQ.Z;
+        environment[7] = PickStationScene.ToteNominalX;
+        environment[8] = PickStationScene.ToteNominalY;
+        environment[9] = PickStationScene.StandTop + PickStationScene.ToteHalfZ + 0.001;
+        environment[10] = 1;
+        environment[11] = 0;
+        environment[12] = 0;
+        environment[13] = 0;
+    }
+
+    private double PelvisYaw() => Quat.From(_hardware.Simulation.Xquat.Slice(4 * _hardware.Binding.PelvisBody, 4)).Yaw;
+
+    /// <summary>A scene point in the pick station's frame: relative to the pelvis, turned by its heading, at the station's pelvis height.</summary>
+    private Vec3 ToTraining(Vec3 point)
+    {
+        MjSimulation sim = _hardware.Simulation;
+        Vec3 pelvis = Vec3.From(sim.Xpos.Slice(3 * _hardware.Binding.PelvisBody, 3));
+        Vec3 local = Quat.FromYaw(-PelvisYaw()).Rotate(point - pelvis);
+        return new Vec3(local.X, local.Y, local.Z + _kinematics.PelvisHeight);
+    }
+
+    /// <summary>The grasp site (between the fingers), world frame: the arm's forward kinematics.</summary>
+    private Vec3 GraspSite() => Vec3.From(_hardware.Simulation.SiteXpos.Slice(3 * _graspSite, 3));
+
+    private Vec3 BoxPosition(int slot) => Vec3.From(_hardware.Simulation.Xpos.Slice(3 * _boxBodies[slot], 3));
+
+    /// <summary>Runs <paramref name="count"/> ticks of the loop, reporting to the supervisor every 10 ms, tracing every 100 ms, pacing to wall time when asked.</summary>
+    public void Ticks(int count)
+    {
+        for (int k = 0; k < count; k++)
+        {
+            _driver.Run(1);
+            long tick = _robot.Pipeline.TickCount;
+            if (tick % 10 == 0)
+            {
+                ReportToSupervisor();
+            }
+            if (tick % 100 == 0)
+            {
+                RecordTrace();
+            }
+            if (!Fell && (PelvisHeightNow() < FallHeight || _hardware.PelvisTilt > FallTilt))
+            {
+                Fell = true;
+            }
+        }
+        if (_options.RealTimeFactor > 0)
+        {
+            double ahead = Time / _options.RealTimeFactor - _wall.Elapsed.TotalSeconds;
+            if (ahead > 0.002)
+            {
+                Thread.Sleep(TimeSpan.FromSeconds(ahead));
+            }
+        }
+    }
+
+    private double PelvisHeightNow() => _hardware.Simulation.Xpos[3 * _hardware.Binding.PelvisBody + 2];
+
+    private void ReportToSupervisor()
+    {
+        if (_options.Safety is not { } link)
+        {
+            return;
+        }
+        Pose2 pose = ToSite(PelvisPose());
+        ReadOnlySpan<double> qvel = _hardware.Simulation.Qvel;
+        int b = _hardware.Binding.BaseDofAdr;
+        link.Report(new RobotSafetyState(pose.X, pose.Y, pose.Yaw, Math.Cos(_origin.Yaw) * qvel[b] - Math.Sin(_origin.Yaw) * qvel[b + 1],
+            Math.Sin(_origin.Yaw) * qvel[b] + Math.Cos(_origin.Yaw) * qvel[b + 1], link.Options.Reach));
+    }
+
+    private void RecordTrace()
+    {
+        Pose2 pose = ToSite(PelvisPose());
+        SafetyStatus safety = _robot.Pipeline.Safety;
+        Trace.Add(new SiteTraceSample(Time, pose.X, pose.Y, pose.Yaw, Activity, _options.Safety is null ? "none" : safety.Stop.ToString(),
+            _options.Safety is null ? 1 : safety.SpeedScale, GraspHeld()));
+    }
+
+    private Pose2 PelvisPose()
+    {
+        MjSimulation sim = _hardware.Simulation;
+        int p = _hardware.Binding.PelvisBody;
+        return new Pose2(sim.Xpos[3 * p], sim.Xpos[3 * p + 1], PelvisYaw());
+    }
+
+    private Pose2 MeasuredStance() => Scenarios.WalkScenario.MeasuredStance(_hardware);
+
+    private Pose2 ToScene(Pose2 site)
+    {
+        var (f, l) = _origin.Local(site);
+        return new Pose2(f, l, Pose2.WrapAngle(site.Yaw - _origin.Yaw));
+    }
+
+    private Pose2 ToSite(Pose2 scene) => _origin.Offset(scene.X, scene.Y, scene.Yaw);
+
+    public void Dispose()
+    {
+        _policy?.Dispose();
+        _kinematics.Dispose();
+        _robot.Dispose();
+    }
+
+    /// <summary>The scripted demonstrator's reach in this scene: pre-grasp, down, close, lift (the policy's teacher).</summary>
+    private sealed class ScriptedReach
+    {
+        private readonly List<(Vec3 Target, double Yaw, double Gripper, int Steps)> _plan = [];
+        private readonly SimSiteRobot _robot;
+        private readonly double[] _q = new double[ArmKinematics.JointCount];
+        private int _segment, _step;
+        private Vec3 _from;
+        private double _fromYaw, _fromGripper;
+
+        public ScriptedReach(SimSiteRobot robot, int slot)
+        {
+            _robot = robot;
+            MjSimulation sim = robot._hardware.Simulation;
+            PickTaskEpisode e = robot._sceneSlots[slot].Box;
+            Vec3 box = robot.ToTraining(robot.BoxPosition(slot));
+            double yaw = Math.IEEERemainder((Quat.FromYaw(-robot.PelvisYaw()) * Quat.From(sim.Xquat.Slice(4 * robot._boxBodies[slot], 4))).Yaw, Math.PI);
+            double graspZ = Math.Max(box.Z + e.BoxHeight / 2 - 0.035, PickStationScene.BoardTop + 0.04);
+            var grasp = new Vec3(box.X, box.Y, graspZ);
+            const double closed = PickTaskEnvironment.GripperClosed;
+            _plan.Add((grasp with { Z = graspZ + 0.07 }, yaw, 0, 70));
+            _plan.Add((grasp, yaw, 0, 45));
+            _plan.Add((grasp, yaw, closed, 25));
+            _plan.Add((grasp with { Z = graspZ + 0.15 }, yaw, closed, 50));
+            robot._arm.Target[..ArmKinematics.JointCount].CopyTo(_q);
+            _from = robot._kinematics.Forward(_q);
+        }
+
+        public void Next(Span<double> action)
+        {
+            double gripper = _fromGripper;
+            if (_segment < _plan.Count)
+            {
+                var (target, yaw, grip, steps) = _plan[_segment];
+                _step++;
+                double tau = (double)_step / steps, k = tau * tau * tau * (10 - 15 * tau + 6 * tau * tau);
+                _robot._kinematics.Solve(_from + k * (target - _from), _fromYaw + k * (yaw - _fromYaw), _q, out _);
+                gripper = _fromGripper + Math.Min(1, 2 * tau) * (grip - _fromGripper);
+                if (_step >= steps)
+                {
+                    (_from, _fromYaw, _fromGripper, _segment, _step) = (target, yaw, grip, _segment + 1, 0);
+                }
+            }
+            _q.CopyTo(action);
+            action[^1] = gripper;
+        }
+    }
+}
