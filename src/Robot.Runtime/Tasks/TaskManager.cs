@@ -295,7 +295,8 @@ public sealed class TaskManager : IAsyncDisposable
         }
     }
 
-    private DateTimeOffset Now => _time.GetUtcNow();
+    // Whole milliseconds, as the store keeps them: a task read back equals the one in memory.
+    private DateTimeOffset Now => DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
 
     private List<TaskRecord> Recover()
     {
