@@ -42,17 +42,5 @@ public static class TaskPhases
     };
 
     /// <summary>Reads a name written by <see cref="ToName"/>; false for anything else.</summary>
-    public static bool TryParse(string? name, out TaskPhase phase)
-    {
-        foreach (TaskPhase candidate in Enum.GetValues<TaskPhase>())
-        {
-            if (string.Equals(candidate.ToName(), name, StringComparison.Ordinal))
-            {
-                phase = candidate;
-                return true;
-            }
-        }
-        phase = default;
-        return false;
-    }
+    public static bool TryParse(string? name, out TaskPhase phase) => TaskStates.TryParseName(name, ToName, StringComparison.Ordinal, out phase);
 }

@@ -45,17 +45,20 @@ public static class TaskStates
     };
 
     /// <summary>Reads a name written by <see cref="ToName"/> (any case); false for anything else.</summary>
-    public static bool TryParse(string? name, out TaskState state)
+    public static bool TryParse(string? name, out TaskState state) => TryParseName(name, ToName, StringComparison.OrdinalIgnoreCase, out state);
+
+    /// <summary>Finds the value of <typeparamref name="T"/> whose <paramref name="toName"/> is <paramref name="name"/>.</summary>
+    internal static bool TryParseName<T>(string? name, Func<T, string> toName, StringComparison comparison, out T value) where T : struct, Enum
     {
-        foreach (TaskState candidate in Enum.GetValues<TaskState>())
+        foreach (T candidate in Enum.GetValues<T>())
         {
-            if (string.Equals(candidate.ToName(), name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(toName(candidate), name, comparison))
             {
-                state = candidate;
+                value = candidate;
                 return true;
             }
         }
-        state = default;
+        value = default;
         return false;
     }
 

@@ -83,7 +83,7 @@ public sealed class RobotServiceHost : IAsyncDisposable
             kestrel.AddServerHeader = false;
             foreach (Uri uri in urls)
             {
-                Listen(kestrel, uri, listen =>
+                KestrelEndpoints.Listen(kestrel, uri, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http2;
                     if (pki is { } credentials)
@@ -191,21 +191,5 @@ public sealed class RobotServiceHost : IAsyncDisposable
     {
         string host = uri.Host.Trim('[', ']');
         return host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out IPAddress? ip) && IPAddress.IsLoopback(ip));
-    }
-
-    private static void Listen(KestrelServerOptions kestrel, Uri uri, Action<ListenOptions> configure)
-    {
-        if (uri.Host is "localhost")
-        {
-            kestrel.ListenLocalhost(uri.Port, configure);
-        }
-        else if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out IPAddress? ip))
-        {
-            kestrel.Listen(ip, uri.Port, configure);
-        }
-        else
-        {
-            kestrel.ListenAnyIP(uri.Port, configure);
-        }
     }
 }
