@@ -30,6 +30,11 @@ public sealed class CliOutput
     /// <summary>Progress, warnings and errors.</summary>
     public TextWriter Error { get; }
 
+    private static readonly JsonSerializerOptions s_jsonLine = new(s_json) { WriteIndented = false };
+
+    /// <summary>Writes <paramref name="value"/> as one JSON object on one line of stdout (streams: one object per line).</summary>
+    public void WriteJsonLine<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, s_jsonLine));
+
     /// <summary>Writes <paramref name="value"/> as one JSON object on stdout.</summary>
     public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, s_json));
 

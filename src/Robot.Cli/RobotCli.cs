@@ -16,6 +16,7 @@ public static class RobotCli
     {
         ["bench"] = "Benchmarks: medians and tail percentiles, with a baseline measured in the same run.",
         ["sim"] = "Simulation in MuJoCo: model facts, the idle scenario, standing balance, pushes, walking.",
+        ["task"] = "Pick tasks on a robot runtime (RobotService): submit, list, watch, cancel, kill.",
     };
 
     /// <summary>Builds the command tree, verbs in alphabetical order.</summary>

@@ -31,9 +31,10 @@ public static class SiteMtls
     /// <summary>
     /// Configures <paramref name="https"/> for mutual TLS: <paramref name="serverCertificate"/>
     /// (with its key), client certificates required and validated against <paramref name="siteCa"/>.
+    /// A rejected certificate is audited to <paramref name="audit"/> (when given) with Source <paramref name="auditSource"/>.
     /// </summary>
     public static void ConfigureHttps(HttpsConnectionAdapterOptions https, X509Certificate2 serverCertificate, X509Certificate2 siteCa,
-        IAuditLog? audit = null, ILogger? logger = null, TimeProvider? time = null)
+        IAuditLog? audit = null, ILogger? logger = null, TimeProvider? time = null, string auditSource = "supervisor")
     {
         ArgumentNullException.ThrowIfNull(https);
         ArgumentNullException.ThrowIfNull(serverCertificate);
@@ -58,7 +59,7 @@ public static class SiteMtls
             AccessLog.CertificateRejected(log, certificate.Subject, reason);
             if (audit is not null)
             {
-                var record = new AuditRecord(clock.GetUtcNow(), "supervisor", AuditCategory.Access, "tls.rejected", "denied", "anonymous",
+                var record = new AuditRecord(clock.GetUtcNow(), auditSource, AuditCategory.Access, "tls.rejected", "denied", "anonymous",
                     Details: System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["subject"] = certificate.Subject, ["issuer"] = certificate.Issuer, ["reason"] = reason }));
                 // The TLS callback is synchronous: the record is queued for the next group commit.
                 _ = audit.AppendAsync(record).AsTask().ContinueWith(t => _ = t.Exception, TaskScheduler.Default);

@@ -90,8 +90,13 @@ public static class SupervisorAccess
         }
     }
 
-    /// <summary>The site CA and the server certificate (with its key), checked against each other.</summary>
-    private static (X509Certificate2 Server, X509Certificate2 SiteCa) LoadPki(string directory, string name, DateTimeOffset now)
+    /// <summary>
+    /// The site CA and the server certificate <paramref name="name"/> (with its key) from the PKI
+    /// folder <paramref name="directory"/>, checked against each other at <paramref name="now"/>.
+    /// Every problem throws <see cref="SupervisorAccessException"/> naming the setting. Shared by
+    /// every mutual-TLS host of the site (the supervisor, the robot runtime's RobotService).
+    /// </summary>
+    public static (X509Certificate2 Server, X509Certificate2 SiteCa) LoadPki(string directory, string name, DateTimeOffset now)
     {
         if (!ClientCertificatePrincipal.IsValidName(name))
         {
@@ -144,13 +149,19 @@ public static class SupervisorAccess
         return (server, siteCa);
     }
 
-    /// <summary>The policy file (or the built-in one), refused when any rule names a method the supervisor does not serve.</summary>
-    private static AccessPolicy LoadPolicy(string? path)
+    /// <summary>
+    /// The policy file at <paramref name="path"/> (null: <paramref name="builtIn"/>, by default the
+    /// supervisor's shipped policy), refused with <see cref="SupervisorAccessException"/> when it
+    /// does not parse or any rule names none of <paramref name="knownMethods"/> (by default the
+    /// supervisor's, <see cref="SupervisorMethods.All"/>). Shared by every host of the site that
+    /// enforces a policy (the supervisor, the robot runtime's RobotService).
+    /// </summary>
+    public static AccessPolicy LoadPolicy(string? path, IReadOnlyList<string>? knownMethods = null, Func<AccessPolicy>? builtIn = null)
     {
         AccessPolicy policy;
         try
         {
-            policy = path is null ? AccessPolicy.LoadBuiltIn() : AccessPolicy.Load(path);
+            policy = path is null ? (builtIn ?? AccessPolicy.LoadBuiltIn)() : AccessPolicy.Load(path);
         }
         catch (AccessPolicyException e)
         {
@@ -160,7 +171,7 @@ public static class SupervisorAccess
         {
             throw new SupervisorAccessException(SupervisorAccessSetting.Policy, $"cannot read the access policy '{path}': {e.Message}", e);
         }
-        IReadOnlyList<string> unknown = policy.RulesMatchingNothing(SupervisorMethods.All);
+        IReadOnlyList<string> unknown = policy.RulesMatchingNothing(knownMethods ?? SupervisorMethods.All);
         if (unknown.Count > 0)
         {
             var problem = new AccessPolicyException(policy.Source, unknown);

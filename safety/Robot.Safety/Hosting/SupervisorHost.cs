@@ -1,4 +1,3 @@
-using System.Net;
 using Grpc.AspNetCore.Server;
 using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Builder;
@@ -142,18 +141,7 @@ public sealed class SupervisorHostBuilder
                         configure(listen);
                     }
                 }
-                if (uri.Host is "localhost")
-                {
-                    kestrel.ListenLocalhost(uri.Port, Listen);
-                }
-                else if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out IPAddress? ip))
-                {
-                    kestrel.Listen(ip, uri.Port, Listen);
-                }
-                else
-                {
-                    kestrel.ListenAnyIP(uri.Port, Listen);
-                }
+                KestrelEndpoints.Listen(kestrel, uri, Listen);
             }
             foreach (var configure in _kestrel)
             {

@@ -18,10 +18,32 @@ namespace Robot.Cli.Commands.Safety;
 /// </summary>
 internal sealed class SupervisorClientOptions
 {
-    private readonly Option<string?> _supervisor = new("--supervisor")
+    private readonly Option<string?> _supervisor;
+    private readonly string _insecureDefault;
+    private readonly string _secureDefault;
+    private readonly string _what;
+
+    /// <summary>The supervisor's flags: <c>--supervisor URL</c> and the certificate flags.</summary>
+    public SupervisorClientOptions()
+        : this("--supervisor", "supervisor", SupervisorConstants.DefaultUrl, SupervisorAccessConstants.DefaultSecureUrl)
     {
-        Description = $"Supervisor address (default {SupervisorConstants.DefaultUrl}, or {SupervisorAccessConstants.DefaultSecureUrl} when a certificate is given).",
-    };
+    }
+
+    /// <summary>
+    /// The same flags for another mutual-TLS service of the site (e.g. <c>--robot URL</c> for the
+    /// robot runtime's RobotService): <paramref name="addressFlag"/> names the address flag,
+    /// <paramref name="what"/> the service in messages.
+    /// </summary>
+    public SupervisorClientOptions(string addressFlag, string what, string insecureDefault, string secureDefault)
+    {
+        _what = what;
+        _insecureDefault = insecureDefault;
+        _secureDefault = secureDefault;
+        _supervisor = new Option<string?>(addressFlag)
+        {
+            Description = $"{char.ToUpperInvariant(what[0])}{what[1..]} address (default {insecureDefault}, or {secureDefault} when a certificate is given).",
+        };
+    }
 
     private readonly Option<string?> _pki = new("--pki") { Description = "Site PKI folder (robot pki init|issue): use NAME.crt.pem, NAME.key.pem and ca.crt.pem from it (mutual TLS); needs --name." };
 
@@ -31,7 +53,7 @@ internal sealed class SupervisorClientOptions
 
     private readonly Option<FileInfo?> _key = new("--key") { Description = "Private key (PEM) of --cert." };
 
-    private readonly Option<FileInfo?> _ca = new("--ca") { Description = "Site CA certificate (PEM) the supervisor's certificate must chain to." };
+    private readonly Option<FileInfo?> _ca = new("--ca") { Description = "Site CA certificate (PEM) the server's certificate must chain to." };
 
     /// <summary>Adds the address and certificate flags to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -50,22 +72,23 @@ internal sealed class SupervisorClientOptions
     public GrpcChannel Open(ParseResult parseResult)
     {
         (string Certificate, string Key, string Ca)? files = CertificateFiles(parseResult);
-        string address = parseResult.GetValue(_supervisor) ?? (files is null ? SupervisorConstants.DefaultUrl : SupervisorAccessConstants.DefaultSecureUrl);
+        string flag = _supervisor.Name;
+        string address = parseResult.GetValue(_supervisor) ?? (files is null ? _insecureDefault : _secureDefault);
         if (!Uri.TryCreate(address, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            throw new SupervisorClientUsageException("--supervisor", $"'{address}' is not an http:// or https:// address");
+            throw new SupervisorClientUsageException(flag, $"'{address}' is not an http:// or https:// address");
         }
         if (files is null)
         {
             if (uri.Scheme == Uri.UriSchemeHttps)
             {
-                throw new SupervisorClientUsageException("--supervisor", $"'{address}' is a mutual-TLS supervisor: give your certificate with --pki DIR --name N or --cert/--key/--ca");
+                throw new SupervisorClientUsageException(flag, $"'{address}' is a mutual-TLS {_what}: give your certificate with --pki DIR --name N or --cert/--key/--ca");
             }
             return GrpcChannel.ForAddress(uri);
         }
         if (uri.Scheme != Uri.UriSchemeHttps)
         {
-            throw new SupervisorClientUsageException("--supervisor", $"'{address}' is plain HTTP; a client certificate is presented over https:// only");
+            throw new SupervisorClientUsageException(flag, $"'{address}' is plain HTTP; a client certificate is presented over https:// only");
         }
         var (certificatePath, keyPath, caPath) = files.Value;
         X509Certificate2 client, ca;
