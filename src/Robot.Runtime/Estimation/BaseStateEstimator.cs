@@ -36,7 +36,7 @@ public sealed class BaseStateEstimator
             JointDescription j = robot.Joints[i];
             _minPosition[i] = j.MinPosition - options.JointLimitMargin;
             _maxPosition[i] = j.MaxPosition + options.JointLimitMargin;
-            _maxVelocity[i] = j.MaxVelocity * options.JointVelocityFactor;
+            _maxVelocity[i] = options.SpeedUncheckedJoints.Contains(j.Name) ? double.PositiveInfinity : j.MaxVelocity * options.JointVelocityFactor;
         }
         _contactOn = options.ContactOnForce;
         _contactOff = options.ContactOffForce;

@@ -27,6 +27,12 @@ public sealed class BaseStateEstimatorOptions
     /// <summary>A joint speed above this multiple of its limit is implausible. Default 3.</summary>
     public double JointVelocityFactor { get; set; } = 3;
 
+    /// <summary>
+    /// Joints whose speed is not checked for plausibility (their position still is): gripper jaws,
+    /// which snap shut at metres per second when a held object slips out — physics, not a sensor fault.
+    /// </summary>
+    public ISet<string> SpeedUncheckedJoints { get; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Largest tolerated deviation of the IMU quaternion's norm from 1. Default 0.05.</summary>
     public double QuaternionNormTolerance { get; set; } = 0.05;
 }

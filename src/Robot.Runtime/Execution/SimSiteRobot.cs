@@ -497,7 +497,8 @@ public sealed class SimSiteRobot : IDisposable
                 _heldBox = index;
                 Vec3 box = BoxPosition(index);
                 _siteAboveBottom = GraspSite().Z - (box.Z - _sceneSlots[index].Box.BoxHeight / 2);
-                if (Environment.GetEnvironmentVariable("DBG_NOPAYLOAD") is null) _walking.SetPayload(_sceneSlots[index].Box.BoxMass, "right_hand", "right_hand");
+                // The box hangs on the right hand only (the controller otherwise assumes both hands).
+                _walking.SetPayload(_sceneSlots[index].Box.BoxMass, "right_hand", "right_hand");
                 // Carry pose: straight up from the lift to 0.20 m above the board, so the box clears
                 // the board while the walk lowers the pelvis (GaitOptions.WalkingHeightDrop) and the
                 // first steps back sway the body. (With the hand pointing down, poses closer to the
@@ -524,6 +525,9 @@ public sealed class SimSiteRobot : IDisposable
         string where = left.Z < boardTop - 0.03 ? "the box fell off the board" : "the box is still on the board";
         return (SkillResult.Failed, $"no grasp within {_options.PickTimeoutSeconds:0} s ({where})");
     }
+
+    /// <summary>How far short of a place waypoint the hand may stop (the box still drops into the tote from there), m.</summary>
+    private const double ReachTolerance = 0.03;
 
     /// <summary>Height of the grasp site above the board while carrying, m.</summary>
     private const double CarryClearance = 0.20;
@@ -554,25 +558,17 @@ public sealed class SimSiteRobot : IDisposable
         // pelvis of a balancing robot does not stand exactly at the station's welded height.
         double carryZ = at.Z + PickStationScene.ToteHalfZ + 0.04 + _siteAboveBottom;
         double releaseZ = at.Z - PickStationScene.ToteHalfZ + 2 * PickStationScene.ToteWall + 0.015 + _siteAboveBottom;
+        const double yaw = 0; // square to the tote (the hand turns there from the grasp's yaw on the way)
         (Vec3 Target, double Gripper, double Seconds)[] waypoints =
         [
-            (new Vec3(at.X, at.Y, carryZ), PickTaskEnvironment.GripperClosed, 1.3),
-            (new Vec3(at.X, at.Y, releaseZ), PickTaskEnvironment.GripperClosed, 0.9),
-            (new Vec3(at.X, at.Y, releaseZ), 0, 0.5),
+            (new Vec3(at.X, at.Y, carryZ), PickTaskEnvironment.GripperClosed, 1.6),
+            (new Vec3(at.X, at.Y, releaseZ), PickTaskEnvironment.GripperClosed, 1.0),
+            (new Vec3(at.X, at.Y, releaseZ), 0, 0.6),
             (new Vec3(at.X, at.Y, carryZ + 0.05), 0, 0.8),
         ];
-        Span<double> q = stackalloc double[ArmKinematics.JointCount];
-        _arm.Target[..ArmKinematics.JointCount].CopyTo(q);
         foreach (var (target, gripper, seconds) in waypoints)
         {
-            double error = SolveAlong(target, 0, q);
-            if (error > 0.01)
-            {
-                return (SkillResult.Failed, $"the tote is out of the arm's reach ({error:0.000} m short)");
-            }
-            (SkillResult, string)? stop = MoveArm(q, gripper, seconds, cancel, kill);
-            double[] dbg = new double[8]; ObserveArm(dbg);
-            Console.Error.WriteLine($"DBG fault {_robot.Pipeline.Fault} {_robot.Pipeline.FaultDetail} wp site {ToTraining(GraspSite())} held {GraspHeld()} q {string.Join(",", q.ToArray().Select(v => v.ToString("0.00")))} meas {string.Join(",", dbg.ToArray().Select(v => v.ToString("0.00")))} tgt {string.Join(",", _arm.Target.ToArray().Select(v => v.ToString("0.00")))} fk {_kinematics.Forward(q)}");
+            (SkillResult Result, string Reason)? stop = MoveHand(target, yaw, gripper, seconds, cancel, kill);
             if (stop is { } s)
             {
                 return s;
@@ -592,6 +588,24 @@ public sealed class SimSiteRobot : IDisposable
     }
 
     /// <summary>
+    /// Moves the hand (pointing down, turned by <paramref name="yaw"/>) to <paramref name="target"/>
+    /// (pick-station frame) and the jaw to <paramref name="gripper"/>: the arm configuration is solved
+    /// from the home pose along a straight line (the branch the demonstrator works in, whatever the
+    /// arm's current one), then reached along a minimum-jerk path in joint space.
+    /// </summary>
+    private (SkillResult, string)? MoveHand(Vec3 target, double yaw, double gripper, double seconds, CancellationToken cancel, CancellationToken kill)
+    {
+        Span<double> q = stackalloc double[ArmKinematics.JointCount];
+        _home.CopyTo(q);
+        double short_ = SolveAlong(target, yaw, q);
+        if (short_ > ReachTolerance)
+        {
+            return (SkillResult.Failed, $"({target.X:0.00}, {target.Y:0.00}, {target.Z:0.00}) is out of the arm's reach by {short_:0.000} m");
+        }
+        return MoveArm(q, gripper, seconds, cancel, kill);
+    }
+
+    /// <summary>
     /// Arm joints putting the hand (pointing down, turned by <paramref name="yaw"/>) at
     /// <paramref name="target"/> (pick-station frame), solved along the straight line from where
     /// <paramref name="q"/> puts it so the solver follows one branch. Returns the position error, m.
@@ -600,9 +614,9 @@ public sealed class SimSiteRobot : IDisposable
     {
         Vec3 from = _kinematics.Forward(q);
         double error = 0;
-        for (int i = 1; i <= 10; i++)
+        for (int i = 1; i <= 20; i++)
         {
-            error = _kinematics.Solve(from + (i / 10.0) * (target - from), yaw, q, out _, maxIterations: 100);
+            error = _kinematics.Solve(from + (i / 20.0) * (target - from), yaw, q, out _, maxIterations: 100);
         }
         return error;
     }

@@ -78,7 +78,9 @@ public sealed class SimulatedRobot : IDisposable
         // Leg odometry gets its own kinematic tree: the controller may evaluate another one in the same tick.
         var odometry = new KinematicLegOdometry(ModelKinematics.Build(hardware.Simulation, hardware.Description), "left_foot", "right_foot",
             Robot.Control.Kinematics.LegGeometry.WarehouseHumanoidLeft.AnkleToSole, Robot.Control.Kinematics.LegGeometry.WarehouseHumanoidRight.AnkleToSole);
-        var estimator = new BaseStateEstimator(hardware.Description, new BaseStateEstimatorOptions(), odometry);
+        var estimatorOptions = new BaseStateEstimatorOptions();
+        estimatorOptions.SpeedUncheckedJoints.UnionWith(hardware.Description.Joints.Select(j => j.Name).Where(n => n.EndsWith("_gripper", StringComparison.Ordinal)));
+        var estimator = new BaseStateEstimator(hardware.Description, estimatorOptions, odometry);
         TelemetryRing? ring = telemetry ? new TelemetryRing(hardware.Description.JointCount) : null;
         if (ring is not null && controller is IControllerTelemetry signals)
         {

@@ -1,0 +1,112 @@
+using Robot.Control.Locomotion;
+using Robot.Core.Control;
+using Robot.Core.Hardware;
+using Robot.Runtime.Execution;
+using Robot.Safety.Geofence;
+using Robot.Sim.PickTask;
+
+namespace Robot.Runtime.Tests.Execution;
+
+public class SimSiteRobotTests
+{
+    /// <summary>A small hall: one slot at the trained height, one tote, one slot too high for the arm.</summary>
+    private const string Site = """
+        site: test-hall
+        version: 1
+        robots:
+          - id: h1
+            work_area: hall
+        zones:
+          - id: hall
+            kind: work_area
+            polygon: [[0, 0], [8, 0], [8, 8], [0, 8]]
+        locations:
+          - id: shelf/s1
+            kind: slot
+            at: [2.12, 3.28, 0.80]
+            approach: [2.0, 2.4, 90]
+          - id: shelf/high
+            kind: slot
+            at: [4.12, 3.28, 1.30]
+            approach: [4.0, 2.4, 90]
+          - id: tote-1
+            kind: tote
+            at: [5.19, 1.60, 0.80]
+            approach: [4.4, 2.0, 0]
+        """;
+
+    [Fact]
+    public void PickStance_PutsTheSlotsBoxWhereTheStationHasIt()
+    {
+        SiteModel site = SiteFileParser.Parse(Site);
+        Pose2 stance = SimSiteRobot.PickStance(site.Locations["shelf/s1"]);
+        var (ahead, left) = stance.Local(new Pose2(2.12, 3.28, 0));
+        Assert.Equal(PickStationScene.BoxNominalX, ahead, 9);
+        Assert.Equal(PickStationScene.BoxNominalY, left, 9);
+        Assert.Equal(Math.PI / 2, stance.Yaw, 9);
+    }
+
+    [Fact]
+    public void CheckFeasible_SlotAboveTheArmsWorkspace_SaysWhy()
+    {
+        SiteModel site = SiteFileParser.Parse(Site);
+        using var robot = new SimSiteRobot(site, new SimSiteRobotOptions { Start = (2.0, 1.8, 90) });
+        string? why = robot.CheckFeasible(site.Locations["shelf/high"], site.Locations["tote-1"]);
+        Assert.NotNull(why);
+        Assert.Contains("shelf/high is at 1.30 m", why, StringComparison.Ordinal);
+        Assert.Null(robot.CheckFeasible(site.Locations["shelf/s1"], site.Locations["tote-1"]));
+    }
+
+    [Fact]
+    public void Options_Invalid_ListsEveryProblem()
+    {
+        var options = new SimSiteRobotOptions { Start = (double.NaN, 0, 0), RealTimeFactor = -1, PolicyDirectory = "/no/such/policy" };
+        var e = Assert.Throws<ArgumentException>(() => new SimSiteRobot(SiteFileParser.Parse(Site), options));
+        Assert.Contains("Start", e.Message, StringComparison.Ordinal);
+        Assert.Contains("RealTimeFactor", e.Message, StringComparison.Ordinal);
+        Assert.Contains("PolicyDirectory", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WalkUpToTheShelfAndPick_Scripted_FingerSensorsReportTheBoxHeldWithoutAFall()
+    {
+        SiteModel site = SiteFileParser.Parse(Site);
+        SiteLocation slot = site.Locations["shelf/s1"];
+        using var robot = new SimSiteRobot(site, new SimSiteRobotOptions { Start = (2.0, 1.8, 90) });
+        var (walked, why) = robot.WalkTo(slot, false, default, default);
+        Assert.True(walked == SimSiteRobot.SkillResult.Done, why);
+        (walked, why) = robot.WalkTo(slot, true, default, default);
+        Assert.True(walked == SimSiteRobot.SkillResult.Done, why);
+        Pose2 stance = SimSiteRobot.PickStance(slot);
+        Assert.True(robot.Pose.DistanceTo(stance) < 0.06, $"stands at {robot.Pose}, stance {stance}");
+        Assert.False(robot.GraspHeld());
+
+        var (picked, reason) = robot.Pick(slot, default, default);
+
+        Assert.True(picked == SimSiteRobot.SkillResult.Done, reason);
+        Assert.True(robot.GraspHeld());
+        Assert.False(robot.Fell);
+        Assert.Equal(LoopFault.None, robot.Robot.Pipeline.Fault);
+    }
+
+    [Fact]
+    public void ArmOverlay_OverridesOnlyTheRightArmAndGripper()
+    {
+        string[] names = [.. Robot.Sim.HumanoidModel.Joints.Select(j => j.Name)];
+        double[] pose = new double[names.Length];
+        var lower = new HoldPoseController(pose, [.. pose.Select(_ => 10.0)], [.. pose.Select(_ => 1.0)]);
+        var overlay = new ArmOverlayController(lower, names);
+        double[] target = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.03];
+        overlay.SetArm(target, []);
+        var commands = new JointCommand[names.Length];
+        var state = new RobotState(names.Length);
+        overlay.Update(new TickContext(0, 0, 0.001), state, default, commands);
+        for (int j = 0; j < names.Length; j++)
+        {
+            int arm = ArmKinematics.JointNames.ToList().IndexOf(names[j]);
+            double expected = arm >= 0 ? target[arm] : names[j] == "right_gripper" ? 0.03 : 0;
+            Assert.Equal(expected, commands[j].Position, 12);
+        }
+        Assert.Throws<ArgumentException>(() => overlay.SetArm([0.1, 0.2], []));
+    }
+}
