@@ -62,7 +62,7 @@ public static class PickSequence
             {
                 return Fail(r, "approaching " + source.Id);
             }
-            r = Step(PickStage.Pick, $"attempt {attempt} of {attempts}", () => robot.Pick(source, cancel, kill));
+            r = Step(PickStage.Pick, $"attempt {attempt} of {attempts} ({r.Reason})", () => robot.Pick(source, cancel, kill));
             if (r.Result == SkillResult.Done)
             {
                 r = Step(PickStage.CheckGrasp, "finger sensors", () => robot.GraspHeld() ? (SkillResult.Done, "box held") : (SkillResult.Failed, "the finger sensors report no box"));
@@ -91,7 +91,7 @@ public static class PickSequence
         {
             return Fail(r, "carrying to " + destination.Id);
         }
-        r = Step(PickStage.Place, destination.Id, () => robot.Place(destination, cancel, kill));
+        r = Step(PickStage.Place, $"{destination.Id} ({r.Reason})", () => robot.Place(destination, cancel, kill));
         if (r.Result != SkillResult.Done)
         {
             return Fail(r, "placing into " + destination.Id);

@@ -243,7 +243,16 @@ public sealed class SimSiteRobot : IDisposable
         int index = slot ? _slots.IndexOf(location) : _totes.IndexOf(location);
         if (final)
         {
-            (SkillResult Result, string Reason) up = Walk(stance, Obstacles(slot ? index : -1, slot ? -1 : index), cancel, kill, StationGait);
+            List<KeepOutZone> around = Obstacles(slot ? index : -1, slot ? -1 : index);
+            (SkillResult Result, string Reason) up = Walk(stance, around, cancel, kill, StationGait);
+            if (up.Result == SkillResult.Done)
+            {
+                up = slot
+                    ? Align(stance.Yaw, PickStationScene.BoxNominalX, PickStationScene.BoxNominalY, () => ToTraining(BoxPosition(index)), around, cancel, kill,
+                        () => Math.IEEERemainder(Quat.From(_hardware.Simulation.Xquat.Slice(4 * _boxBodies[index], 4)).Yaw - PelvisYaw(), Math.PI))
+                    : Align(stance.Yaw, ToteTargetX(), ToteTargetY(),
+                        () => ToTraining(Vec3.From(_hardware.Simulation.Xpos.Slice(3 * _toteBodies[index], 3))), around, cancel, kill);
+            }
             _station = up.Result == SkillResult.Done ? (slot ? index : -1, slot ? -1 : index, Approach(location)) : _station;
             return up;
         }
@@ -294,12 +303,57 @@ public sealed class SimSiteRobot : IDisposable
     }
 
     /// <summary>
+    /// Fine alignment at a station: small steps until the object (box or tote) lies where the
+    /// pick station had it relative to the pelvis (within 1.5 cm) and the pelvis faces the
+    /// station's heading (within 1.7°). The upper body learned its reach there; the pelvis of a
+    /// balancing robot stands a few centimetres from where the soles put it, so this is measured
+    /// on the object as perceived, not on the feet.
+    /// </summary>
+    private (SkillResult, string) Align(double heading, double aheadNominal, double leftNominal, Func<Vec3> observe, IReadOnlyList<KeepOutZone> obstacles,
+        CancellationToken cancel, CancellationToken kill, Func<double>? squareTo = null)
+    {
+        if (squareTo is not null)
+        {
+            // Face the box square (its yaw relative to the pelvis near 0, the middle of what the
+            // policy saw), as far as the station's heading allows (±0.25 rad).
+            heading += Math.Clamp(Pose2.WrapAngle(PelvisYaw() + squareTo() - heading), -0.25, 0.25);
+        }
+        for (int attempt = 0; ; attempt++)
+        {
+            Vec3 seen = observe();
+            double dx = seen.X - aheadNominal, dy = seen.Y - leftNominal, turn = Pose2.WrapAngle(heading - PelvisYaw());
+            if ((Math.Sqrt(dx * dx + dy * dy) <= AlignTolerance && Math.Abs(turn) <= AlignYawTolerance) || attempt == 3)
+            {
+                return (SkillResult.Done, $"aligned to {Math.Sqrt(dx * dx + dy * dy) * 1000:0} mm and {Math.Abs(turn) * 180 / Math.PI:0.0}° after {attempt} corrections");
+            }
+            Pose2 stance = MeasuredStance();
+            double yaw = PelvisYaw(), c = Math.Cos(yaw), s = Math.Sin(yaw);
+            var goal = new Pose2(stance.X + c * dx - s * dy, stance.Y + s * dx + c * dy, stance.Yaw + turn);
+            (SkillResult Result, string Reason) step = Walk(goal, obstacles, cancel, kill, StationGait with { GoalTolerance = 0.005, GoalYawTolerance = 0.005 }, 0.008, 0.01);
+            if (step.Result != SkillResult.Done)
+            {
+                return step;
+            }
+        }
+    }
+
+    /// <summary>Where the tote should lie relative to the pelvis when placing (pick-station frame): the station's tote spot.</summary>
+    private static double ToteTargetX() => PickStationScene.ToteNominalX;
+
+    /// <inheritdoc cref="ToteTargetX"/>
+    private static double ToteTargetY() => PickStationScene.ToteNominalY;
+
+    /// <summary>Alignment tolerance of the object relative to the pelvis, m, and of the heading, rad.</summary>
+    private const double AlignTolerance = 0.015, AlignYawTolerance = 0.03;
+
+    /// <summary>
     /// Gait for the short walks between an approach pose and a station: never turn away to face
     /// the goal (step sideways and backwards instead), so the robot keeps facing the shelf or tote.
     /// </summary>
     private GaitOptions StationGait => _gait with { FaceWaypointDistance = 2.0 };
 
-    private (SkillResult, string) Walk(Pose2 goal, IReadOnlyList<KeepOutZone> obstacles, CancellationToken cancel, CancellationToken kill, GaitOptions? station = null)
+    private (SkillResult, string) Walk(Pose2 goal, IReadOnlyList<KeepOutZone> obstacles, CancellationToken cancel, CancellationToken kill, GaitOptions? station = null,
+        double tolerance = ArrivalTolerance, double yawTolerance = ArrivalYawTolerance)
     {
         int corrections = 0;
         while (true)
@@ -310,7 +364,7 @@ public sealed class SimSiteRobot : IDisposable
                 return stop;
             }
             Pose2 measured = MeasuredStance();
-            if (measured.DistanceTo(goal) <= ArrivalTolerance && Math.Abs(measured.TurnTo(goal)) <= ArrivalYawTolerance)
+            if (measured.DistanceTo(goal) <= tolerance && Math.Abs(measured.TurnTo(goal)) <= yawTolerance)
             {
                 return (SkillResult.Done, $"at ({ToSite(measured).X:0.00}, {ToSite(measured).Y:0.00})");
             }
@@ -499,22 +553,15 @@ public sealed class SimSiteRobot : IDisposable
                 _siteAboveBottom = GraspSite().Z - (box.Z - _sceneSlots[index].Box.BoxHeight / 2);
                 // The box hangs on the right hand only (the controller otherwise assumes both hands).
                 _walking.SetPayload(_sceneSlots[index].Box.BoxMass, "right_hand", "right_hand");
-                // Carry pose: straight up from the lift to 0.20 m above the board, so the box clears
-                // the board while the walk lowers the pelvis (GaitOptions.WalkingHeightDrop) and the
-                // first steps back sway the body. (With the hand pointing down, poses closer to the
-                // chest are out of the arm's reach.)
-                Span<double> carry = stackalloc double[ArmKinematics.JointCount];
-                _arm.Target[..ArmKinematics.JointCount].CopyTo(carry);
-                Span<double> rotation = stackalloc double[9];
-                Vec3 hand = _kinematics.Forward(carry, rotation);
-                Vec3 up = hand with { Z = hand.Z + Math.Max(0, boardTop + CarryClearance - GraspSite().Z) };
-                if (SolveAlong(up, Math.Atan2(rotation[3], rotation[0]), carry) < 0.02)
+                // Carry pose: straight up, as the demonstrator lifts, until the box's bottom clears a
+                // tote's rim by 4 cm, so it never crosses a wall low (the walk also lowers the pelvis
+                // by GaitOptions.WalkingHeightDrop). Best effort: the arm reaches what it can.
+                Vec3 site = ToTraining(GraspSite());
+                double clear = PickStationScene.ToteRim + 0.04 + _siteAboveBottom;
+                (SkillResult, string)? lifted = MoveHand(site with { Z = Math.Max(site.Z, clear) }, HandYaw(), PickTaskEnvironment.GripperClosed, 0.8, cancel, kill);
+                if (lifted is { Item1: not SkillResult.Failed } interrupted)
                 {
-                    (SkillResult, string)? lifted = MoveArm(carry, PickTaskEnvironment.GripperClosed, 0.8, cancel, kill);
-                    if (lifted is { } interrupted)
-                    {
-                        return interrupted;
-                    }
+                    return interrupted;
                 }
                 return GraspHeld()
                     ? (SkillResult.Done, $"holding the box after {(k + 1) * PickTaskEnvironment.StepPeriod:0.0} s")
@@ -556,15 +603,22 @@ public sealed class SimSiteRobot : IDisposable
         Vec3 at = ToTraining(Vec3.From(_hardware.Simulation.Xpos.Slice(3 * _toteBodies[index], 3)));
         // Heights from the tote as seen (its centre), not from the station's nominal stand: the
         // pelvis of a balancing robot does not stand exactly at the station's welded height.
-        double carryZ = at.Z + PickStationScene.ToteHalfZ + 0.04 + _siteAboveBottom;
+        // The box may have slid in the jaw on the way: measure how far it hangs below the hand now.
+        _siteAboveBottom = GraspSite().Z - (BoxPosition(_heldBox).Z - _sceneSlots[_heldBox].Box.BoxHeight / 2);
         double releaseZ = at.Z - PickStationScene.ToteHalfZ + 2 * PickStationScene.ToteWall + 0.015 + _siteAboveBottom;
-        const double yaw = 0; // square to the tote (the hand turns there from the grasp's yaw on the way)
+        // As the demonstrator places: over the tote with the box's bottom 4 cm above the rim (or as
+        // high as it hangs now), down to 1.5 cm above the floor, release, up.
+        Vec3 site = ToTraining(GraspSite()), boxNow = ToTraining(BoxPosition(_heldBox));
+        double hangX = site.X - boxNow.X, hangY = site.Y - boxNow.Y;
+        double carryZ = Math.Max(site.Z, at.Z + PickStationScene.ToteHalfZ + 0.04 + _siteAboveBottom);
+        double yaw = HandYaw();
+        var over = new Vec3(at.X + hangX, at.Y + hangY, carryZ);
         (Vec3 Target, double Gripper, double Seconds)[] waypoints =
         [
-            (new Vec3(at.X, at.Y, carryZ), PickTaskEnvironment.GripperClosed, 1.6),
-            (new Vec3(at.X, at.Y, releaseZ), PickTaskEnvironment.GripperClosed, 1.0),
-            (new Vec3(at.X, at.Y, releaseZ), 0, 0.6),
-            (new Vec3(at.X, at.Y, carryZ + 0.05), 0, 0.8),
+            (over, PickTaskEnvironment.GripperClosed, 1.3),
+            (over with { Z = releaseZ }, PickTaskEnvironment.GripperClosed, 0.9),
+            (over with { Z = releaseZ }, 0, 0.5),
+            (over with { Z = carryZ + 0.05 }, 0, 0.8),
         ];
         foreach (var (target, gripper, seconds) in waypoints)
         {
@@ -577,7 +631,8 @@ public sealed class SimSiteRobot : IDisposable
         int box = _heldBox;
         _heldBox = -1;
         _walking.SetPayload(0);
-        MoveArm(_home, 0, 1.0, cancel, kill);
+        // The arm stays raised above the tote: bringing it home here sweeps the forearm through
+        // the tote. It goes home once the robot has stepped back (the next reach starts from home).
         Ticks(300); // let the box settle
         MjSimulation sim = _hardware.Simulation;
         Vec3 boxAt = BoxPosition(box), toteAt = Vec3.From(sim.Xpos.Slice(3 * _toteBodies[index], 3));
@@ -588,21 +643,50 @@ public sealed class SimSiteRobot : IDisposable
     }
 
     /// <summary>
-    /// Moves the hand (pointing down, turned by <paramref name="yaw"/>) to <paramref name="target"/>
-    /// (pick-station frame) and the jaw to <paramref name="gripper"/>: the arm configuration is solved
-    /// from the home pose along a straight line (the branch the demonstrator works in, whatever the
-    /// arm's current one), then reached along a minimum-jerk path in joint space.
+    /// Moves the hand (pointing down) along a straight minimum-jerk line to <paramref name="target"/>
+    /// (pick-station frame), turning it to <paramref name="yaw"/>, and the jaw to
+    /// <paramref name="gripper"/>: the arm is solved every 50 Hz step from the previous solution,
+    /// as the scripted demonstrator does, so it stays on one configuration branch.
     /// </summary>
     private (SkillResult, string)? MoveHand(Vec3 target, double yaw, double gripper, double seconds, CancellationToken cancel, CancellationToken kill)
     {
         Span<double> q = stackalloc double[ArmKinematics.JointCount];
-        _home.CopyTo(q);
-        double short_ = SolveAlong(target, yaw, q);
-        if (short_ > ReachTolerance)
+        Span<double> command = stackalloc double[PickTaskEnvironment.StateWidth];
+        Span<double> rotation = stackalloc double[9];
+        _arm.Target[..ArmKinematics.JointCount].CopyTo(q);
+        double fromGripper = _arm.Target[ArmKinematics.JointCount];
+        Vec3 from = _kinematics.Forward(q, rotation);
+        double fromYaw = Math.Atan2(rotation[3], rotation[0]), error = 0;
+        int steps = Math.Max(1, (int)Math.Round(seconds * PickTaskEnvironment.ControlHz));
+        for (int k = 1; k <= steps; k++)
         {
-            return (SkillResult.Failed, $"({target.X:0.00}, {target.Y:0.00}, {target.Z:0.00}) is out of the arm's reach by {short_:0.000} m");
+            (SkillResult, string)? held = WaitForPermit(cancel, kill);
+            if (held is not null)
+            {
+                return held;
+            }
+            double tau = (double)k / steps, s = tau * tau * tau * (10 - 15 * tau + 6 * tau * tau);
+            error = _kinematics.Solve(from + s * (target - from), fromYaw + s * Pose2.WrapAngle(yaw - fromYaw), q, out _);
+            q.CopyTo(command);
+            command[^1] = fromGripper + Math.Min(1, 2 * tau) * (gripper - fromGripper);
+            CommandArm(command);
+            Ticks(ControlTicks);
+            if (Fell)
+            {
+                return (SkillResult.Fell, $"fell while moving the hand at t = {Time:0.0} s");
+            }
         }
-        return MoveArm(q, gripper, seconds, cancel, kill);
+        return error > ReachTolerance
+            ? (SkillResult.Failed, $"({target.X:0.00}, {target.Y:0.00}, {target.Z:0.00}) is out of the arm's reach by {error:0.000} m")
+            : null;
+    }
+
+    /// <summary>Heading of the hand (pointing down) the arm is commanded to, pick-station frame, rad.</summary>
+    private double HandYaw()
+    {
+        Span<double> rotation = stackalloc double[9];
+        _kinematics.Forward(_arm.Target[..ArmKinematics.JointCount], rotation);
+        return Math.Atan2(rotation[3], rotation[0]);
     }
 
     /// <summary>

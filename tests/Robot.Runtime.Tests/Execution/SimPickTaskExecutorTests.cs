@@ -1,0 +1,89 @@
+using Robot.Runtime.Execution;
+using Robot.Runtime.Tasks;
+using Robot.Safety.Geofence;
+
+namespace Robot.Runtime.Tests.Execution;
+
+/// <summary>The task manager driving the MuJoCo humanoid (no scripted stand-in): real SQLite store, real simulation.</summary>
+public sealed class SimPickTaskExecutorTests : IAsyncLifetime
+{
+    private const string Site = """
+        site: test-hall
+        version: 1
+        robots:
+          - id: h1
+            work_area: hall
+        zones:
+          - id: hall
+            kind: work_area
+            polygon: [[0, 0], [8, 0], [8, 8], [0, 8]]
+        locations:
+          - id: shelf/s1
+            kind: slot
+            at: [2.12, 3.28, 0.80]
+            approach: [2.0, 2.4, 90]
+          - id: shelf/high
+            kind: slot
+            at: [4.12, 3.28, 1.30]
+            approach: [4.0, 2.4, 90]
+          - id: tote-1
+            kind: tote
+            at: [3.19, 1.60, 0.80]
+            approach: [2.4, 2.0, 0]
+        """;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("sim-tasks-").FullName;
+    private readonly SiteModel _site = SiteFileParser.Parse(Site);
+    private readonly SimSiteRobot _robot;
+    private readonly TaskManager _manager;
+
+    public SimPickTaskExecutorTests()
+    {
+        _robot = new SimSiteRobot(_site, new SimSiteRobotOptions { Start = (2.0, 1.8, 90) });
+        _manager = new TaskManager(_site, new SimPickTaskExecutor(_robot), TaskStore.Open(Path.Combine(_dir, "tasks.db")), new TaskManagerOptions { RobotId = "h1" });
+        _manager.Start();
+    }
+
+    [Fact]
+    public async Task Submit_SlotAboveTheArm_IsRefusedWithTheRobotsReason_AndStoresNothing()
+    {
+        var e = await Assert.ThrowsAsync<TaskException>(() => _manager.SubmitAsync(new PickTaskRequest("box-1", "shelf/high", "tote-1")));
+        Assert.Equal(TaskError.FailedPrecondition, e.Error);
+        Assert.Contains("shelf/high is at 1.30 m", e.Message, StringComparison.Ordinal);
+        Assert.Empty(_manager.List());
+    }
+
+    [Fact]
+    public async Task Submit_SimulatedRobot_RunsThePhasesInOrder_UpToACarriedBox_AndEndsWithAReason()
+    {
+        TaskSubmission submitted = await _manager.SubmitAsync(new PickTaskRequest("box-1", "shelf/s1", "tote-1"));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        using TaskWatch watch = _manager.Watch(submitted.Task.Id);
+        var phases = new List<TaskPhase>();
+        TaskRecord? last = null;
+        await foreach (TaskEvent e in watch.ReadAllAsync(deadline.Token))
+        {
+            if (e.Phase is { } phase && (phases.Count == 0 || phases[^1] != phase))
+            {
+                phases.Add(phase);
+            }
+            last = e.Task;
+        }
+
+        Assert.NotNull(last);
+        Assert.True(TaskStates.IsFinal(last.State), $"{last.State}: {last.Reason}");
+        Assert.False(string.IsNullOrWhiteSpace(last.Reason));
+        // The walk, the reach and the grasp check have to work for the task to get as far as carrying.
+        Assert.Equal([TaskPhase.Navigate, TaskPhase.Approach, TaskPhase.Pick, TaskPhase.CheckGrasp, TaskPhase.Carry], phases.Take(5));
+        Assert.False(_robot.Fell, last.Reason);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _manager.DisposeAsync();
+        _robot.Dispose();
+        Directory.Delete(_dir, true);
+    }
+}
