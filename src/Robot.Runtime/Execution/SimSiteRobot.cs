@@ -558,7 +558,7 @@ public sealed class SimSiteRobot : IDisposable
                 // by GaitOptions.WalkingHeightDrop). Best effort: the arm reaches what it can.
                 Vec3 site = ToTraining(GraspSite());
                 double clear = PickStationScene.ToteRim + 0.04 + _siteAboveBottom;
-                (SkillResult, string)? lifted = MoveHand(site with { Z = Math.Max(site.Z, clear) }, HandYaw(), PickTaskEnvironment.GripperClosed, 0.8, cancel, kill);
+                (SkillResult, string)? lifted = MoveHand(site with { Z = ReachableHeight(site, Math.Max(site.Z, clear)) }, HandYaw(), PickTaskEnvironment.GripperClosed, 0.8, cancel, kill);
                 if (lifted is { Item1: not SkillResult.Failed } interrupted)
                 {
                     return interrupted;
@@ -679,6 +679,33 @@ public sealed class SimSiteRobot : IDisposable
         return error > ReachTolerance
             ? (SkillResult.Failed, $"({target.X:0.00}, {target.Y:0.00}, {target.Z:0.00}) is out of the arm's reach by {error:0.000} m")
             : null;
+    }
+
+    /// <summary>
+    /// The highest height up to <paramref name="wanted"/> the hand reaches straight above
+    /// <paramref name="site"/> while still pointing down (5 mm, 0.05 rad). Beyond it the solver
+    /// trades the hand's orientation for height, and the next move snaps the wrist back level and
+    /// flings the box out of the jaw.
+    /// </summary>
+    private double ReachableHeight(Vec3 site, double wanted)
+    {
+        Span<double> q = stackalloc double[ArmKinematics.JointCount];
+        double yaw = HandYaw();
+        for (double z = wanted; z > site.Z; z -= 0.01)
+        {
+            _arm.Target[..ArmKinematics.JointCount].CopyTo(q);
+            Vec3 from = _kinematics.Forward(q);
+            double error = 0, tilt = 0;
+            for (int i = 1; i <= 10; i++)
+            {
+                error = _kinematics.Solve(from + (i / 10.0) * (site with { Z = z } - from), yaw, q, out tilt, maxIterations: 100);
+            }
+            if (error < 0.005 && tilt < 0.05)
+            {
+                return z;
+            }
+        }
+        return site.Z;
     }
 
     /// <summary>Heading of the hand (pointing down) the arm is commanded to, pick-station frame, rad.</summary>
