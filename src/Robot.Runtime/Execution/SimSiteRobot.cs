@@ -865,17 +865,16 @@ public sealed class SimSiteRobot : IDisposable
 
     private double PelvisHeightNow() => _hardware.Simulation.Xpos[3 * _hardware.Binding.PelvisBody + 2];
 
-    private void ReportToSupervisor()
+    private void ReportToSupervisor() => _options.Safety?.Report(SafetyState());
+
+    /// <summary>What the supervisor is told: the pelvis pose and velocity in the site frame, and the arms' reach.</summary>
+    public RobotSafetyState SafetyState()
     {
-        if (_options.Safety is not { } link)
-        {
-            return;
-        }
         Pose2 pose = ToSite(PelvisPose());
         ReadOnlySpan<double> qvel = _hardware.Simulation.Qvel;
         int b = _hardware.Binding.BaseDofAdr;
-        link.Report(new RobotSafetyState(pose.X, pose.Y, pose.Yaw, Math.Cos(_origin.Yaw) * qvel[b] - Math.Sin(_origin.Yaw) * qvel[b + 1],
-            Math.Sin(_origin.Yaw) * qvel[b] + Math.Cos(_origin.Yaw) * qvel[b + 1], link.Options.Reach));
+        return new RobotSafetyState(pose.X, pose.Y, pose.Yaw, Math.Cos(_origin.Yaw) * qvel[b] - Math.Sin(_origin.Yaw) * qvel[b + 1],
+            Math.Sin(_origin.Yaw) * qvel[b] + Math.Cos(_origin.Yaw) * qvel[b + 1], _options.Safety?.Options.Reach ?? 0.6);
     }
 
     private void RecordTrace()

@@ -27,12 +27,31 @@ public static class RunCommand
         controller.AcceptOnlyFromAmong("balance", "hold");
         var realtime = new Option<bool>("--realtime") { Description = "Run on the wall clock at 1 kHz on a real-time thread instead of as fast as possible." };
         var record = new Option<FileInfo?>("--record") { Description = "Record telemetry to this MCAP file (joint states, commands, base state, controller signals, faults)." };
+        var site = new Option<FileInfo?>("--site") { Description = "Run the humanoid at this site (zones and locations) and serve pick tasks on RobotService until --seconds of wall time pass or Ctrl-C." };
+        var supervisor = new Option<Uri?>("--supervisor") { Description = "With --site: the safety supervisor's address; the robot streams its state and obeys the verdicts (the loop then runs at real time)." };
+        var urls = new Option<string[]>("--urls") { Description = "With --site: where RobotService listens (default http://127.0.0.1:50061).", AllowMultipleArgumentsPerToken = true };
+        var tasksDb = new Option<FileInfo?>("--tasks-db") { Description = "With --site: the task store (SQLite), default tasks.db in the current folder." };
+        var robotId = new Option<string>("--robot-id") { Description = "With --site: this robot's id in the site file.", DefaultValueFactory = _ => "h1" };
+        var from = new Option<string>("--from") { Description = "With --site: start pose X,Y,YAWDEG in the site frame.", DefaultValueFactory = _ => "1.5,2,0" };
         var json = CommonOptions.Json();
-        var command = new Command("run", "Start a robot: the control loop against the simulation, optionally recording MCAP telemetry.")
+        var command = new Command("run", "Start a robot: the control loop against the simulation, optionally recording MCAP telemetry; with --site, the humanoid at the site serving pick tasks.")
         {
-            sim, seconds, controller, realtime, record, json,
+            sim, seconds, controller, realtime, record, site, supervisor, urls, tasksDb, robotId, from, json,
         };
-        command.SetAction(parseResult =>
+        command.SetAction(async (parseResult, ct) =>
+        {
+            if (parseResult.GetValue(site) is { } siteFile)
+            {
+                return await SiteRun.RunAsync(parseResult, siteFile, parseResult.GetValue(supervisor), parseResult.GetValue(urls) ?? [],
+                    parseResult.GetValue(tasksDb), parseResult.GetValue(robotId)!, parseResult.GetValue(from)!, parseResult.GetValue(seconds), ct);
+            }
+            return RunLoop(parseResult, seconds, controller, realtime, record, json);
+        });
+        return command;
+    }
+
+    private static int RunLoop(ParseResult parseResult, Option<double> seconds, Option<string> controller, Option<bool> realtime, Option<FileInfo?> record, Option<bool> json)
+    {
         {
             var output = CliOutput.From(parseResult);
             double s = parseResult.GetValue(seconds);
@@ -96,7 +115,6 @@ public static class RunCommand
                 }
             }
             return result.Fault == "None" ? 0 : 1;
-        });
-        return command;
+        }
     }
 }

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using Robot.Cli.Commands.Locomotion;
+using Robot.Control.Locomotion;
+using Robot.Runtime.Execution;
+using Robot.Safety.Geofence;
+
+namespace Robot.Cli.Commands.Run;
+
+/// <summary>
+/// <c>robot run --sim --site FILE</c>: the simulated humanoid at the site serving pick tasks on
+/// RobotService (operators use <c>robot task …</c>), optionally under a supervisor, until the wall
+/// time is up or Ctrl-C.
+/// </summary>
+internal static class SiteRun
+{
+    public static async Task<int> RunAsync(ParseResult parseResult, FileInfo siteFile, Uri? supervisor, string[] urls, FileInfo? tasksDb,
+        string robotId, string fromText, double seconds, CancellationToken ct)
+    {
+        var output = CliOutput.From(parseResult);
+        SiteModel site;
+        try
+        {
+            site = SiteFileParser.Load(siteFile.FullName);
+        }
+        catch (Exception e) when (e is SiteValidationException or IOException)
+        {
+            output.Error.WriteLine($"robot run: --site {siteFile.FullName}: {e.Message}");
+            return 2;
+        }
+        if (!SimWalkCommand.TryParsePose(fromText, out Pose2 start))
+        {
+            output.Error.WriteLine($"robot run: --from must be X,Y,YAWDEG with finite numbers, got '{fromText}'");
+            return 2;
+        }
+        if (!site.Robots.ContainsKey(robotId))
+        {
+            output.Error.WriteLine($"robot run: --robot-id {robotId}: the site lists no such robot (its robots: {string.Join(", ", site.Robots.Keys.Order(StringComparer.Ordinal))})");
+            return 2;
+        }
+        if (!(seconds > 0) || seconds > 86_400)
+        {
+            output.Error.WriteLine($"robot run: --seconds {seconds} must be in (0, 86400]");
+            return 2;
+        }
+        var options = new SiteRobotHostOptions
+        {
+            RobotId = robotId,
+            Supervisor = supervisor,
+            TaskStorePath = tasksDb?.FullName ?? "tasks.db",
+            Urls = urls,
+            Robot = new SimSiteRobotOptions { Start = (start.X, start.Y, start.Yaw * 180 / Math.PI), PolicyDirectory = null },
+        };
+        await using SiteRobotHost host = await SiteRobotHost.StartAsync(site, options);
+        output.Progress($"robot run: {robotId} at ({start.X:0.00}, {start.Y:0.00}) on site {site.Name}; RobotService on {host.Service.Address}; "
+            + (supervisor is null ? "no supervisor" : $"supervisor {supervisor}") + $"; picking with {host.Robot.Picker}; serving for {seconds:0} s (Ctrl-C stops)");
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(seconds), ct);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C: stop serving.
+        }
+        output.Progress($"robot run: stopping; {host.Tasks.List().Count} tasks in the store; the robot {(host.Robot.Fell ? "FELL" : "stands")}");
+        return host.Robot.Fell ? 1 : 0;
+    }
+}

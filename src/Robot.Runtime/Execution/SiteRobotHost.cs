@@ -1,0 +1,120 @@
+using Robot.Runtime.Safety;
+using Robot.Runtime.Tasks;
+using Robot.Runtime.Tasks.Hosting;
+using Robot.Safety.Audit;
+using Robot.Safety.Geofence;
+
+namespace Robot.Runtime.Execution;
+
+/// <summary>Settings of <see cref="SiteRobotHost"/>.</summary>
+public sealed record SiteRobotHostOptions
+{
+    /// <summary>This robot's id as the site file lists it.</summary>
+    public string RobotId { get; init; } = "h1";
+
+    /// <summary>The simulated robot's settings (start pose, seed, picker).</summary>
+    public SimSiteRobotOptions Robot { get; init; } = new();
+
+    /// <summary>Supervisor address; null runs without one (no verdicts, no stops but the robot's own).</summary>
+    public Uri? Supervisor { get; init; }
+
+    /// <summary>The task store's SQLite file.</summary>
+    public string TaskStorePath { get; init; } = "tasks.db";
+
+    /// <summary>Where RobotService listens; empty for the default loopback address.</summary>
+    public IReadOnlyList<string> Urls { get; init; } = [];
+
+    /// <summary>Pick attempts before a task fails.</summary>
+    public int PickAttempts { get; init; } = 2;
+
+    /// <summary>Audit log for safety-relevant task transitions, when given.</summary>
+    public IAuditLog? AuditLog { get; init; }
+}
+
+/// <summary>
+/// A whole simulated robot runtime, what <c>robot run --sim --site</c> and <c>robot demo</c> start:
+/// the humanoid at the site (<see cref="SimSiteRobot"/>), its safety link to the supervisor (the
+/// loop then runs at real time: verdict ages are wall time), the task manager with the MuJoCo
+/// executor, and RobotService for operators.
+/// </summary>
+public sealed class SiteRobotHost : IAsyncDisposable
+{
+    private SiteRobotHost(SimSiteRobot robot, SafetyLink? link, TaskManager tasks, RobotServiceHost service)
+    {
+        Robot = robot;
+        Link = link;
+        Tasks = tasks;
+        Service = service;
+    }
+
+    /// <summary>The simulated robot.</summary>
+    public SimSiteRobot Robot { get; }
+
+    /// <summary>The supervisor link, when a supervisor was given.</summary>
+    public SafetyLink? Link { get; }
+
+    /// <summary>The task manager.</summary>
+    public TaskManager Tasks { get; }
+
+    /// <summary>RobotService.</summary>
+    public RobotServiceHost Service { get; }
+
+    /// <summary>Builds and starts everything; on a failure nothing stays open.</summary>
+    public static async Task<SiteRobotHost> StartAsync(SiteModel site, SiteRobotHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        ArgumentNullException.ThrowIfNull(options);
+        SafetyLink? link = null;
+        SimSiteRobot? robot = null;
+        TaskManager? tasks = null;
+        try
+        {
+            SimSiteRobotOptions robotOptions = options.Robot;
+            if (options.Supervisor is { } address)
+            {
+                link = new SafetyLink(new SafetyLinkOptions { Address = address, RobotId = options.RobotId, Reach = 0.6 });
+                // Verdict ages are wall time: the simulation must not outrun the clock the supervisor keeps.
+                robotOptions = robotOptions with { Safety = link, RealTimeFactor = robotOptions.RealTimeFactor > 0 ? robotOptions.RealTimeFactor : 1 };
+            }
+            robot = new SimSiteRobot(site, robotOptions);
+            if (link is not null)
+            {
+                link.Report(robot.SafetyState());
+                link.Start();
+            }
+            tasks = new TaskManager(site, new SimPickTaskExecutor(robot, options.PickAttempts), TaskStore.Open(options.TaskStorePath),
+                new TaskManagerOptions { RobotId = options.RobotId, AuditLog = options.AuditLog });
+            var serviceOptions = new RobotServiceHostOptions { AuditLog = options.AuditLog };
+            foreach (string url in options.Urls)
+            {
+                serviceOptions.Urls.Add(url);
+            }
+            RobotServiceHost service = await RobotServiceHost.StartAsync(tasks, serviceOptions).ConfigureAwait(false);
+            return new SiteRobotHost(robot, link, tasks, service);
+        }
+        catch
+        {
+            if (tasks is not null)
+            {
+                await tasks.DisposeAsync().ConfigureAwait(false);
+            }
+            robot?.Dispose();
+            if (link is not null)
+            {
+                await link.DisposeAsync().ConfigureAwait(false);
+            }
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Service.DisposeAsync().ConfigureAwait(false);
+        await Tasks.DisposeAsync().ConfigureAwait(false);
+        Robot.Dispose();
+        if (Link is not null)
+        {
+            await Link.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Robot.Cli.Tests.Commands.Run;
+
+/// <summary>
+/// The operator's flow end to end, no stand-ins: <c>robot run --sim --site</c> serves the MuJoCo
+/// humanoid on RobotService; <c>robot task submit --wait</c> dispatches a pick over gRPC and
+/// watches it walk, pick, carry and place.
+/// </summary>
+public sealed class RunSiteCommandTests : IDisposable
+{
+    private const string Site = """
+        site: test-hall
+        version: 1
+        robots:
+          - id: h1
+            work_area: hall
+        zones:
+          - id: hall
+            kind: work_area
+            polygon: [[0, 0], [8, 0], [8, 8], [0, 8]]
+        locations:
+          - id: shelf/s1
+            kind: slot
+            at: [2.12, 3.28, 0.80]
+            approach: [2.0, 2.4, 90]
+          - id: tote-1
+            kind: tote
+            at: [3.19, 1.60, 0.80]
+            approach: [2.4, 2.0, 0]
+        """;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("run-site-").FullName;
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task RunSite_SubmitWait_TheSimulatedHumanoidCompletesThePick()
+    {
+        string site = Path.Combine(_dir, "site.yaml");
+        File.WriteAllText(site, Site);
+        string url = $"http://127.0.0.1:{FreePort()}";
+        using var stop = new CancellationTokenSource();
+        using var runOut = new StringWriter();
+        using var runErr = new StringWriter();
+        Task<int> run = RobotCli.RunAsync(["run", "--sim", "--site", site, "--from", "2,1.8,90", "--urls", url, "--tasks-db", Path.Combine(_dir, "tasks.db"), "--seconds", "600"],
+            runOut, runErr, stop.Token);
+        try
+        {
+            (int code, string stdout, string stderr) = (1, "", "");
+            for (int i = 0; i < 100; i++)
+            {
+                (code, stdout, stderr) = await CliRunner.RunAsync("task", "submit", "--box", "box-1", "--source", "shelf/s1", "--destination", "tote-1", "--wait", "--json", "--robot", url);
+                if (code != 3)
+                {
+                    break; // reached the robot (3 = not listening yet)
+                }
+                await Task.Delay(200);
+            }
+            Assert.True(code == 0, $"{stderr}\nrobot run: {runErr}");
+            using JsonDocument json = JsonDocument.Parse(stdout);
+            Assert.Equal("completed", json.RootElement.GetProperty("task").GetProperty("state").GetString());
+            Assert.Contains("phase carry", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            Assert.Equal(0, await run);
+        }
+    }
+
+    [Fact]
+    public void RunSite_UnknownRobotId_Exit2NamingTheSitesRobots()
+    {
+        string site = Path.Combine(_dir, "site.yaml");
+        File.WriteAllText(site, Site);
+        var (code, _, stderr) = CliRunner.Run("run", "--sim", "--site", site, "--robot-id", "h9");
+        Assert.Equal(2, code);
+        Assert.Contains("--robot-id h9: the site lists no such robot (its robots: h1)", stderr, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, true);
+}
