@@ -36,6 +36,18 @@ public sealed class SimSiteRobot : IDisposable
     /// <summary>Pelvis tilt that counts as a fall, rad (30°).</summary>
     public const double FallTilt = 0.52;
 
+    /// <summary>
+    /// How much the site's keep-out zones are grown before planning, m, on top of the planner's
+    /// own clearance: the supervisor checks the footprint rectangle's corners plus
+    /// <see cref="Reach"/>, which stick out beyond the planner's footprint circle, so a planned
+    /// path must never earn a keep-out stop. (Shelves and tote stands are not grown: the robot
+    /// works right next to them.)
+    /// </summary>
+    public const double KeepOutGrowth = 0.2;
+
+    /// <summary>Reach beyond the footprint the robot reports to the supervisor, m: the hand and a carried box in front.</summary>
+    public const double Reach = 0.15;
+
     /// <summary>Walks end within this of the goal, or are re-planned from the measured pose (m, rad).</summary>
     public const double ArrivalTolerance = 0.04, ArrivalYawTolerance = 0.06;
 
@@ -106,6 +118,7 @@ public sealed class SimSiteRobot : IDisposable
         _boxBodies = [.. Enumerable.Range(0, _slots.Count).Select(i => sim.RequireId(MjObject.Body, SiteScene.BoxName(i)))];
         _toteBodies = [.. Enumerable.Range(0, _totes.Count).Select(j => sim.RequireId(MjObject.Body, SiteScene.ToteName(j)))];
         _siteKeepOut = [.. site.Zones.Where(z => z.Kind == ZoneKind.KeepOut)
+            .Select(z => (z.Id, Ring: z.Polygon.Buffer(KeepOutGrowth, 2).Coordinates))
             .Select(z => new KeepOutZone(z.Id, [.. z.Ring.Take(z.Ring.Length - 1).Select(c => { var (f, l) = _origin.Local(new Pose2(c.X, c.Y, 0)); return (f, l); })]))];
 
         _walking = WalkingFactory.Create(_hardware, _gait);
@@ -266,6 +279,16 @@ public sealed class SimSiteRobot : IDisposable
                 return back;
             }
             _station = (-1, -1, default);
+            if (_heldBox < 0 && _arm.Engaged)
+            {
+                // Clear of the station now: the empty arm comes home before the walk (walking with
+                // it raised over where the tote was topples the robot).
+                (SkillResult, string)? homed = MoveArm(_home, 0, 1.2, cancel, kill);
+                if (homed is { } stop)
+                {
+                    return stop;
+                }
+            }
         }
         return Walk(ToScene(Approach(location)), Obstacles(-1, -1), cancel, kill);
     }
@@ -630,7 +653,7 @@ public sealed class SimSiteRobot : IDisposable
         }
         int box = _heldBox;
         _heldBox = -1;
-        _walking.SetPayload(0);
+        _walking.SetPayload(0, "right_hand", "right_hand"); // taken off where it was put on
         // The arm stays raised above the tote: bringing it home here sweeps the forearm through
         // the tote. It goes home once the robot has stepped back (the next reach starts from home).
         Ticks(300); // let the box settle
@@ -874,7 +897,7 @@ public sealed class SimSiteRobot : IDisposable
         ReadOnlySpan<double> qvel = _hardware.Simulation.Qvel;
         int b = _hardware.Binding.BaseDofAdr;
         return new RobotSafetyState(pose.X, pose.Y, pose.Yaw, Math.Cos(_origin.Yaw) * qvel[b] - Math.Sin(_origin.Yaw) * qvel[b + 1],
-            Math.Sin(_origin.Yaw) * qvel[b] + Math.Cos(_origin.Yaw) * qvel[b + 1], _options.Safety?.Options.Reach ?? 0.6);
+            Math.Sin(_origin.Yaw) * qvel[b] + Math.Cos(_origin.Yaw) * qvel[b + 1], _options.Safety?.Options.Reach ?? Reach);
     }
 
     private void RecordTrace()

@@ -72,7 +72,7 @@ public sealed class SiteRobotHost : IAsyncDisposable
             SimSiteRobotOptions robotOptions = options.Robot;
             if (options.Supervisor is { } address)
             {
-                link = new SafetyLink(new SafetyLinkOptions { Address = address, RobotId = options.RobotId, Reach = 0.6 });
+                link = new SafetyLink(new SafetyLinkOptions { Address = address, RobotId = options.RobotId, Reach = SimSiteRobot.Reach });
                 // Verdict ages are wall time: the simulation must not outrun the clock the supervisor keeps.
                 robotOptions = robotOptions with { Safety = link, RealTimeFactor = robotOptions.RealTimeFactor > 0 ? robotOptions.RealTimeFactor : 1 };
             }

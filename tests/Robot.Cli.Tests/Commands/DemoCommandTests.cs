@@ -10,7 +10,7 @@ public class DemoCommandTests
         string dir = Directory.CreateTempSubdirectory("demo").FullName;
         try
         {
-            var (code, stdout, stderr) = CliRunner.Run("demo", "--seconds", "3", "--out", dir, "--json");
+            var (code, stdout, stderr) = CliRunner.Run("demo", "--scenario", "balance", "--seconds", "3", "--out", dir, "--json");
             using var json = JsonDocument.Parse(stdout);
             JsonElement r = json.RootElement;
             Assert.False(r.GetProperty("fell").GetBoolean(), stderr);
@@ -29,7 +29,7 @@ public class DemoCommandTests
     [Fact]
     public void Demo_BadSeconds_Exit2()
     {
-        var (code, _, stderr) = CliRunner.Run("demo", "--seconds", "0");
+        var (code, _, stderr) = CliRunner.Run("demo", "--scenario", "balance", "--seconds", "0");
         Assert.Equal(2, code);
         Assert.Contains("--seconds 0 must be in (0, 3600]", stderr, StringComparison.Ordinal);
     }
