@@ -55,7 +55,6 @@ public sealed class SimSiteRobot : IDisposable
     private const int MaxCorrections = 3;
     private const double NominalBoardTop = PickStationScene.BoardTop;
 
-    private readonly SiteModel _site;
     private readonly SimSiteRobotOptions _options;
     private readonly Pose2 _origin;
     private readonly SimHardware _hardware;
@@ -68,6 +67,7 @@ public sealed class SimSiteRobot : IDisposable
     private readonly GaitOptions _gait = new();
     private readonly List<SiteLocation> _slots, _totes;
     private readonly List<SiteSceneSlot> _sceneSlots = [];
+    private readonly List<SiteSceneTote> _sceneTotes = [];
     private readonly int[] _boxBodies, _toteBodies;
     private readonly List<KeepOutZone> _siteKeepOut;
     private readonly double[] _home = new double[ArmKinematics.JointCount];
@@ -92,12 +92,10 @@ public sealed class SimSiteRobot : IDisposable
         {
             throw new ArgumentException("invalid simulated robot options: " + string.Join("; ", errors), nameof(options));
         }
-        _site = site;
         _options = options;
         _origin = new Pose2(options.Start.X, options.Start.Y, options.Start.YawDeg * Math.PI / 180);
         _slots = [.. site.Locations.Values.Where(l => l.Kind == SiteLocationKind.Slot).OrderBy(l => l.Id, StringComparer.Ordinal)];
         _totes = [.. site.Locations.Values.Where(l => l.Kind == SiteLocationKind.Tote).OrderBy(l => l.Id, StringComparer.Ordinal)];
-        var sceneTotes = new List<SiteSceneTote>();
         double extent = 4;
         for (int i = 0; i < _slots.Count; i++)
         {
@@ -109,10 +107,10 @@ public sealed class SimSiteRobot : IDisposable
         foreach (SiteLocation tote in _totes)
         {
             Pose2 at = ToScene(new Pose2(tote.X, tote.Y, tote.ApproachYawDeg * Math.PI / 180));
-            sceneTotes.Add(new SiteSceneTote(tote.Id, at.X, at.Y, at.Yaw, tote.Z));
+            _sceneTotes.Add(new SiteSceneTote(tote.Id, at.X, at.Y, at.Yaw, tote.Z));
             extent = Math.Max(extent, Math.Max(Math.Abs(at.X), Math.Abs(at.Y)) + 2);
         }
-        string xml = SiteScene.Xml(File.ReadAllText(SimModels.Humanoid), _sceneSlots, sceneTotes, extent);
+        string xml = SiteScene.Xml(File.ReadAllText(SimModels.Humanoid), _sceneSlots, _sceneTotes, extent);
         _hardware = new SimHardware(MjSimulation.LoadXmlString(xml, $"site-{site.Name}.xml"));
         MjSimulation sim = _hardware.Simulation;
         _boxBodies = [.. Enumerable.Range(0, _slots.Count).Select(i => sim.RequireId(MjObject.Body, SiteScene.BoxName(i)))];
@@ -215,13 +213,13 @@ public sealed class SimSiteRobot : IDisposable
             return $"{(!_slots.Contains(source) ? source.Id : destination.Id)} is not part of the simulated site (restart the robot after changing the site file)";
         }
         Pose2 here = MeasuredStance();
-        foreach (Pose2 stance in new[] { PickStance(source), PlaceStance(destination) })
+        foreach (SiteLocation stop in new[] { source, destination })
         {
-            Pose2 approach = ToScene(stance == PickStance(source) ? Approach(source) : Approach(destination));
+            Pose2 approach = ToScene(Approach(stop));
             FootstepPlanResult plan = FootstepPlanner.Plan(here, approach, _gait, Obstacles(-1, -1));
             if (!plan.Found)
             {
-                return $"no path to {(stance == PickStance(source) ? source.Id : destination.Id)}: {plan.Reason}";
+                return $"no path to {stop.Id}: {plan.Reason}";
             }
             here = approach;
         }
@@ -263,7 +261,7 @@ public sealed class SimSiteRobot : IDisposable
                 up = slot
                     ? Align(stance.Yaw, PickStationScene.BoxNominalX, PickStationScene.BoxNominalY, () => ToTraining(BoxPosition(index)), around, cancel, kill,
                         () => Math.IEEERemainder(Quat.From(_hardware.Simulation.Xquat.Slice(4 * _boxBodies[index], 4)).Yaw - PelvisYaw(), Math.PI))
-                    : Align(stance.Yaw, ToteTargetX(), ToteTargetY(),
+                    : Align(stance.Yaw, PickStationScene.ToteNominalX, PickStationScene.ToteNominalY,
                         () => ToTraining(Vec3.From(_hardware.Simulation.Xpos.Slice(3 * _toteBodies[index], 3))), around, cancel, kill);
             }
             _station = up.Result == SkillResult.Done ? (slot ? index : -1, slot ? -1 : index, Approach(location)) : _station;
@@ -306,13 +304,13 @@ public sealed class SimSiteRobot : IDisposable
                 zones.Add(Rectangle($"shelf {s.Id}", frame, PickStationScene.BoardFrontX, PickStationScene.BoardBackX, PickStationScene.BoardRightY, PickStationScene.BoardLeftY));
             }
         }
-        for (int j = 0; j < _totes.Count; j++)
+        for (int j = 0; j < _sceneTotes.Count; j++)
         {
             if (j != exceptTote)
             {
-                Pose2 at = ToScene(new Pose2(_totes[j].X, _totes[j].Y, _totes[j].ApproachYawDeg * Math.PI / 180));
+                SiteSceneTote t = _sceneTotes[j];
                 const double hx = PickStationScene.ToteHalfX + 0.03, hy = PickStationScene.ToteHalfY + 0.03;
-                zones.Add(Rectangle($"tote stand {_totes[j].Id}", at, -hx, hx, -hy, hy));
+                zones.Add(Rectangle($"tote stand {t.Id}", new Pose2(t.X, t.Y, t.Yaw), -hx, hx, -hy, hy));
             }
         }
         return zones;
@@ -359,12 +357,6 @@ public sealed class SimSiteRobot : IDisposable
             }
         }
     }
-
-    /// <summary>Where the tote should lie relative to the pelvis when placing (pick-station frame): the station's tote spot.</summary>
-    private static double ToteTargetX() => PickStationScene.ToteNominalX;
-
-    /// <inheritdoc cref="ToteTargetX"/>
-    private static double ToteTargetY() => PickStationScene.ToteNominalY;
 
     /// <summary>Alignment tolerance of the object relative to the pelvis, m, and of the heading, rad.</summary>
     private const double AlignTolerance = 0.015, AlignYawTolerance = 0.03;
@@ -599,9 +591,6 @@ public sealed class SimSiteRobot : IDisposable
     /// <summary>How far short of a place waypoint the hand may stop (the box still drops into the tote from there), m.</summary>
     private const double ReachTolerance = 0.03;
 
-    /// <summary>Height of the grasp site above the board while carrying, m.</summary>
-    private const double CarryClearance = 0.20;
-
     /// <summary>True when the finger sensors report a held object: both touch pads pressed and the jaw stalled open on it.</summary>
     public bool GraspHeld()
     {
@@ -688,7 +677,7 @@ public sealed class SimSiteRobot : IDisposable
             {
                 return held;
             }
-            double tau = (double)k / steps, s = tau * tau * tau * (10 - 15 * tau + 6 * tau * tau);
+            double tau = (double)k / steps, s = MinimumJerk.Blend(tau);
             error = _kinematics.Solve(from + s * (target - from), fromYaw + s * Pose2.WrapAngle(yaw - fromYaw), q, out _);
             q.CopyTo(command);
             command[^1] = fromGripper + Math.Min(1, 2 * tau) * (gripper - fromGripper);
@@ -739,22 +728,6 @@ public sealed class SimSiteRobot : IDisposable
         return Math.Atan2(rotation[3], rotation[0]);
     }
 
-    /// <summary>
-    /// Arm joints putting the hand (pointing down, turned by <paramref name="yaw"/>) at
-    /// <paramref name="target"/> (pick-station frame), solved along the straight line from where
-    /// <paramref name="q"/> puts it so the solver follows one branch. Returns the position error, m.
-    /// </summary>
-    private double SolveAlong(Vec3 target, double yaw, Span<double> q)
-    {
-        Vec3 from = _kinematics.Forward(q);
-        double error = 0;
-        for (int i = 1; i <= 20; i++)
-        {
-            error = _kinematics.Solve(from + (i / 20.0) * (target - from), yaw, q, out _, maxIterations: 100);
-        }
-        return error;
-    }
-
     /// <summary>Moves the arm to <paramref name="joints"/> and the jaw to <paramref name="gripper"/> along a minimum-jerk path.</summary>
     private (SkillResult, string)? MoveArm(ReadOnlySpan<double> joints, double gripper, double seconds, CancellationToken cancel, CancellationToken kill)
     {
@@ -776,7 +749,7 @@ public sealed class SimSiteRobot : IDisposable
             {
                 return held;
             }
-            double tau = (double)k / steps, s = tau * tau * tau * (10 - 15 * tau + 6 * tau * tau);
+            double tau = (double)k / steps, s = MinimumJerk.Blend(tau);
             for (int i = 0; i < ArmKinematics.JointCount; i++)
             {
                 target[i] = from[i] + s * (joints[i] - from[i]);
@@ -967,7 +940,7 @@ public sealed class SimSiteRobot : IDisposable
             {
                 var (target, yaw, grip, steps) = _plan[_segment];
                 _step++;
-                double tau = (double)_step / steps, k = tau * tau * tau * (10 - 15 * tau + 6 * tau * tau);
+                double tau = (double)_step / steps, k = MinimumJerk.Blend(tau);
                 _robot._kinematics.Solve(_from + k * (target - _from), _fromYaw + k * (yaw - _fromYaw), _q, out _);
                 gripper = _fromGripper + Math.Min(1, 2 * tau) * (grip - _fromGripper);
                 if (_step >= steps)

@@ -96,7 +96,7 @@ public sealed class ScriptedPickExpert
             Segment s = _plan[_segment];
             _stepInSegment++;
             double tau = (double)_stepInSegment / s.Steps;
-            double k = tau * tau * tau * (10 - 15 * tau + 6 * tau * tau); // minimum jerk
+            double k = MinimumJerk.Blend(tau);
             Vec3 target = _from + k * (s.Target - _from);
             double yaw = _fromYaw + k * (s.Yaw - _fromYaw);
             gripper = _fromGripper + Math.Min(1, 2 * tau) * (s.Gripper - _fromGripper);

@@ -9,36 +9,11 @@ namespace Robot.Runtime.Tests.Execution;
 
 public class SimSiteRobotTests
 {
-    /// <summary>A small hall: one slot at the trained height, one tote, one slot too high for the arm.</summary>
-    private const string Site = """
-        site: test-hall
-        version: 1
-        robots:
-          - id: h1
-            work_area: hall
-        zones:
-          - id: hall
-            kind: work_area
-            polygon: [[0, 0], [8, 0], [8, 8], [0, 8]]
-        locations:
-          - id: shelf/s1
-            kind: slot
-            at: [2.12, 3.28, 0.80]
-            approach: [2.0, 2.4, 90]
-          - id: shelf/high
-            kind: slot
-            at: [4.12, 3.28, 1.30]
-            approach: [4.0, 2.4, 90]
-          - id: tote-1
-            kind: tote
-            at: [5.19, 1.60, 0.80]
-            approach: [4.4, 2.0, 0]
-        """;
 
     [Fact]
     public void PickStance_PutsTheSlotsBoxWhereTheStationHasIt()
     {
-        SiteModel site = SiteFileParser.Parse(Site);
+        SiteModel site = SiteFileParser.Parse(TestHall.Site);
         Pose2 stance = SimSiteRobot.PickStance(site.Locations["shelf/s1"]);
         var (ahead, left) = stance.Local(new Pose2(2.12, 3.28, 0));
         Assert.Equal(PickStationScene.BoxNominalX, ahead, 9);
@@ -49,7 +24,7 @@ public class SimSiteRobotTests
     [Fact]
     public void CheckFeasible_SlotAboveTheArmsWorkspace_SaysWhy()
     {
-        SiteModel site = SiteFileParser.Parse(Site);
+        SiteModel site = SiteFileParser.Parse(TestHall.Site);
         using var robot = new SimSiteRobot(site, new SimSiteRobotOptions { Start = (2.0, 1.8, 90) });
         string? why = robot.CheckFeasible(site.Locations["shelf/high"], site.Locations["tote-1"]);
         Assert.NotNull(why);
@@ -61,7 +36,7 @@ public class SimSiteRobotTests
     public void Options_Invalid_ListsEveryProblem()
     {
         var options = new SimSiteRobotOptions { Start = (double.NaN, 0, 0), RealTimeFactor = -1, PolicyDirectory = "/no/such/policy" };
-        var e = Assert.Throws<ArgumentException>(() => new SimSiteRobot(SiteFileParser.Parse(Site), options));
+        var e = Assert.Throws<ArgumentException>(() => new SimSiteRobot(SiteFileParser.Parse(TestHall.Site), options));
         Assert.Contains("Start", e.Message, StringComparison.Ordinal);
         Assert.Contains("RealTimeFactor", e.Message, StringComparison.Ordinal);
         Assert.Contains("PolicyDirectory", e.Message, StringComparison.Ordinal);
@@ -70,7 +45,7 @@ public class SimSiteRobotTests
     [Fact]
     public void WalkUpToTheShelfAndPick_Scripted_FingerSensorsReportTheBoxHeldWithoutAFall()
     {
-        SiteModel site = SiteFileParser.Parse(Site);
+        SiteModel site = SiteFileParser.Parse(TestHall.Site);
         SiteLocation slot = site.Locations["shelf/s1"];
         using var robot = new SimSiteRobot(site, new SimSiteRobotOptions { Start = (2.0, 1.8, 90) });
         var (walked, why) = robot.WalkTo(slot, false, default, default);

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Grpc.Net.Client;
 using Robot.Runtime.Execution;
@@ -53,21 +51,20 @@ internal static class WarehouseDemo
             File.Delete(stale); // each run starts a fresh log and store: the demo is repeatable
         }
         SiteModel site = SiteFileParser.Load(SiteFile);
-        int port = FreePort();
         var auditLog = SqliteAuditLog.Open(audit);
         var builder = new SupervisorHostBuilder(site) { AuditLog = auditLog };
         builder.Options.Urls.Clear();
-        builder.Options.Urls.Add($"http://127.0.0.1:{port}");
+        builder.Options.Urls.Add("http://127.0.0.1:0"); // any free port: the host reports the one it bound
         builder.Options.Insecure = true;
-        var supervisorUri = new Uri($"http://127.0.0.1:{port}");
-        progress($"supervisor: site {site.Name} on {supervisorUri}, audit log {audit}");
         await using SupervisorHost supervisor = await builder.StartAsync(ct);
+        Uri supervisorUri = supervisor.Addresses[0];
+        progress($"supervisor: site {site.Name} on {supervisorUri}, audit log {audit}");
         var hostOptions = new SiteRobotHostOptions
         {
             RobotId = "h1",
             Supervisor = supervisorUri,
             TaskStorePath = tasksDb,
-            Urls = [$"http://127.0.0.1:{FreePort()}"],
+            Urls = ["http://127.0.0.1:0"],
             Robot = new SimSiteRobotOptions { Start = (1.5, 2.0, 0), RealTimeFactor = speed },
         };
         var personEvents = new List<string>();
@@ -110,8 +107,7 @@ internal static class WarehouseDemo
             await person;
             fell = robot.Robot.Fell;
             simulated = robot.Robot.Time;
-            File.WriteAllLines(trace, ["time_s,x_m,y_m,yaw_rad,activity,stop,speed_scale,holding",
-                .. robot.Robot.Trace.ToArray().Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Time:0.###},{t.X:0.####},{t.Y:0.####},{t.Yaw:0.####},{t.Activity},{t.Stop},{t.SpeedScale:0.###},{t.Holding}"))]);
+            SiteTraceCsv.Write(trace, robot.Robot.Trace.ToArray()); // a copy: a task still running past the deadline keeps appending
         }
         await supervisor.DisposeAsync();
         await auditLog.DisposeAsync();
@@ -159,7 +155,7 @@ internal static class WarehouseDemo
                 last = e.Task;
             }
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested || true)
+        catch (OperationCanceledException)
         {
             // Out of time: the task counts as not completed.
         }
@@ -203,12 +199,5 @@ internal static class WarehouseDemo
         string left = $"the person left after 6 s; the robot was {(sawBlocked ? "stopped by the supervisor (task blocked) and resumes on a fresh permit" : "slowed, not stopped (never blocked)")}";
         events.Add(left);
         progress("person: " + left);
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

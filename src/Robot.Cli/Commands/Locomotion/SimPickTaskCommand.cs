@@ -91,8 +91,7 @@ public static class SimPickTaskCommand
             }, CancellationToken.None, CancellationToken.None);
             if (parseResult.GetValue(trace) is { } csv)
             {
-                File.WriteAllLines(csv.FullName, ["time_s,x_m,y_m,yaw_rad,activity,stop,speed_scale,holding",
-                    .. robot.Trace.Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.Time:0.###},{t.X:0.####},{t.Y:0.####},{t.Yaw:0.####},{t.Activity},{t.Stop},{t.SpeedScale:0.###},{t.Holding}"))]);
+                SiteTraceCsv.Write(csv.FullName, robot.Trace);
             }
             var run = new PickTaskRun(slot.Id, tote.Id, robot.Picker, result.ToString(), reason, robot.Fell, robot.Time, wall.Elapsed.TotalSeconds, stages);
             if (parseResult.GetValue(json))

@@ -1,3 +1,4 @@
+using Robot.Runtime.Tests.Execution;
 namespace Robot.Cli.Tests.Commands.Locomotion;
 
 public sealed class SimPickTaskCommandTests : IDisposable
@@ -5,35 +6,11 @@ public sealed class SimPickTaskCommandTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("pick-task-").FullName;
     private readonly string _site;
 
-    private const string Site = """
-        site: test-hall
-        version: 1
-        robots:
-          - id: h1
-            work_area: hall
-        zones:
-          - id: hall
-            kind: work_area
-            polygon: [[0, 0], [8, 0], [8, 8], [0, 8]]
-        locations:
-          - id: shelf/s1
-            kind: slot
-            at: [2.12, 3.28, 0.80]
-            approach: [2.0, 2.4, 90]
-          - id: shelf/high
-            kind: slot
-            at: [4.12, 3.28, 1.30]
-            approach: [4.0, 2.4, 90]
-          - id: tote-1
-            kind: tote
-            at: [5.19, 1.60, 0.80]
-            approach: [4.4, 2.0, 0]
-        """;
 
     public SimPickTaskCommandTests()
     {
         _site = Path.Combine(_dir, "site.yaml");
-        File.WriteAllText(_site, Site);
+        File.WriteAllText(_site, TestHall.Site);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using Robot.Runtime.Tests.Execution;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -11,26 +12,6 @@ namespace Robot.Cli.Tests.Commands.Run;
 /// </summary>
 public sealed class RunSiteCommandTests : IDisposable
 {
-    private const string Site = """
-        site: test-hall
-        version: 1
-        robots:
-          - id: h1
-            work_area: hall
-        zones:
-          - id: hall
-            kind: work_area
-            polygon: [[0, 0], [8, 0], [8, 8], [0, 8]]
-        locations:
-          - id: shelf/s1
-            kind: slot
-            at: [2.12, 3.28, 0.80]
-            approach: [2.0, 2.4, 90]
-          - id: tote-1
-            kind: tote
-            at: [3.19, 1.60, 0.80]
-            approach: [2.4, 2.0, 0]
-        """;
 
     private readonly string _dir = Directory.CreateTempSubdirectory("run-site-").FullName;
 
@@ -45,7 +26,7 @@ public sealed class RunSiteCommandTests : IDisposable
     public async Task RunSite_SubmitWait_TheSimulatedHumanoidCompletesThePick()
     {
         string site = Path.Combine(_dir, "site.yaml");
-        File.WriteAllText(site, Site);
+        File.WriteAllText(site, TestHall.Site);
         string url = $"http://127.0.0.1:{FreePort()}";
         using var stop = new CancellationTokenSource();
         using var runOut = new StringWriter();
@@ -80,7 +61,7 @@ public sealed class RunSiteCommandTests : IDisposable
     public void RunSite_UnknownRobotId_Exit2NamingTheSitesRobots()
     {
         string site = Path.Combine(_dir, "site.yaml");
-        File.WriteAllText(site, Site);
+        File.WriteAllText(site, TestHall.Site);
         var (code, _, stderr) = CliRunner.Run("run", "--sim", "--site", site, "--robot-id", "h9");
         Assert.Equal(2, code);
         Assert.Contains("--robot-id h9: the site lists no such robot (its robots: h1)", stderr, StringComparison.Ordinal);
