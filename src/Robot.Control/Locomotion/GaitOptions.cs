@@ -2,12 +2,14 @@ namespace Robot.Control.Locomotion;
 
 /// <summary>
 /// Limits and timing of a gait. Defaults suit our 33 kg humanoid (hips 0.18 m apart, soles
-/// 0.18 × 0.06 m, legs 0.33 + 0.30 m): 0.22 m steps every 0.55 s, i.e. 0.4 m/s straight ahead once under way.
+/// 0.18 × 0.06 m, legs 0.33 + 0.30 m): 0.26 m steps every 0.5 s, i.e. 0.52 m/s straight ahead once under way.
+/// Measured (WalkScenario, 0 and 3 kg): faster cadences (0.35 s swings) and longer steps
+/// (0.28 m) diverge on some goals; a shallower crouch (0.05 m) diverges carrying 3 kg straight ahead.
 /// </summary>
 public sealed record GaitOptions
 {
     /// <summary>Longest forward distance between successive footholds, m.</summary>
-    public double MaxStepLength { get; init; } = 0.22;
+    public double MaxStepLength { get; init; } = 0.26;
 
     /// <summary>Longest backward distance between successive footholds, m.</summary>
     public double MaxBackwardStep { get; init; } = 0.10;
@@ -22,16 +24,16 @@ public sealed record GaitOptions
     public double StepWidth { get; init; } = 0.18;
 
     /// <summary>Single-support (swing) time, s.</summary>
-    public double SwingTime { get; init; } = 0.45;
+    public double SwingTime { get; init; } = 0.40;
 
     /// <summary>Double-support time between steps, s.</summary>
     public double DoubleSupportTime { get; init; } = 0.10;
 
     /// <summary>Double support before the first step (the CoM moves over the first stance foot), s.</summary>
-    public double InitialDoubleSupportTime { get; init; } = 0.8;
+    public double InitialDoubleSupportTime { get; init; } = 0.6;
 
     /// <summary>Double support after the last step (the CoM returns between the feet), s.</summary>
-    public double FinalDoubleSupportTime { get; init; } = 0.8;
+    public double FinalDoubleSupportTime { get; init; } = 0.6;
 
     /// <summary>
     /// How much lower the pelvis walks than it stands, m: bent knees give the legs the reach for
@@ -39,7 +41,7 @@ public sealed record GaitOptions
     /// leaves only 0.15 m of horizontal reach). Lowered in the initial double support, raised
     /// again in the final one.
     /// </summary>
-    public double WalkingHeightDrop { get; init; } = 0.05;
+    public double WalkingHeightDrop { get; init; } = 0.10;
 
     /// <summary>Swing-foot apex above the floor, m.</summary>
     public double SwingHeight { get; init; } = 0.05;

@@ -64,7 +64,6 @@ public sealed class SimSiteRobot : IDisposable
     private readonly SimulatedTimeDriver _driver;
     private readonly ArmKinematics _kinematics = new();
     private readonly ChunkedPolicy? _policy;
-    private readonly GaitOptions _gait = new();
     private readonly List<SiteLocation> _slots, _totes;
     private readonly List<SiteSceneSlot> _sceneSlots = [];
     private readonly List<SiteSceneTote> _sceneTotes = [];
@@ -119,7 +118,7 @@ public sealed class SimSiteRobot : IDisposable
             .Select(z => (z.Id, Ring: z.Polygon.Buffer(KeepOutGrowth, 2).Coordinates))
             .Select(z => new KeepOutZone(z.Id, [.. z.Ring.Take(z.Ring.Length - 1).Select(c => { var (f, l) = _origin.Local(new Pose2(c.X, c.Y, 0)); return (f, l); })]))];
 
-        _walking = WalkingFactory.Create(_hardware, _gait);
+        _walking = WalkingFactory.Create(_hardware, _options.Gait);
         var names = _hardware.Description.Joints.Select(j => j.Name).ToList();
         _arm = new ArmOverlayController(_walking, names);
         StopExecutor? stops = options.Safety is { } link ? new StopExecutor(link.CreateGate(), SimulatedRobot.StopOptions(), names.Count) : null;
@@ -216,7 +215,7 @@ public sealed class SimSiteRobot : IDisposable
         foreach (SiteLocation stop in new[] { source, destination })
         {
             Pose2 approach = ToScene(Approach(stop));
-            FootstepPlanResult plan = FootstepPlanner.Plan(here, approach, _gait, Obstacles(-1, -1));
+            FootstepPlanResult plan = FootstepPlanner.Plan(here, approach, _options.Gait, Obstacles(-1, -1));
             if (!plan.Found)
             {
                 return $"no path to {stop.Id}: {plan.Reason}";
@@ -365,7 +364,7 @@ public sealed class SimSiteRobot : IDisposable
     /// Gait for the short walks between an approach pose and a station: never turn away to face
     /// the goal (step sideways and backwards instead), so the robot keeps facing the shelf or tote.
     /// </summary>
-    private GaitOptions StationGait => _gait with { FaceWaypointDistance = 2.0 };
+    private GaitOptions StationGait => _options.Gait with { FaceWaypointDistance = 2.0 };
 
     private (SkillResult, string) Walk(Pose2 goal, IReadOnlyList<KeepOutZone> obstacles, CancellationToken cancel, CancellationToken kill, GaitOptions? station = null,
         double tolerance = ArrivalTolerance, double yawTolerance = ArrivalYawTolerance, bool bestEffort = false)
@@ -387,7 +386,11 @@ public sealed class SimSiteRobot : IDisposable
             {
                 return (bestEffort ? SkillResult.Done : SkillResult.Failed, $"ended {measured.DistanceTo(goal):0.000} m and {Math.Abs(measured.TurnTo(goal)) * 180 / Math.PI:0.0}° from the goal after {MaxCorrections} corrections");
             }
-            GaitOptions gait = GaitForSpeedLimit(station ?? _gait);
+            GaitOptions gait = GaitForSpeedLimit(station ?? _options.Gait);
+            if (_heldBox >= 0)
+            {
+                gait = gait with { MaxTurnPerStep = _options.CarryTurnPerStep };
+            }
             // Plan in the controller's odometry frame: the goal and the obstacles as seen from where the
             // robot really stands (site localization), applied to where the controller believes it stands.
             Pose2 believed = _walking.FinalStance;
@@ -452,7 +455,7 @@ public sealed class SimSiteRobot : IDisposable
     }
 
     /// <summary>Nominal walking speed of the gait: one full step per step period, m/s.</summary>
-    private double NominalSpeed => _gait.MaxStepLength / (_gait.SwingTime + _gait.DoubleSupportTime);
+    private double NominalSpeed => _options.Gait.MaxStepLength / (_options.Gait.SwingTime + _options.Gait.DoubleSupportTime);
 
     /// <summary>The gait for the speed the supervisor allows: shorter steps, same timing (the balance is tuned for it).</summary>
     private GaitOptions GaitForSpeedLimit(GaitOptions gait)
@@ -569,10 +572,11 @@ public sealed class SimSiteRobot : IDisposable
                 // The box hangs on the right hand only (the controller otherwise assumes both hands).
                 _walking.SetPayload(_sceneSlots[index].Box.BoxMass, "right_hand", "right_hand");
                 // Carry pose: straight up, as the demonstrator lifts, until the box's bottom clears a
-                // tote's rim by 4 cm, so it never crosses a wall low (the walk also lowers the pelvis
-                // by GaitOptions.WalkingHeightDrop). Best effort: the arm reaches what it can.
+                // tote's rim by 4 cm while walking (the walk lowers the pelvis, and the box with it,
+                // by GaitOptions.WalkingHeightDrop), so it never crosses a wall low. Best effort: the
+                // arm reaches what it can.
                 Vec3 site = ToTraining(GraspSite());
-                double clear = PickStationScene.ToteRim + 0.04 + _siteAboveBottom;
+                double clear = PickStationScene.ToteRim + 0.04 + _options.Gait.WalkingHeightDrop + _siteAboveBottom;
                 (SkillResult, string)? lifted = MoveHand(site with { Z = ReachableHeight(site, Math.Max(site.Z, clear)) }, HandYaw(), PickTaskEnvironment.GripperClosed, 0.8, cancel, kill);
                 if (lifted is { Item1: not SkillResult.Failed } interrupted)
                 {
