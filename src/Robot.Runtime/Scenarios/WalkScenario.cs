@@ -23,7 +23,12 @@ namespace Robot.Runtime.Scenarios;
 public readonly record struct WalkSample(double Time, double ComX, double ComY, double DcmX, double DcmY, double ZmpRefX, double ZmpRefY,
     double ComRefX, double ComRefY, double TrueComX, double TrueComY, double TrueYaw);
 
-/// <summary>Outcome of <see cref="WalkScenario"/>. Poses are in the ground frame of the start (x ahead, y left), ground truth from the simulation.</summary>
+/// <summary>
+/// Outcome of <see cref="WalkScenario"/>. Poses are in the ground frame of the start (x ahead, y
+/// left), ground truth from the simulation. <see cref="MeanSpeedMps"/> is the planned path's length
+/// over the planned walk's duration, start to standing (initial and final double support
+/// included); <see cref="WalkSeconds"/> and <see cref="Steps"/> also count the corrective walks.
+/// </summary>
 public sealed record WalkResult(double GoalX, double GoalY, double GoalYawDeg, bool Planned, string? NoPathReason, bool Reached, bool Fell, double? FellAtSeconds,
     double FinalX, double FinalY, double FinalYawDeg, double FinalErrorM, double FinalErrorDeg, double MeanSpeedMps, int Steps, double WalkSeconds,
     double PayloadKg, string Fault, string Status, double WallSeconds)
@@ -79,7 +84,7 @@ public static class WalkScenario
         }
         plannedSteps?.AddRange(planned.Steps);
         double? fellAt = null;
-        double t0 = hardware.Simulation.Time, walkSeconds = 0, pathLength = PathLength(controller.FinalStance, planned.Waypoints);
+        double t0 = hardware.Simulation.Time, walkSeconds = 0, firstWalkSeconds = 0, pathLength = PathLength(controller.FinalStance, planned.Waypoints);
         int steps = 0, corrections = 0;
         Span<double> pelvis = stackalloc double[3];
         Span<double> quat = stackalloc double[4];
@@ -125,6 +130,7 @@ public static class WalkScenario
             }
             steps += controller.Plan.Count;
             walkSeconds += controller.Plan.Duration;
+            firstWalkSeconds = firstWalkSeconds > 0 ? firstWalkSeconds : controller.Plan.Duration;
             Pose2 end = MeasuredStance(hardware);
             var (fx, fy) = origin.Local(end);
             final = new Pose2(fx, fy, origin.TurnTo(end));
@@ -149,7 +155,7 @@ public static class WalkScenario
         bool fell = fellAt is not null;
         bool reached = !fell && robot.Pipeline.Fault == LoopFault.None && error <= WalkResult.PositionTolerance && errorDeg <= WalkResult.YawToleranceDeg;
         return new WalkResult(goal.X, goal.Y, Deg(goal.Yaw), true, null, reached, fell, fellAt, final.X, final.Y, Deg(final.Yaw), error, errorDeg,
-            walkSeconds > 0 ? pathLength / walkSeconds : 0, steps, walkSeconds, payloadKg, robot.Pipeline.Fault.ToString(), controller.Status.ToString(),
+            firstWalkSeconds > 0 ? pathLength / firstWalkSeconds : 0, steps, walkSeconds, payloadKg, robot.Pipeline.Fault.ToString(), controller.Status.ToString(),
             clock.Elapsed.TotalSeconds)
         {
             Corrections = corrections,

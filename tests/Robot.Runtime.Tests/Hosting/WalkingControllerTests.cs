@@ -50,6 +50,17 @@ public class WalkingControllerTests
     }
 
     [Fact]
+    public void Walk_FiveMetresStraightWithThreeKilogramPayload_ReachedAtWalkingSpeed()
+    {
+        // The walk with the previous gait (0.22 m steps, pelvis 5 cm lower) diverged after 0.7 m with this payload.
+        WalkResult result = WalkScenario.Run(new Pose2(5, 0, 0), payloadKg: 3);
+        Assert.False(result.Fell);
+        Assert.True(result.Reached, $"error {result.FinalErrorM} m, {result.FinalErrorDeg}°, fault {result.Fault}, status {result.Status}");
+        // Simulated time, not wall time: the gait's speed, deterministic on any machine.
+        Assert.True(result.MeanSpeedMps >= 0.4, $"mean speed {result.MeanSpeedMps} m/s");
+    }
+
+    [Fact]
     public void SetPayload_OutOfRange_Throws()
     {
         using var hardware = SimHardware.FlatGround();

@@ -107,7 +107,7 @@ public static class SimWalkCommand
                 o.WriteLine(result.Reached ? "reached" : result.Fell ? $"FELL at {result.FellAtSeconds:F2} s" : "NOT reached");
                 o.WriteLine($"final ({result.FinalX:F3}, {result.FinalY:F3}, {result.FinalYawDeg:F1}°): error {result.FinalErrorM * 1000:F0} mm, {result.FinalErrorDeg:F1}°");
                 o.WriteLine($"payload {result.PayloadKg:F1} kg; corrective re-plans {result.Corrections}");
-                o.WriteLine($"{result.Steps} steps in {result.WalkSeconds:F1} s, mean speed {result.MeanSpeedMps:F2} m/s; status {result.Status}, fault {result.Fault}");
+                o.WriteLine($"{result.Steps} steps in {result.WalkSeconds:F1} s (corrections included), mean speed of the planned walk {result.MeanSpeedMps:F2} m/s; status {result.Status}, fault {result.Fault}");
             }
             return result.Reached ? 0 : 1;
         });
