@@ -90,7 +90,7 @@ public static class DemoCommand
                 output.Out.WriteLine("person: " + e);
             }
             output.Out.WriteLine($"{result.TasksCompleted}/{tasks} completed; audit {(result.AuditVerified ? "verified" : "NOT verified")}; {(result.Fell ? "the robot FELL" : "no fall")}; {result.SimulatedSeconds:0} s simulated in {result.WallSeconds:0} s");
-            output.Out.WriteLine($"report {result.ReportPath}; audit log {result.AuditPath}; path {result.TracePath}");
+            output.Out.WriteLine($"report {result.ReportPath} (plots {string.Join(", ", result.Plots.Select(Path.GetFileName))}); audit log {result.AuditPath}; path {result.TracePath}; telemetry {result.TelemetryPath}");
             output.Out.WriteLine("not shown yet: " + result.NotShown);
             output.Out.WriteLine(ok ? "demo: OK" : "demo: FAILED");
         }

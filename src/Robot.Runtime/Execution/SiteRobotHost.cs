@@ -1,6 +1,7 @@
 using Robot.Runtime.Safety;
 using Robot.Runtime.Tasks;
 using Robot.Runtime.Tasks.Hosting;
+using Robot.Runtime.Telemetry;
 using Robot.Safety.Audit;
 using Robot.Safety.Geofence;
 
@@ -29,22 +30,30 @@ public sealed record SiteRobotHostOptions
 
     /// <summary>Audit log for safety-relevant task transitions, when given.</summary>
     public IAuditLog? AuditLog { get; init; }
+
+    /// <summary>
+    /// MCAP file to record the robot's telemetry to (joint states, commands, base state, safety
+    /// stops; replaced if it exists); null (the default) records none. The loop fills the
+    /// telemetry ring every tick and the recorder drains it on a thread of its own.
+    /// </summary>
+    public string? TelemetryPath { get; init; }
 }
 
 /// <summary>
 /// A whole simulated robot runtime, what <c>robot run --sim --site</c> and <c>robot demo</c> start:
 /// the humanoid at the site (<see cref="SimSiteRobot"/>), its safety link to the supervisor (the
 /// loop then runs at real time: verdict ages are wall time), the task manager with the MuJoCo
-/// executor, and RobotService for operators.
+/// executor, and RobotService for operators; optionally an MCAP recording of the robot's telemetry.
 /// </summary>
 public sealed class SiteRobotHost : IAsyncDisposable
 {
-    private SiteRobotHost(SimSiteRobot robot, SafetyLink? link, TaskManager tasks, RobotServiceHost service)
+    private SiteRobotHost(SimSiteRobot robot, SafetyLink? link, TaskManager tasks, RobotServiceHost service, TelemetryRecorder? recorder)
     {
         Robot = robot;
         Link = link;
         Tasks = tasks;
         Service = service;
+        Recorder = recorder;
     }
 
     /// <summary>The simulated robot.</summary>
@@ -59,6 +68,12 @@ public sealed class SiteRobotHost : IAsyncDisposable
     /// <summary>RobotService.</summary>
     public RobotServiceHost Service { get; }
 
+    /// <summary>
+    /// The telemetry recorder, when <see cref="SiteRobotHostOptions.TelemetryPath"/> was given;
+    /// the file is complete once the host is disposed.
+    /// </summary>
+    public TelemetryRecorder? Recorder { get; }
+
     /// <summary>Builds and starts everything; on a failure nothing stays open.</summary>
     public static async Task<SiteRobotHost> StartAsync(SiteModel site, SiteRobotHostOptions options)
     {
@@ -67,9 +82,11 @@ public sealed class SiteRobotHost : IAsyncDisposable
         SafetyLink? link = null;
         SimSiteRobot? robot = null;
         TaskManager? tasks = null;
+        TelemetryRecorder? recorder = null;
+        DateTimeOffset started = DateTimeOffset.UtcNow; // simulated time 0, for the recording's timestamps
         try
         {
-            SimSiteRobotOptions robotOptions = options.Robot;
+            SimSiteRobotOptions robotOptions = options.TelemetryPath is null ? options.Robot : options.Robot with { Telemetry = true };
             if (options.Supervisor is { } address)
             {
                 link = new SafetyLink(new SafetyLinkOptions { Address = address, RobotId = options.RobotId, Reach = SimSiteRobot.Reach });
@@ -77,6 +94,11 @@ public sealed class SiteRobotHost : IAsyncDisposable
                 robotOptions = robotOptions with { Safety = link, RealTimeFactor = robotOptions.RealTimeFactor > 0 ? robotOptions.RealTimeFactor : 1 };
             }
             robot = new SimSiteRobot(site, robotOptions);
+            if (options.TelemetryPath is { } telemetry)
+            {
+                // The ring holds the settling ticks the robot ran while it was built (4096 frames).
+                recorder = new TelemetryRecorder(telemetry, robot.Robot.Telemetry!, robot.Robot.Hardware.Description, started);
+            }
             if (link is not null)
             {
                 link.Report(robot.SafetyState());
@@ -90,7 +112,7 @@ public sealed class SiteRobotHost : IAsyncDisposable
                 serviceOptions.Urls.Add(url);
             }
             RobotServiceHost service = await RobotServiceHost.StartAsync(tasks, serviceOptions).ConfigureAwait(false);
-            return new SiteRobotHost(robot, link, tasks, service);
+            return new SiteRobotHost(robot, link, tasks, service, recorder);
         }
         catch
         {
@@ -98,6 +120,7 @@ public sealed class SiteRobotHost : IAsyncDisposable
             {
                 await tasks.DisposeAsync().ConfigureAwait(false);
             }
+            recorder?.Dispose();
             robot?.Dispose();
             if (link is not null)
             {
@@ -111,6 +134,7 @@ public sealed class SiteRobotHost : IAsyncDisposable
     {
         await Service.DisposeAsync().ConfigureAwait(false);
         await Tasks.DisposeAsync().ConfigureAwait(false);
+        Recorder?.Dispose(); // the loop has stopped with the tasks: drain the rest, close the file
         Robot.Dispose();
         if (Link is not null)
         {

@@ -4,6 +4,7 @@ using System.Text;
 using Grpc.Net.Client;
 using Robot.Runtime.Execution;
 using Robot.Runtime.Tasks;
+using Robot.Runtime.Telemetry;
 using Robot.Safety.Audit;
 using Robot.Safety.Contracts;
 using Robot.Safety.Geofence;
@@ -22,17 +23,22 @@ namespace Robot.Cli.Commands.Demo;
 /// <param name="AuditPath">The audit log written.</param>
 /// <param name="ReportPath">The Markdown report written.</param>
 /// <param name="TracePath">The robot's path (CSV, site frame) written.</param>
+/// <param name="TelemetryPath">The robot's MCAP telemetry written (joint states, commands, base state, safety stops).</param>
+/// <param name="TelemetryMessages">Messages in the telemetry file.</param>
+/// <param name="Plots">The report's plots (PNG): top view with paths and zones, task timeline, verdict timeline.</param>
 /// <param name="SimulatedSeconds">Simulated time the robot ran.</param>
 /// <param name="WallSeconds">Wall time of the whole demo.</param>
 /// <param name="NotShown">Parts of the scenario this demo does not show yet, and why.</param>
 public sealed record WarehouseDemoResult(int TasksCompleted, int TasksFailed, bool AuditVerified, bool Fell, IReadOnlyList<string> Tasks,
-    IReadOnlyList<string> PersonEvents, string AuditPath, string ReportPath, string TracePath, double SimulatedSeconds, double WallSeconds, string NotShown);
+    IReadOnlyList<string> PersonEvents, string AuditPath, string ReportPath, string TracePath, string TelemetryPath, long TelemetryMessages,
+    IReadOnlyList<string> Plots, double SimulatedSeconds, double WallSeconds, string NotShown);
 
 /// <summary>
 /// The warehouse demo: the safety supervisor on loopback (audit log in SQLite), the simulated
 /// humanoid at the demo site under it, pick tasks dispatched over RobotService as an operator
 /// would, a person walking into the shared packing area while the robot carries (the supervisor
-/// slows or stops it; it resumes), then the audit log verified and a report written.
+/// slows or stops it; it resumes), then the audit log verified and a report written (with plots
+/// of the path, the tasks and the verdicts), the robot's telemetry recorded to MCAP.
 /// </summary>
 internal static class WarehouseDemo
 {
@@ -64,6 +70,7 @@ internal static class WarehouseDemo
             RobotId = "h1",
             Supervisor = supervisorUri,
             TaskStorePath = tasksDb,
+            TelemetryPath = Path.Combine(dir.FullName, "telemetry.mcap"),
             Urls = ["http://127.0.0.1:0"],
             Robot = new SimSiteRobotOptions { Start = (1.5, 2.0, 0), RealTimeFactor = speed },
         };
@@ -73,12 +80,14 @@ internal static class WarehouseDemo
         bool fell;
         double simulated;
         string trace = Path.Combine(dir.FullName, "path.csv");
-        await using (SiteRobotHost robot = await SiteRobotHost.StartAsync(site, hostOptions))
+        SiteTraceSample[] samples;
+        var ids = new List<string>();
+        SiteRobotHost robot = await SiteRobotHost.StartAsync(site, hostOptions);
+        await using (robot)
         {
             progress($"robot h1: MuJoCo humanoid at (1.5, 2.0), RobotService on {robot.Service.Address}, picking with {robot.Robot.Picker}, simulation at {speed}× real time");
             using var channel = GrpcChannel.ForAddress(robot.Service.Address);
             var client = new TaskContracts.RobotService.RobotServiceClient(channel);
-            var ids = new List<string>();
             for (int i = 0; i < taskCount; i++)
             {
                 TaskContracts.SubmitPickTaskReply reply = await client.SubmitPickTaskAsync(new TaskContracts.SubmitPickTaskRequest
@@ -107,8 +116,20 @@ internal static class WarehouseDemo
             await person;
             fell = robot.Robot.Fell;
             simulated = robot.Robot.Time;
-            SiteTraceCsv.Write(trace, robot.Robot.Trace.ToArray()); // a copy: a task still running past the deadline keeps appending
+            samples = [.. robot.Robot.Trace]; // a copy: a task still running past the deadline keeps appending
+            SiteTraceCsv.Write(trace, samples);
         }
+        TelemetryRecorder recorder = robot.Recorder!; // complete now the host is disposed
+        long dropped = robot.Robot.Robot.Telemetry!.Dropped;
+        double megabytes = new FileInfo(recorder.Path).Length / 1e6;
+        progress($"telemetry: {recorder.MessagesWritten} messages ({megabytes:0} MB) in {recorder.Path}{(dropped > 0 ? $" ({dropped} frames dropped: the writer fell behind)" : "")}");
+        IReadOnlyList<TaskLane> lanes;
+        using (TaskStore store = TaskStore.Open(tasksDb)) // the manager has closed it; its history has every change of every task
+        {
+            lanes = DemoPlots.Lanes(store, ids);
+        }
+        IReadOnlyList<string> plots = DemoPlots.SaveAll(dir.FullName, site, samples, lanes);
+        progress($"plots: {string.Join(", ", plots)}");
         await supervisor.DisposeAsync();
         await auditLog.DisposeAsync();
         bool verified;
@@ -119,7 +140,7 @@ internal static class WarehouseDemo
             verified = report.Ok;
             progress($"audit: {report.RecordCount} records, {report.SignedHeads} signed tree heads, {(report.Ok ? "verified" : "NOT verified: " + string.Join("; ", report.Problems))}");
         }
-        const string notShown = "emergency stop trigger and reset: a torque cut folds the humanoid from standing until crouch-before-cut lands (issue 8); plots of the paths and timelines (the path is in path.csv)";
+        const string notShown = "emergency stop trigger and reset: a torque cut folds the humanoid from standing until crouch-before-cut lands (issue 8)";
         string reportPath = Path.Combine(dir.FullName, "report.md");
         var md = new StringBuilder();
         md.AppendLine("# Warehouse demo report").AppendLine();
@@ -134,10 +155,20 @@ internal static class WarehouseDemo
         {
             md.AppendLine("- " + e);
         }
-        md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Audit log `{audit}`: {(verified ? "verifies" : "DOES NOT verify")}. The robot {(fell ? "fell" : "did not fall")}.").AppendLine();
+        md.AppendLine().AppendLine("## Plots").AppendLine();
+        md.AppendLine($"![Top view of the site with the robot's path]({DemoPlots.PathsFile})").AppendLine();
+        md.AppendLine("Top view, site frame: keep-out zones red, shared (people) zones blue, the work area grey; the path blue empty-handed, orange carrying.").AppendLine();
+        md.AppendLine($"![Task timeline]({DemoPlots.TasksFile})").AppendLine();
+        md.AppendLine("Task timeline: each task's states and phases against wall time since the first submission.").AppendLine();
+        md.AppendLine($"![Safety verdict timeline]({DemoPlots.VerdictsFile})").AppendLine();
+        md.AppendLine("Safety verdicts: the permitted speed scale over simulated time, shaded where a stop was in force.").AppendLine();
+        md.AppendLine("## Files").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Audit log `{audit}`: {(verified ? "verifies" : "DOES NOT verify")}. The robot {(fell ? "fell" : "did not fall")}.").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Telemetry `{recorder.Path}`: {recorder.MessagesWritten} MCAP messages at 1 kHz ({megabytes:0} MB: joint states, commands, base state, safety stops){(dropped > 0 ? $", {dropped} frames dropped" : "")}; open it in Foxglove Studio. The path as CSV: `{trace}`.").AppendLine();
         md.AppendLine("Not shown yet: " + notShown + ".");
         File.WriteAllText(reportPath, md.ToString());
-        return new WarehouseDemoResult(completed, taskCount - completed, verified, fell, results, personEvents, audit, reportPath, trace, simulated, wall.Elapsed.TotalSeconds, notShown);
+        return new WarehouseDemoResult(completed, taskCount - completed, verified, fell, results, personEvents, audit, reportPath, trace,
+            recorder.Path, recorder.MessagesWritten, plots, simulated, wall.Elapsed.TotalSeconds, notShown);
     }
 
     private static async Task<TaskRecord> WaitFinalAsync(TaskManager tasks, string id, Action<string> progress, CancellationToken ct)

@@ -10,8 +10,8 @@ namespace Robot.Cli.Commands.Run;
 
 /// <summary>
 /// <c>robot run --sim</c>: starts the simulated robot with its control loop (stance hold or
-/// balance), optionally recording MCAP telemetry. The task service and supervisor link of the
-/// pick-task issue attach here when they land.
+/// balance), optionally recording MCAP telemetry; with <c>--site</c>, the humanoid at the site
+/// serving pick tasks (<see cref="SiteRun"/>), optionally recording too.
 /// </summary>
 [CliVerb]
 public static class RunCommand
@@ -26,7 +26,7 @@ public static class RunCommand
         var controller = new Option<string>("--controller") { Description = "Controller: balance (LIPM/DCM stabiliser) or hold (stance PD).", DefaultValueFactory = _ => "balance" };
         controller.AcceptOnlyFromAmong("balance", "hold");
         var realtime = new Option<bool>("--realtime") { Description = "Run on the wall clock at 1 kHz on a real-time thread instead of as fast as possible." };
-        var record = new Option<FileInfo?>("--record") { Description = "Record telemetry to this MCAP file (joint states, commands, base state, controller signals, faults)." };
+        var record = new Option<FileInfo?>("--record") { Description = "Record telemetry to this MCAP file (joint states, commands, base state, controller signals, faults, safety stops); also with --site." };
         var site = new Option<FileInfo?>("--site") { Description = "Run the humanoid at this site (zones and locations) and serve pick tasks on RobotService until --seconds of wall time pass or Ctrl-C." };
         var supervisor = new Option<Uri?>("--supervisor") { Description = "With --site: the safety supervisor's address; the robot streams its state and obeys the verdicts (the loop then runs at real time)." };
         var urls = new Option<string[]>("--urls") { Description = "With --site: where RobotService listens (default http://127.0.0.1:50061).", AllowMultipleArgumentsPerToken = true };
@@ -43,12 +43,21 @@ public static class RunCommand
             if (parseResult.GetValue(site) is { } siteFile)
             {
                 return await SiteRun.RunAsync(parseResult, siteFile, parseResult.GetValue(supervisor), parseResult.GetValue(urls) ?? [],
-                    parseResult.GetValue(tasksDb), parseResult.GetValue(robotId)!, parseResult.GetValue(from)!, parseResult.GetValue(seconds), ct);
+                    parseResult.GetValue(tasksDb), parseResult.GetValue(robotId)!, parseResult.GetValue(from)!, parseResult.GetValue(seconds), parseResult.GetValue(record), ct);
             }
             return RunLoop(parseResult, seconds, controller, realtime, record, json);
         });
         return command;
     }
+
+    /// <summary>What is wrong with the <c>--record</c> file (its folder missing, a folder in its place), or null when it can be created.</summary>
+    internal static string? RecordProblem(FileInfo? file) => file switch
+    {
+        null => null,
+        { Directory: { Exists: false } dir } => $"--record {file.FullName}: folder {dir.FullName} does not exist",
+        _ when Directory.Exists(file.FullName) => $"--record {file.FullName}: is a folder; expected an MCAP file path",
+        _ => null,
+    };
 
     private static int RunLoop(ParseResult parseResult, Option<double> seconds, Option<string> controller, Option<bool> realtime, Option<FileInfo?> record, Option<bool> json)
     {
@@ -61,9 +70,9 @@ public static class RunCommand
                 return 2;
             }
             FileInfo? file = parseResult.GetValue(record);
-            if (file is not null && file.Directory is { Exists: false } dir)
+            if (RecordProblem(file) is { } problem)
             {
-                output.Error.WriteLine($"robot run: --record {file.FullName}: folder {dir.FullName} does not exist");
+                output.Error.WriteLine($"robot run: {problem}");
                 return 2;
             }
             string name = parseResult.GetValue(controller)!;

@@ -8,13 +8,13 @@ namespace Robot.Cli.Commands.Run;
 
 /// <summary>
 /// <c>robot run --sim --site FILE</c>: the simulated humanoid at the site serving pick tasks on
-/// RobotService (operators use <c>robot task …</c>), optionally under a supervisor, until the wall
-/// time is up or Ctrl-C.
+/// RobotService (operators use <c>robot task …</c>), optionally under a supervisor and recording
+/// MCAP telemetry (<c>--record</c>), until the wall time is up or Ctrl-C.
 /// </summary>
 internal static class SiteRun
 {
     public static async Task<int> RunAsync(ParseResult parseResult, FileInfo siteFile, Uri? supervisor, string[] urls, FileInfo? tasksDb,
-        string robotId, string fromText, double seconds, CancellationToken ct)
+        string robotId, string fromText, double seconds, FileInfo? record, CancellationToken ct)
     {
         var output = CliOutput.From(parseResult);
         SiteModel site;
@@ -42,6 +42,11 @@ internal static class SiteRun
             output.Error.WriteLine($"robot run: --seconds {seconds} must be in (0, 86400]");
             return 2;
         }
+        if (RunCommand.RecordProblem(record) is { } problem)
+        {
+            output.Error.WriteLine($"robot run: {problem}");
+            return 2;
+        }
         var options = new SiteRobotHostOptions
         {
             RobotId = robotId,
@@ -49,19 +54,30 @@ internal static class SiteRun
             TaskStorePath = tasksDb?.FullName ?? "tasks.db",
             Urls = urls,
             Robot = new SimSiteRobotOptions { Start = (start.X, start.Y, start.Yaw * 180 / Math.PI), PolicyDirectory = null },
+            TelemetryPath = record?.FullName,
         };
-        await using SiteRobotHost host = await SiteRobotHost.StartAsync(site, options);
-        output.Progress($"robot run: {robotId} at ({start.X:0.00}, {start.Y:0.00}) on site {site.Name}; RobotService on {host.Service.Address}; "
-            + (supervisor is null ? "no supervisor" : $"supervisor {supervisor}") + $"; picking with {host.Robot.Picker}; serving for {seconds:0} s (Ctrl-C stops)");
-        try
+        SiteRobotHost host = await SiteRobotHost.StartAsync(site, options);
+        bool fell;
+        await using (host)
         {
-            await Task.Delay(TimeSpan.FromSeconds(seconds), ct);
+            output.Progress($"robot run: {robotId} at ({start.X:0.00}, {start.Y:0.00}) on site {site.Name}; RobotService on {host.Service.Address}; "
+                + (supervisor is null ? "no supervisor" : $"supervisor {supervisor}") + $"; picking with {host.Robot.Picker}; "
+                + (record is null ? "" : $"recording {record.FullName}; ") + $"serving for {seconds:0} s (Ctrl-C stops)");
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(seconds), ct);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl-C: stop serving.
+            }
+            fell = host.Robot.Fell;
+            output.Progress($"robot run: stopping; {host.Tasks.List().Count} tasks in the store; the robot {(fell ? "FELL" : "stands")}");
         }
-        catch (OperationCanceledException)
+        if (host.Recorder is { } recorder) // complete once the host is disposed
         {
-            // Ctrl-C: stop serving.
+            output.Progress($"robot run: telemetry: {recorder.MessagesWritten} messages in {recorder.Path} ({host.Robot.Robot.Telemetry!.Dropped} frames dropped)");
         }
-        output.Progress($"robot run: stopping; {host.Tasks.List().Count} tasks in the store; the robot {(host.Robot.Fell ? "FELL" : "stands")}");
-        return host.Robot.Fell ? 1 : 0;
+        return fell ? 1 : 0;
     }
 }

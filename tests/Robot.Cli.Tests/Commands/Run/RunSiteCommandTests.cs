@@ -1,3 +1,4 @@
+using Robot.Runtime.Telemetry.Mcap;
 using Robot.Runtime.Tests.Execution;
 using System.Net;
 using System.Net.Sockets;
@@ -65,6 +66,36 @@ public sealed class RunSiteCommandTests : IDisposable
         var (code, _, stderr) = CliRunner.Run("run", "--sim", "--site", site, "--robot-id", "h9");
         Assert.Equal(2, code);
         Assert.Contains("--robot-id h9: the site lists no such robot (its robots: h1)", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RunSite_RecordIntoAMissingFolder_Exit2NamingRecord_BeforeAnythingStarts()
+    {
+        string site = Path.Combine(_dir, "site.yaml");
+        File.WriteAllText(site, TestHall.Site);
+        string mcap = Path.Combine(_dir, "missing", "x.mcap");
+        var (code, _, stderr) = CliRunner.Run("run", "--sim", "--site", site, "--record", mcap, "--tasks-db", Path.Combine(_dir, "tasks.db"));
+        Assert.Equal(2, code);
+        Assert.Contains($"--record {mcap}: folder {Path.Combine(_dir, "missing")} does not exist", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "tasks.db")), "nothing started: no task store");
+    }
+
+    [Fact]
+    public async Task RunSite_Record_WritesAnMcapWithJointStates()
+    {
+        string mcap = Path.Combine(_dir, "f.mcap");
+        (int code, _, string stderr) = await CliRunner.RunAsync("run", "--sim", "--site", Path.Combine(AppContext.BaseDirectory, "site.demo.yaml"), "--seconds", "2",
+            "--urls", "http://127.0.0.1:0", "--tasks-db", Path.Combine(_dir, "tasks.db"), "--record", mcap);
+
+        Assert.True(code == 0, stderr);
+        McapReader file = McapReader.Read(mcap);
+        Assert.False(file.Truncated);
+        Assert.True(file.HasFooter);
+        McapChannel joints = Assert.Single(file.Channels, c => c.Topic == "/joint_states");
+        Assert.Contains("left_hip", joints.Metadata["joints"], StringComparison.Ordinal);
+        // The robot stands between tasks with simulated time still: the recording holds the settling ticks it ran when built.
+        Assert.InRange(file.Messages.Count(m => m.ChannelId == joints.Id), 100, 100_000);
+        Assert.Contains($"telemetry: {file.Messages.Count} messages in {mcap} (0 frames dropped)", stderr, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_dir, true);
