@@ -20,6 +20,7 @@ public sealed class TelemetryRecorder : IDisposable
     private readonly McapWriter _writer;
     private readonly ushort _jointStates, _jointCommands, _baseState, _fault, _safety;
     private readonly ushort? _controller;
+    private readonly int _everyNthTick;
     private readonly byte[] _buffer;
     private readonly ulong _epochNs;
     private readonly Thread _thread;
@@ -33,10 +34,18 @@ public sealed class TelemetryRecorder : IDisposable
     /// <param name="ring">The ring the loop publishes into.</param>
     /// <param name="robot">Joint names for the channels' metadata.</param>
     /// <param name="epoch">Wall-clock time that hardware time 0 corresponds to (MCAP times are Unix ns).</param>
-    public TelemetryRecorder(string path, TelemetryRing ring, RobotDescription robot, DateTimeOffset epoch)
+    /// <param name="everyNthTick">
+    /// Record the joint, base and controller messages of every Nth tick only (1: every tick). Loop
+    /// faults and safety-stop changes are recorded on the tick they happen whatever N is. Long runs
+    /// (the warehouse demo) record at 100 Hz: 1 kHz over minutes is hundreds of megabytes.
+    /// </param>
+    /// <param name="compression">MCAP chunk compression: "" or "zstd".</param>
+    public TelemetryRecorder(string path, TelemetryRing ring, RobotDescription robot, DateTimeOffset epoch, int everyNthTick = 1, string compression = McapWriter.Zstd)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(everyNthTick, 1);
+        _everyNthTick = everyNthTick;
         _ring = ring;
-        _writer = new McapWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16), profile: "");
+        _writer = new McapWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16), profile: "", compression: compression);
         _epochNs = (ulong)(epoch.ToUnixTimeMilliseconds() * 1_000_000);
         _buffer = new byte[64 + robot.JointCount * 8 * 8 + TelemetryFrame.MaxSignals * 8 + 256];
         var joints = new Dictionary<string, string> { ["joints"] = string.Join(',', robot.Joints.Select(j => j.Name)) };
@@ -91,7 +100,43 @@ public sealed class TelemetryRecorder : IDisposable
     private void Write(TelemetryFrame f)
     {
         ulong t = _epochNs + (ulong)Math.Max(0, Math.Round(f.Time * 1e9));
+        ProtoWriter w;
+        if (f.Tick % _everyNthTick == 0)
+        {
+            WriteState(f, t);
+        }
 
+        if (f.Fault != _lastFault)
+        {
+            _lastFault = f.Fault;
+            w = new ProtoWriter(_buffer);
+            w.WriteDouble(1, f.Time);
+            w.WriteInt64(2, f.Tick);
+            w.WriteString(3, LoopFaultNames.Of(f.Fault));
+            w.WriteInt64(4, f.FaultDetail);
+            _writer.WriteMessage(_fault, _sequence++, t, t, _buffer.AsSpan(0, w.Length));
+        }
+
+        Safety.SafetyStatus s = f.Safety;
+        var safety = (s.Stop, s.Phase, s.Reason);
+        if (!_safetyWritten || safety != _lastSafety)
+        {
+            (_safetyWritten, _lastSafety) = (true, safety);
+            w = new ProtoWriter(_buffer);
+            w.WriteDouble(1, f.Time);
+            w.WriteInt64(2, f.Tick);
+            w.WriteString(3, SafetyNames.Of(s.Stop));
+            w.WriteString(4, SafetyNames.Of(s.Phase));
+            w.WriteString(5, SafetyNames.Of(s.Reason));
+            w.WriteDouble(6, s.SpeedScale);
+            w.WriteInt64(7, s.TicksInStop);
+            _writer.WriteMessage(_safety, _sequence++, t, t, _buffer.AsSpan(0, w.Length));
+        }
+    }
+
+    /// <summary>The joint states and commands, the base estimate and the controller's signals of one tick.</summary>
+    private void WriteState(TelemetryFrame f, ulong t)
+    {
         var w = new ProtoWriter(_buffer);
         w.WriteDouble(1, f.Time);
         w.WriteInt64(2, f.Tick);
@@ -136,33 +181,6 @@ public sealed class TelemetryRecorder : IDisposable
             w.WriteInt64(2, f.Tick);
             w.WritePackedDoubles(3, f.Signals.AsSpan(0, f.SignalCount));
             _writer.WriteMessage(controller, _sequence++, t, t, _buffer.AsSpan(0, w.Length));
-        }
-
-        if (f.Fault != _lastFault)
-        {
-            _lastFault = f.Fault;
-            w = new ProtoWriter(_buffer);
-            w.WriteDouble(1, f.Time);
-            w.WriteInt64(2, f.Tick);
-            w.WriteString(3, LoopFaultNames.Of(f.Fault));
-            w.WriteInt64(4, f.FaultDetail);
-            _writer.WriteMessage(_fault, _sequence++, t, t, _buffer.AsSpan(0, w.Length));
-        }
-
-        Safety.SafetyStatus s = f.Safety;
-        var safety = (s.Stop, s.Phase, s.Reason);
-        if (!_safetyWritten || safety != _lastSafety)
-        {
-            (_safetyWritten, _lastSafety) = (true, safety);
-            w = new ProtoWriter(_buffer);
-            w.WriteDouble(1, f.Time);
-            w.WriteInt64(2, f.Tick);
-            w.WriteString(3, SafetyNames.Of(s.Stop));
-            w.WriteString(4, SafetyNames.Of(s.Phase));
-            w.WriteString(5, SafetyNames.Of(s.Reason));
-            w.WriteDouble(6, s.SpeedScale);
-            w.WriteInt64(7, s.TicksInStop);
-            _writer.WriteMessage(_safety, _sequence++, t, t, _buffer.AsSpan(0, w.Length));
         }
     }
 

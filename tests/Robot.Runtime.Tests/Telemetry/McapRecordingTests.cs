@@ -114,6 +114,82 @@ public class McapRecordingTests
         }
     }
 
+    private static byte[] WriteCounting(string compression, int count = 1000)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new McapWriter(stream, chunkSize: 4096, compression: compression))
+        {
+            ushort schema = writer.AddSchema("robot.telemetry.ControllerInternals", "protobuf", [1, 2, 3]);
+            ushort channel = writer.AddChannel("/controller", schema, "protobuf");
+            for (uint i = 0; i < count; i++)
+            {
+                writer.WriteMessage(channel, i, i * 1000UL, i * 1000UL, BitConverter.GetBytes((double)(i % 7)));
+            }
+        }
+        return stream.ToArray();
+    }
+
+    [Fact]
+    public void Zstd_SameMessagesAsUncompressed_InAFractionOfTheBytes()
+    {
+        byte[] plain = WriteCounting(""), zstd = WriteCounting(McapWriter.Zstd);
+        McapReader a = McapReader.Read(plain), b = McapReader.Read(zstd);
+        Assert.False(b.Truncated);
+        Assert.True(b.HasFooter);
+        Assert.Equal(a.Messages.Select(m => (m.Sequence, m.LogTime, Convert.ToHexString(m.Data))), b.Messages.Select(m => (m.Sequence, m.LogTime, Convert.ToHexString(m.Data))));
+        Assert.True(zstd.Length < plain.Length / 2, $"zstd {zstd.Length} B against {plain.Length} B uncompressed");
+    }
+
+    [Fact]
+    public void Writer_UnknownCompression_ClearError()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new McapWriter(new MemoryStream(), compression: "lz5"));
+        Assert.Contains("'lz5' is not supported", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_CorruptZstdChunk_ClearErrorNamingTheChunk()
+    {
+        byte[] file = WriteCounting(McapWriter.Zstd);
+        // The first chunk: its compression string "zstd", the records' length (u64), then the zstd frame; break the frame's magic.
+        int at = file.AsSpan().IndexOf("zstd"u8) + 4 + 8;
+        file[at] ^= 0xFF;
+        var e = Assert.Throws<InvalidDataException>(() => McapReader.Read(file, "x.mcap"));
+        Assert.StartsWith("x.mcap: chunk at offset ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("zstd data does not decompress", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Record_EveryTenthTick_StatesDecimated_SafetyChangesOnTheirTick()
+    {
+        string path = TempFile();
+        try
+        {
+            var clock = new LoopTimeProvider();
+            var gate = new SafetyGate(new LatestValueSlot<VerdictSample>(), new SafetyGateOptions(), clock);
+            var ring = new TelemetryRing(6, capacity: 8192);
+            var (pipeline, hw) = PipelineFactory.Create(ring: ring, stops: new StopExecutor(gate, new StopExecutorOptions(), 6));
+            using (var recorder = new TelemetryRecorder(path, ring, hw.Description, DateTimeOffset.FromUnixTimeSeconds(1_800_000_000), everyNthTick: 10))
+            {
+                for (int i = 0; i < 500; i++)
+                {
+                    clock.Advance(0.001);
+                    pipeline.Tick();
+                }
+            }
+            McapReader file = McapReader.Read(path);
+            McapChannel states = file.Channels.Single(c => c.Topic == "/joint_states");
+            Assert.Equal(Enumerable.Range(0, 50).Select(i => i * 10L), file.Messages.Where(m => m.ChannelId == states.Id).Select(m => JointStates.Parser.ParseFrom(m.Data).Tick));
+            McapChannel safety = file.Channels.Single(c => c.Topic == "/safety_stop");
+            // Tick 199 is not a tenth tick: the stop's phase change is still recorded when it happens.
+            Assert.Equal([0L, 199L], file.Messages.Where(m => m.ChannelId == safety.Id).Select(m => SafetyStop.Parser.ParseFrom(m.Data).TicksInStop));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void Read_NotMcap_ClearError()
     {

@@ -116,12 +116,28 @@ public sealed class McapReader
                     {
                         int p = 8 + 8 + 8 + 4;
                         string compression = Str(body, ref p);
-                        if (compression.Length != 0)
+                        if (compression is not ("" or McapWriter.Zstd))
                         {
                             throw new InvalidDataException($"{name}: chunk at offset {baseOffset + pos} uses compression '{compression}', which this reader does not support");
                         }
                         ulong recordsLength = U64(body, ref p);
-                        ReadRecords(body.Slice(p, (int)recordsLength), baseOffset + pos + 9 + p, name, topLevel: false);
+                        if (compression.Length == 0)
+                        {
+                            ReadRecords(body.Slice(p, (int)recordsLength), baseOffset + pos + 9 + p, name, topLevel: false);
+                            break;
+                        }
+                        ReadOnlySpan<byte> records;
+                        try
+                        {
+                            using var zstd = new ZstdSharp.Decompressor();
+                            records = zstd.Unwrap(body.Slice(p, (int)recordsLength));
+                        }
+                        catch (ZstdSharp.ZstdException e)
+                        {
+                            throw new InvalidDataException($"{name}: chunk at offset {baseOffset + pos}: its zstd data does not decompress ({e.Message})", e);
+                        }
+                        // Offsets inside a compressed chunk are offsets into its decompressed records.
+                        ReadRecords(records, 0, name, topLevel: false);
                         break;
                     }
                 case McapOpcode.DataEnd:
