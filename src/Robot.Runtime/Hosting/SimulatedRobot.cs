@@ -42,14 +42,19 @@ public sealed class SimulatedRobot : IDisposable
 
     /// <summary>
     /// Joints a stop freezes to a hold: every joint except the two legs the balance controller
-    /// uses (HumanoidModel order), so the robot keeps balancing while arms, torso and head stop.
+    /// uses and the grippers (HumanoidModel order), so the robot keeps balancing and holding what
+    /// it holds while arms, torso and head stop.
     /// </summary>
     public static int[] MotionJoints()
     {
         var legs = new Robot.Control.Balance.StandingBalanceOptions();
         return [.. Enumerable.Range(0, HumanoidModel.Joints.Count)
             .Where(j => j < legs.LeftLegFirstJoint || j >= legs.LeftLegFirstJoint + 6)
-            .Where(j => j < legs.RightLegFirstJoint || j >= legs.RightLegFirstJoint + 6)];
+            .Where(j => j < legs.RightLegFirstJoint || j >= legs.RightLegFirstJoint + 6)
+            // A gripper keeps its grip through a stop, as industrial grippers do: frozen at the
+            // measured opening its PD squeezes nothing and the held box drops (a stale-verdict
+            // stop on the way to the tote lost the box in the supervised demo).
+            .Where(j => !HumanoidModel.Joints[j].Name.EndsWith("_gripper", StringComparison.Ordinal))];
     }
 
     /// <summary>Stop executor options for this robot: defaults, with <see cref="MotionJoints"/> frozen during a stop.</summary>

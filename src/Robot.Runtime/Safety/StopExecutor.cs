@@ -12,8 +12,9 @@ namespace Robot.Runtime.Safety;
 /// <list type="bullet">
 /// <item><b>SETTLE</b>: power stays on; the balance controller keeps balancing the legs, every
 ///   <see cref="StopExecutorOptions.FrozenJoints">frozen joint</see> (motion, upper body) holds
-///   the position it had when the stop began, and every velocity target is zero. Motion resumes
-///   on the first tick the gate allows it (a fresh permit, no latched e-stop).</item>
+///   the position it had when the stop began (with the controller's feed-forward torque), and
+///   every velocity target is zero. Motion resumes on the first tick the gate allows it (a fresh
+///   permit, no latched e-stop).</item>
 /// <item><b>SETTLE_THEN_CUT</b>: the same, then torque off once the stance is stable (base
 ///   still for <see cref="StopExecutorOptions.StableDwell"/>) or at
 ///   <see cref="StopExecutorOptions.SettleThenCutBound"/> at the latest, and at once when the
@@ -169,7 +170,9 @@ public sealed class StopExecutor
             for (int i = 0; i < _frozen.Length; i++)
             {
                 ref JointCommand c = ref commands[_frozen[i]];
-                c = new JointCommand(_frozenAt[i], 0, c.Kp, c.Kd, 0);
+                // The controller's feed-forward (gravity and payload compensation) stays: without
+                // it a frozen arm sags under its own weight and the box it holds.
+                c = new JointCommand(_frozenAt[i], 0, c.Kp, c.Kd, c.FeedForwardTorque);
             }
         }
     }

@@ -13,6 +13,18 @@ namespace Robot.Runtime.Tests.Hosting;
 public class SimulatedRobotTests
 {
     [Fact]
+    public void MotionJoints_ArmsTorsoAndHead_NotLegsNorGrippers()
+    {
+        string[] frozen = [.. SimulatedRobot.MotionJoints().Select(j => HumanoidModel.Joints[j].Name)];
+        Assert.Contains("right_shoulder_pitch", frozen);
+        Assert.Contains("waist_yaw", frozen);
+        // A stop keeps the grip: a gripper frozen at its measured opening squeezes nothing and drops the box.
+        Assert.DoesNotContain("right_gripper", frozen);
+        Assert.DoesNotContain("left_gripper", frozen);
+        Assert.DoesNotContain(frozen, n => n.Contains("hip", StringComparison.Ordinal) || n.Contains("knee", StringComparison.Ordinal) || n.Contains("ankle", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Tick_RealPipelineAgainstMuJoCo_AllocatesNothingAndCausesNoGc()
     {
         using var robot = SimulatedRobot.Create(telemetry: true);
