@@ -85,6 +85,17 @@ public static class HumanoidModel
     /// <summary>Number of actuated joints (31).</summary>
     public static int JointCount => Joints.Count;
 
+    /// <summary>
+    /// Joints with a power-off holding brake: the twelve leg joints and the waist (0–14). A
+    /// balancing robot whose power is cut collapses unless its legs and torso hold (with the legs
+    /// alone braked the limp waist folds the torso forward and the robot topples as a statue);
+    /// spring-applied brakes, released while the drive is powered and engaged when it is not,
+    /// rated here at the motor's peak torque, let an emergency stop settle the robot into a still
+    /// stance and then cut power with it still standing (SETTLE_THEN_CUT). Arms and grippers have
+    /// none: they go limp.
+    /// </summary>
+    public static bool HasBrake(int joint) => joint is >= 0 and < 15;
+
     /// <summary>Loads the shipped robot on a flat floor.</summary>
     public static MjSimulation LoadFlatGround() =>
         MjSimulation.LoadXmlString(SceneComposer.FlatGround(File.ReadAllText(SimModels.Humanoid)), "humanoid-flat-ground.xml");

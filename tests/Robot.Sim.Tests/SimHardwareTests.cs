@@ -15,6 +15,45 @@ public class SimHardwareTests
     }
 
     [Fact]
+    public void TorqueOff_LegBrakesHoldTheStance_LimpArmsFall()
+    {
+        using var hardware = Active(SimHardware.FlatGround());
+        JointCommand[] hold = SimHardware.StandingCommands();
+        for (int k = 0; k < 500; k++)
+        {
+            Assert.True(hardware.Write(hold, hardware.Timestep), hardware.LastError);
+        }
+        Span<double> pelvis = stackalloc double[3], quat = stackalloc double[4];
+        hardware.GetPelvisPose(pelvis, quat);
+        double height = pelvis[2];
+        int knee = 3, shoulder = 15;
+        double kneeBefore = hardware.Simulation.Qpos()[hardware.Binding.QposAdr[knee]];
+        double shoulderBefore = hardware.Simulation.Qpos()[hardware.Binding.QposAdr[shoulder]];
+
+        var limp = new JointCommand[hold.Length];
+        for (int k = 0; k < 3000; k++)
+        {
+            Assert.True(hardware.Write(limp, hardware.Timestep), hardware.LastError);
+        }
+
+        Assert.All(Enumerable.Range(0, 15), j => Assert.True(hardware.BrakeEngaged[j], $"leg or waist joint {j} braked"));
+        Assert.False(hardware.BrakeEngaged[shoulder]);
+        hardware.GetPelvisPose(pelvis, quat);
+        Assert.True(Math.Abs(pelvis[2] - height) < 0.02, $"the pelvis moved from {height:F3} m to {pelvis[2]:F3} m in 3 s with power off");
+        Assert.True(hardware.PelvisTilt < 0.05, $"tilted {hardware.PelvisTilt} rad");
+        Assert.True(Math.Abs(hardware.Simulation.Qpos()[hardware.Binding.QposAdr[knee]] - kneeBefore) < 0.02, "the braked knee held");
+        // The arms have no brakes: unpowered, the shoulder swings under gravity (the same test
+        // with the waist unbraked saw the torso fold and the robot topple).
+        Assert.True(Math.Abs(hardware.Simulation.Qpos()[hardware.Binding.QposAdr[shoulder]] - shoulderBefore) > 0.01, "the unbraked shoulder moved");
+
+        for (int k = 0; k < 10; k++)
+        {
+            Assert.True(hardware.Write(hold, hardware.Timestep), hardware.LastError);
+        }
+        Assert.DoesNotContain(true, hardware.BrakeEngaged.ToArray()); // power back: every brake released
+    }
+
+    [Fact]
     public void Lifecycle_FollowsTheInterfaceRules()
     {
         using var hardware = SimHardware.FlatGround();

@@ -58,7 +58,8 @@ public static partial class SimBenchmark
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rounds);
         string path = WriteBenchModel(seed);
         progress?.Invoke($"bench sim: model {path}");
-        using var hardware = new SimHardware(MjSimulation.LoadXml(path));
+        // Brakes off: testspeed steps the bare model, where nothing holds a limp joint.
+        using var hardware = new SimHardware(MjSimulation.LoadXml(path)) { BrakesEnabled = false };
         var limp = new JointCommand[hardware.Description.JointCount];
         JointCommand[] hold = SimHardware.StandingCommands();
         double dt = hardware.Timestep;
