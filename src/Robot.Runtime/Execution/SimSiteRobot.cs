@@ -56,6 +56,7 @@ public sealed class SimSiteRobot : IDisposable
     private const double NominalBoardTop = PickStationScene.BoardTop;
 
     private readonly SimSiteRobotOptions _options;
+    private readonly StopExecutor? _stops;
     private readonly Pose2 _origin;
     private readonly SimHardware _hardware;
     private readonly WalkingController _walking;
@@ -121,8 +122,8 @@ public sealed class SimSiteRobot : IDisposable
         _walking = WalkingFactory.Create(_hardware, _options.Gait);
         var names = _hardware.Description.Joints.Select(j => j.Name).ToList();
         _arm = new ArmOverlayController(_walking, names);
-        StopExecutor? stops = options.Safety is { } link ? new StopExecutor(link.CreateGate(), SimulatedRobot.StopOptions(), names.Count) : null;
-        _robot = SimulatedRobot.Create(_arm, telemetry: options.Telemetry, hardware: _hardware, stops: stops);
+        _stops = options.Safety is { } link ? new StopExecutor(link.CreateGate(), SimulatedRobot.StopOptions(), names.Count) : null;
+        _robot = SimulatedRobot.Create(_arm, telemetry: options.Telemetry, hardware: _hardware, stops: _stops);
         _driver = new SimulatedTimeDriver(_robot.Pipeline);
         for (int i = 0; i < ArmKinematics.JointCount; i++)
         {
@@ -476,6 +477,16 @@ public sealed class SimSiteRobot : IDisposable
     }
 
     private bool MayMove => _options.Safety is null || _robot.Pipeline.Safety.MayMove;
+
+    /// <summary>True while the drives are unpowered after an emergency stop (the leg and waist brakes hold the stance).</summary>
+    public bool TorqueOff => _robot.Pipeline.Safety.Phase == StopPhase.TorqueOff;
+
+    /// <summary>
+    /// Re-powers the drives after an emergency stop, at the next tick the supervisor permits
+    /// motion (its latch reset and resumed by the safety role). The operator's deliberate act at
+    /// the robot: power never comes back by itself. Any thread.
+    /// </summary>
+    public void Rearm() => _stops?.Rearm();
 
     /// <summary>Ticks until the supervisor permits motion (reporting the hold), or a cancel/kill/fall ends the wait.</summary>
     private (SkillResult, string)? WaitForPermit(CancellationToken cancel, CancellationToken kill)

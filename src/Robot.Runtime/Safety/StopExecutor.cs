@@ -16,7 +16,7 @@ namespace Robot.Runtime.Safety;
 ///   every velocity target is zero. Motion resumes on the first tick the gate allows it (a fresh
 ///   permit, no latched e-stop).</item>
 /// <item><b>SETTLE_THEN_CUT</b>: the same, then torque off once the stance is stable (base
-///   still for <see cref="StopExecutorOptions.StableDwell"/>) or at
+///   still and both feet loaded for <see cref="StopExecutorOptions.StableDwell"/>) or at
 ///   <see cref="StopExecutorOptions.SettleThenCutBound"/> at the latest, and at once when the
 ///   loop has latched a fault (the controlled stop cannot happen).</item>
 /// <item><b>CUT</b>: torque off on the triggering tick: kp = kd = feed-forward = 0.</item>
@@ -153,7 +153,10 @@ public sealed class StopExecutor
         }
         var v = estimate.LinearVelocity;
         var w = estimate.AngularVelocity;
-        bool still = v.X * v.X + v.Y * v.Y <= _stableSpeedSquared && w.X * w.X + w.Y * w.Y + w.Z * w.Z <= _stableAngularSquared;
+        // Still, and on both feet: power cut in single support (a walk still stopping) leaves a
+        // braked statue on one foot, which topples.
+        bool still = v.X * v.X + v.Y * v.Y <= _stableSpeedSquared && w.X * w.X + w.Y * w.Y + w.Z * w.Z <= _stableAngularSquared
+            && estimate.LeftContact && estimate.RightContact;
         _stillTicks = still ? _stillTicks + 1 : 0;
         if (_phase == StopPhase.Settling && _stillTicks * tick.Dt >= _stableDwell - 1e-9)
         {
