@@ -35,10 +35,10 @@ public sealed class RobotState
     /// <summary>Pelvis IMU specific force, m/s², IMU frame (x, y, z); ≈ (0, 0, 9.81) at rest.</summary>
     public double[] ImuAccelerometer { get; } = new double[3];
 
-    /// <summary>Left ankle force/torque: fx, fy, fz (N), tx, ty, tz (N·m), sensor frame.</summary>
+    /// <summary>Left ankle force/torque: fx, fy, fz (N), tx, ty, tz (N·m), sensor frame: the force the shank exerts on the foot (fz negative under load).</summary>
     public double[] LeftFootWrench { get; } = new double[6];
 
-    /// <summary>Right ankle force/torque: fx, fy, fz (N), tx, ty, tz (N·m), sensor frame.</summary>
+    /// <summary>Right ankle force/torque: fx, fy, fz (N), tx, ty, tz (N·m), sensor frame: the force the shank exerts on the foot (fz negative under load).</summary>
     public double[] RightFootWrench { get; } = new double[6];
 
     /// <summary>Copies every field of <paramref name="other"/> into this instance without allocating.</summary>

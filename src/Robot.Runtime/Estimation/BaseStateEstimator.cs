@@ -66,8 +66,11 @@ public sealed class BaseStateEstimator
 
         Quat q = Quat.From(state.ImuOrientation).Normalized();
         Vec3 omega = q.Rotate(Vec3.From(state.ImuGyro));
-        _left = Contact(_left, state.LeftFootWrench[2]);
-        _right = Contact(_right, state.RightFootWrench[2]);
+        // The ankle sensor measures the force the shank exerts on the foot: its z is negative when
+        // the foot carries load (a standing robot reads about −155 N per foot). Before this sign,
+        // no contact was ever seen on the real model, only on hand-made test states.
+        _left = Contact(_left, -state.LeftFootWrench[2]);
+        _right = Contact(_right, -state.RightFootWrench[2]);
 
         // Predict with the accelerometer (specific force rotated to the site frame, minus gravity's reaction).
         Vec3 acceleration = q.Rotate(Vec3.From(state.ImuAccelerometer)) - s_gravity;

@@ -58,8 +58,8 @@ public sealed class TestDoubleHardware : IRobotHardware
         state.ImuAccelerometer[0] = 0;
         state.ImuAccelerometer[1] = 0;
         state.ImuAccelerometer[2] = 9.81;
-        state.LeftFootWrench[2] = 160;
-        state.RightFootWrench[2] = 160;
+        state.LeftFootWrench[2] = -160; // under load: the shank pushes the foot down
+        state.RightFootWrench[2] = -160;
         return true;
     }
 

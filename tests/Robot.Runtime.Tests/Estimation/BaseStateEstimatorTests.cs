@@ -15,8 +15,8 @@ public class BaseStateEstimatorTests
     {
         var s = new RobotState(2);
         s.ImuAccelerometer[2] = 9.81;
-        s.LeftFootWrench[2] = 150;
-        s.RightFootWrench[2] = 150;
+        s.LeftFootWrench[2] = -150;
+        s.RightFootWrench[2] = -150;
         return s;
     }
 
@@ -34,13 +34,13 @@ public class BaseStateEstimatorTests
     {
         var estimator = new BaseStateEstimator(s_robot, new BaseStateEstimatorOptions { ContactOnForce = 40, ContactOffForce = 20 });
         RobotState s = Upright();
-        s.LeftFootWrench[2] = 30; // below "on": not yet in contact
+        s.LeftFootWrench[2] = -30; // below "on": not yet in contact
         Assert.False(estimator.Update(s, 0.001).LeftContact);
-        s.LeftFootWrench[2] = 45;
+        s.LeftFootWrench[2] = -45;
         Assert.True(estimator.Update(s, 0.001).LeftContact);
-        s.LeftFootWrench[2] = 30; // between off and on: stays in contact
+        s.LeftFootWrench[2] = -30; // between off and on: stays in contact
         Assert.True(estimator.Update(s, 0.001).LeftContact);
-        s.LeftFootWrench[2] = 10;
+        s.LeftFootWrench[2] = -10;
         Assert.False(estimator.Update(s, 0.001).LeftContact);
     }
 
