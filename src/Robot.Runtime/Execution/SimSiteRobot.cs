@@ -478,6 +478,9 @@ public sealed class SimSiteRobot : IDisposable
 
     private bool MayMove => _options.Safety is null || _robot.Pipeline.Safety.MayMove;
 
+    /// <summary>Ticks of the latest stop from its trigger to a still stance on both feet, and to torque off (-1: not reached); none without a supervisor.</summary>
+    public (long ToStable, long ToTorqueOff)? StopTicks => _stops is null ? null : (_stops.TicksToStable, _stops.TicksToTorqueOff);
+
     /// <summary>True while the drives are unpowered after an emergency stop (the leg and waist brakes hold the stance).</summary>
     public bool TorqueOff => _robot.Pipeline.Safety.Phase == StopPhase.TorqueOff;
 

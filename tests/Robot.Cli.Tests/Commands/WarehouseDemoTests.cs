@@ -7,7 +7,8 @@ namespace Robot.Cli.Tests.Commands;
 /// supervisor on loopback (SQLite audit log), in a process of its own as a user runs it (its
 /// verdict ages are wall time: it must not share the test host's thread pool), the MuJoCo humanoid
 /// paced at real time, a person in the shared packing area, tasks over RobotService, the audit
-/// log verified, the report with its plots and the telemetry written. No stand-ins. And
+/// log verified, the report with its plots and the telemetry written, and the emergency stop
+/// pressed, the robot standing on its brakes, reset, resumed and re-armed. No stand-ins. And
 /// <c>robot demo</c>'s bad flags.
 /// <para>Whether the task completes is not asserted here, only that the exit code says it: under
 /// the supervisor's wall-clock verdicts a loaded machine perturbs the run (a stale verdict holds
@@ -43,6 +44,11 @@ public class WarehouseDemoTests
             Assert.True(r.GetProperty("telemetryMessages").GetInt64() > 1000);
             Assert.True(File.Exists(r.GetProperty("telemetryPath").GetString()));
             Assert.NotEmpty(r.GetProperty("personEvents").EnumerateArray());
+            // The emergency stop while t-1 walked: torque off on brakes, standing; reset, resume, re-armed.
+            string[] estop = [.. r.GetProperty("eStopEvents").EnumerateArray().Select(e => e.GetString()!)];
+            Assert.Contains(estop, e => e.Contains("the brakes hold it standing", StringComparison.Ordinal));
+            Assert.Contains(estop, e => e.StartsWith("the operator re-armed the robot: power on", StringComparison.Ordinal));
+            Assert.Contains("## The emergency stop", report, StringComparison.Ordinal);
         }
         finally
         {

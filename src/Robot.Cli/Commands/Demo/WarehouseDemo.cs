@@ -175,7 +175,7 @@ internal static class WarehouseDemo
         md.AppendLine("Safety verdicts: the permitted speed scale over simulated time, shaded where a stop was in force.").AppendLine();
         md.AppendLine("## Files").AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Audit log `{audit}`: {(verified ? "verifies" : "DOES NOT verify")}. The robot {(fell ? "fell" : "did not fall")}.").AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Telemetry `{recorder.Path}`: {recorder.MessagesWritten} MCAP messages at 1 kHz ({megabytes:0} MB: joint states, commands, base state, safety stops){(dropped > 0 ? $", {dropped} frames dropped" : "")}; open it in Foxglove Studio. The path as CSV: `{trace}`.").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Telemetry `{recorder.Path}`: {recorder.MessagesWritten} MCAP messages ({megabytes:0} MB, zstd: joint states, commands and base state at 100 Hz, safety stops and faults as they happen){(dropped > 0 ? $", {dropped} frames dropped" : "")}; open it in Foxglove Studio. The path as CSV: `{trace}`.").AppendLine();
         md.AppendLine("Not shown yet: " + notShown + ".");
         File.WriteAllText(reportPath, md.ToString());
         return new WarehouseDemoResult(completed, taskCount - completed, verified, fell, results, personEvents, estopEvents, audit, reportPath, trace,
@@ -240,15 +240,18 @@ internal static class WarehouseDemo
         var role = new Grpc.Core.Metadata { { Robot.Safety.Supervisor.SupervisorConstants.RoleClaimHeader, RobotRoles.SafetyEngineer } };
         TriggerReply trigger = await client.TriggerAsync(new TriggerRequest { Reason = "demo: the safety engineer presses the e-stop", Level = StopLevel.SettleThenCut },
             deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
-        double pressedAt = robot.Robot.Time;
         Note($"pressed while {taskId} walked to its shelf: latch {trigger.LatchId} (settle then cut)");
         var waited = Stopwatch.StartNew();
         while (!robot.Robot.TorqueOff && !robot.Robot.Fell && waited.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(20, ct);
         }
+        (long toStable, long toOff) = robot.Robot.StopTicks ?? (-1, -1);
+        string settled = toStable >= 0 && toStable <= toOff
+            ? $"settled still on both feet after {toStable} ms and cut power"
+            : $"cut power at the settle-then-cut bound, {toOff} ms after the stop began (the stance was still settling)";
         Note(robot.Robot.TorqueOff
-            ? $"the robot stopped walking, settled on both feet and cut power {robot.Robot.Time - pressedAt:0.0} s after the press; brakes hold it {(robot.Robot.Fell ? "— but it fell" : "standing")}; {taskId} is {tasks.Get(taskId).State.ToString().ToLowerInvariant()}"
+            ? $"the robot stopped walking within two steps, {settled}; the brakes hold it {(robot.Robot.Fell ? "— but it fell" : "standing")}; {taskId} is {tasks.Get(taskId).State.ToString().ToLowerInvariant()}"
             : $"the robot did not reach torque off within 30 s ({(robot.Robot.Fell ? "it fell" : "still powered")})");
         await Task.Delay(TimeSpan.FromSeconds(2 / Math.Max(speed, 1)), ct);
         ResetReply reset = await client.ResetAsync(new ResetRequest { LatchId = trigger.LatchId, ClaimedRole = RobotRoles.SafetyEngineer }, role,
