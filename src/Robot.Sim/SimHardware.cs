@@ -37,7 +37,8 @@ public sealed class SimHardware : IRobotHardware
     private readonly int[] _qposAdr, _dofAdr, _actuator;
     private readonly double[] _torqueLimit;
     private readonly double[] _appliedTorque;
-    private readonly double[] _brakeTorque, _brakeAt;
+    private readonly double[] _brakeTorque;
+    private readonly JointCommand[] _brakeLock;
     private readonly bool[] _braked;
     private readonly PendingPush[] _pushes = new PendingPush[MaxPushes];
     private int _pushCount;
@@ -67,7 +68,7 @@ public sealed class SimHardware : IRobotHardware
         _torqueLimit = [.. Binding.TorqueLimit];
         _appliedTorque = new double[n];
         _brakeTorque = [.. Enumerable.Range(0, n).Select(i => HumanoidModel.HasBrake(i) ? _torqueLimit[i] : 0)];
-        _brakeAt = new double[n];
+        _brakeLock = new JointCommand[n];
         _braked = new bool[n];
         _nominalFriction = simulation.GeomFriction.ToArray();
         _nominalMass = simulation.BodyMass.ToArray();
@@ -225,23 +226,19 @@ public sealed class SimHardware : IRobotHardware
             bool hold = BrakesEnabled && _brakeTorque[i] > 0 && c.Kp == 0 && c.Kd == 0 && c.FeedForwardTorque == 0;
             if (hold && !_braked[i])
             {
-                _brakeAt[i] = qpos[_qposAdr[i]];
+                _brakeLock[i] = new JointCommand(qpos[_qposAdr[i]], 0, BrakeStiffness, BrakeDamping, 0);
             }
             _braked[i] = hold;
         }
     }
 
     /// <summary>
-    /// Torque of an engaged brake: rigid (a stiff, damped lock where it engaged) until the load
-    /// exceeds its holding torque, where it slips. MuJoCo's dry friction (dof_frictionloss) would
-    /// be the natural model, but it is a soft constraint that creeps under a standing robot's
-    /// load (the pelvis sank from 0.77 m to 0.08 m in 3 s), so the lock is applied through the
-    /// joint's actuator, the motor itself being unpowered.
+    /// Stiffness (N·m/rad) and damping (N·m·s/rad) of an engaged brake: a stiff, damped lock where
+    /// it engaged, saturating at its holding torque (where it slips). MuJoCo's dry friction
+    /// (dof_frictionloss) would be the natural model, but it is a soft constraint that creeps
+    /// under a standing robot's load (the pelvis sank from 0.77 m to 0.08 m in 3 s), so the lock
+    /// is applied through the joint's actuator, the motor itself being unpowered.
     /// </summary>
-    private double BrakeTorque(int i, double q, double v) =>
-        Math.Clamp(BrakeStiffness * (_brakeAt[i] - q) - BrakeDamping * v, -_brakeTorque[i], _brakeTorque[i]);
-
-    /// <summary>Stiffness (N·m/rad) and damping (N·m·s/rad) of an engaged brake's lock.</summary>
     private const double BrakeStiffness = 3000, BrakeDamping = 30;
 
     /// <inheritdoc/>
@@ -290,7 +287,7 @@ public sealed class SimHardware : IRobotHardware
             {
                 double q = qpos[_qposAdr[i]], v = qvel[_dofAdr[i]];
                 double tau = JointDrive.Torque(in commands[i], q, v, _torqueLimit[i]);
-                ctrl[_actuator[i]] = _braked[i] ? BrakeTorque(i, q, v) : tau;
+                ctrl[_actuator[i]] = _braked[i] ? JointDrive.Torque(in _brakeLock[i], q, v, _brakeTorque[i]) : tau;
                 _appliedTorque[i] = tau; // the motor's torque: 0 while braked and unpowered
             }
             if (_pushCount > 0)

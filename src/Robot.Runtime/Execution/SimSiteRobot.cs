@@ -454,11 +454,8 @@ public sealed class SimSiteRobot : IDisposable
             return false;
         }
         double scale = _robot.Pipeline.Safety.SpeedScale;
-        return scale < scaleAtStart - 1e-9 && scale * _options.Safety.Options.MaxSpeed < NominalSpeed;
+        return scale < scaleAtStart - 1e-9 && scale * _options.Safety.Options.MaxSpeed < _options.Gait.NominalSpeed;
     }
-
-    /// <summary>Nominal walking speed of the gait: one full step per step period, m/s.</summary>
-    private double NominalSpeed => _options.Gait.MaxStepLength / (_options.Gait.SwingTime + _options.Gait.DoubleSupportTime);
 
     /// <summary>The gait for the speed the supervisor allows: shorter steps, same timing (the balance is tuned for it).</summary>
     private GaitOptions GaitForSpeedLimit(GaitOptions gait)
@@ -468,11 +465,11 @@ public sealed class SimSiteRobot : IDisposable
             return gait;
         }
         double allowed = _robot.Pipeline.Safety.SpeedScale * _options.Safety.Options.MaxSpeed;
-        if (allowed >= NominalSpeed)
+        if (allowed >= _options.Gait.NominalSpeed)
         {
             return gait;
         }
-        double scale = Math.Clamp(allowed / NominalSpeed, 0.25, 1);
+        double scale = Math.Clamp(allowed / _options.Gait.NominalSpeed, 0.25, 1);
         return gait with { MaxStepLength = gait.MaxStepLength * scale, MaxSideStep = gait.MaxSideStep * scale, MaxBackwardStep = gait.MaxBackwardStep * scale };
     }
 
@@ -692,20 +689,13 @@ public sealed class SimSiteRobot : IDisposable
         int steps = Math.Max(1, (int)Math.Round(seconds * PickTaskEnvironment.ControlHz));
         for (int k = 1; k <= steps; k++)
         {
-            (SkillResult, string)? held = WaitForPermit(cancel, kill);
-            if (held is not null)
-            {
-                return held;
-            }
             double tau = (double)k / steps, s = MinimumJerk.Blend(tau);
             error = _kinematics.Solve(from + s * (target - from), fromYaw + s * Pose2.WrapAngle(yaw - fromYaw), q, out _);
             q.CopyTo(command);
             command[^1] = fromGripper + Math.Min(1, 2 * tau) * (gripper - fromGripper);
-            CommandArm(command);
-            Ticks(ControlTicks);
-            if (Fell)
+            if (ArmStep(command, "hand", cancel, kill) is { } stop)
             {
-                return (SkillResult.Fell, $"fell while moving the hand at t = {Time:0.0} s");
+                return stop;
             }
         }
         return error > ReachTolerance
@@ -764,25 +754,34 @@ public sealed class SimSiteRobot : IDisposable
         int steps = Math.Max(1, (int)Math.Round(seconds * PickTaskEnvironment.ControlHz));
         for (int k = 1; k <= steps; k++)
         {
-            (SkillResult, string)? held = WaitForPermit(cancel, kill);
-            if (held is not null)
-            {
-                return held;
-            }
             double tau = (double)k / steps, s = MinimumJerk.Blend(tau);
             for (int i = 0; i < ArmKinematics.JointCount; i++)
             {
                 target[i] = from[i] + s * (joints[i] - from[i]);
             }
             target[^1] = from[^1] + Math.Min(1, 2 * tau) * (gripper - from[^1]);
-            CommandArm(target);
-            Ticks(ControlTicks);
-            if (Fell)
+            if (ArmStep(target, "arm", cancel, kill) is { } stop)
             {
-                return (SkillResult.Fell, $"fell while moving the arm at t = {Time:0.0} s");
+                return stop;
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// One 50 Hz step of an arm motion: waits while the supervisor holds the robot, commands the
+    /// arm, runs the step's ticks. Null to go on; how the motion ended otherwise.
+    /// </summary>
+    private (SkillResult, string)? ArmStep(ReadOnlySpan<double> command, string moving, CancellationToken cancel, CancellationToken kill)
+    {
+        (SkillResult, string)? held = WaitForPermit(cancel, kill);
+        if (held is not null)
+        {
+            return held;
+        }
+        CommandArm(command);
+        Ticks(ControlTicks);
+        return Fell ? (SkillResult.Fell, $"fell while moving the {moving} at t = {Time:0.0} s") : null;
     }
 
     /// <summary>Commands the arm with gravity feed-forward from the model (MuJoCo's bias forces, as a driver's feed-forward torque).</summary>

@@ -130,7 +130,10 @@ public static class WalkScenario
             }
             steps += controller.Plan.Count;
             walkSeconds += controller.Plan.Duration;
-            firstWalkSeconds = firstWalkSeconds > 0 ? firstWalkSeconds : controller.Plan.Duration;
+            if (corrections == 0)
+            {
+                firstWalkSeconds = controller.Plan.Duration;
+            }
             Pose2 end = MeasuredStance(hardware);
             var (fx, fy) = origin.Local(end);
             final = new Pose2(fx, fy, origin.TurnTo(end));

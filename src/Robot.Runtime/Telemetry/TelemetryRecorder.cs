@@ -100,7 +100,6 @@ public sealed class TelemetryRecorder : IDisposable
     private void Write(TelemetryFrame f)
     {
         ulong t = _epochNs + (ulong)Math.Max(0, Math.Round(f.Time * 1e9));
-        ProtoWriter w;
         if (f.Tick % _everyNthTick == 0)
         {
             WriteState(f, t);
@@ -109,7 +108,7 @@ public sealed class TelemetryRecorder : IDisposable
         if (f.Fault != _lastFault)
         {
             _lastFault = f.Fault;
-            w = new ProtoWriter(_buffer);
+            var w = new ProtoWriter(_buffer);
             w.WriteDouble(1, f.Time);
             w.WriteInt64(2, f.Tick);
             w.WriteString(3, LoopFaultNames.Of(f.Fault));
@@ -122,7 +121,7 @@ public sealed class TelemetryRecorder : IDisposable
         if (!_safetyWritten || safety != _lastSafety)
         {
             (_safetyWritten, _lastSafety) = (true, safety);
-            w = new ProtoWriter(_buffer);
+            var w = new ProtoWriter(_buffer);
             w.WriteDouble(1, f.Time);
             w.WriteInt64(2, f.Tick);
             w.WriteString(3, SafetyNames.Of(s.Stop));

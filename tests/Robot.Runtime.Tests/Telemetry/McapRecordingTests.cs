@@ -53,25 +53,31 @@ public class McapRecordingTests
         }
     }
 
+    /// <summary>Records 500 ticks of a supervised loop that never gets a verdict (it settles, then stands stable).</summary>
+    private static McapReader RecordSupervisedLoopWithoutVerdicts(string path, int everyNthTick = 1)
+    {
+        var clock = new LoopTimeProvider();
+        var gate = new SafetyGate(new LatestValueSlot<VerdictSample>(), new SafetyGateOptions(), clock);
+        var ring = new TelemetryRing(6, capacity: 8192);
+        var (pipeline, hw) = PipelineFactory.Create(ring: ring, stops: new StopExecutor(gate, new StopExecutorOptions(), 6));
+        using (var recorder = new TelemetryRecorder(path, ring, hw.Description, DateTimeOffset.FromUnixTimeSeconds(1_800_000_000), everyNthTick))
+        {
+            for (int i = 0; i < 500; i++)
+            {
+                clock.Advance(0.001);
+                pipeline.Tick();
+            }
+        }
+        return McapReader.Read(path);
+    }
+
     [Fact]
     public void Record_SupervisedLoopWithoutVerdicts_SafetyStopChannelShowsSettleThenStable()
     {
         string path = TempFile();
         try
         {
-            var clock = new LoopTimeProvider();
-            var gate = new SafetyGate(new LatestValueSlot<VerdictSample>(), new SafetyGateOptions(), clock);
-            var ring = new TelemetryRing(6, capacity: 8192);
-            var (pipeline, hw) = PipelineFactory.Create(ring: ring, stops: new StopExecutor(gate, new StopExecutorOptions(), 6));
-            using (var recorder = new TelemetryRecorder(path, ring, hw.Description, DateTimeOffset.FromUnixTimeSeconds(1_800_000_000)))
-            {
-                for (int i = 0; i < 500; i++)
-                {
-                    clock.Advance(0.001);
-                    pipeline.Tick();
-                }
-            }
-            McapReader file = McapReader.Read(path);
+            McapReader file = RecordSupervisedLoopWithoutVerdicts(path);
             McapChannel channel = file.Channels.Single(c => c.Topic == "/safety_stop");
             var changes = file.Messages.Where(m => m.ChannelId == channel.Id).Select(m => SafetyStop.Parser.ParseFrom(m.Data)).ToList();
             Assert.Equal([("Settle", "Settling", "ReasonSupervisorUnavailable", 0L), ("Settle", "Stable", "ReasonSupervisorUnavailable", 199L)],
@@ -165,19 +171,7 @@ public class McapRecordingTests
         string path = TempFile();
         try
         {
-            var clock = new LoopTimeProvider();
-            var gate = new SafetyGate(new LatestValueSlot<VerdictSample>(), new SafetyGateOptions(), clock);
-            var ring = new TelemetryRing(6, capacity: 8192);
-            var (pipeline, hw) = PipelineFactory.Create(ring: ring, stops: new StopExecutor(gate, new StopExecutorOptions(), 6));
-            using (var recorder = new TelemetryRecorder(path, ring, hw.Description, DateTimeOffset.FromUnixTimeSeconds(1_800_000_000), everyNthTick: 10))
-            {
-                for (int i = 0; i < 500; i++)
-                {
-                    clock.Advance(0.001);
-                    pipeline.Tick();
-                }
-            }
-            McapReader file = McapReader.Read(path);
+            McapReader file = RecordSupervisedLoopWithoutVerdicts(path, everyNthTick: 10);
             McapChannel states = file.Channels.Single(c => c.Topic == "/joint_states");
             Assert.Equal(Enumerable.Range(0, 50).Select(i => i * 10L), file.Messages.Where(m => m.ChannelId == states.Id).Select(m => JointStates.Parser.ParseFrom(m.Data).Tick));
             McapChannel safety = file.Channels.Single(c => c.Topic == "/safety_stop");

@@ -220,17 +220,7 @@ internal static class WarehouseDemo
             progress("e-stop: " + e);
         }
         TaskManager tasks = robot.Tasks;
-        using (TaskWatch watch = tasks.Watch(taskId))
-        {
-            await foreach (TaskEvent e in watch.ReadAllAsync(ct))
-            {
-                if (e.Phase == TaskPhase.Navigate || TaskStates.IsFinal(e.State))
-                {
-                    break;
-                }
-            }
-        }
-        if (TaskStates.IsFinal(tasks.Get(taskId).State))
+        if (!await ReachesPhaseAsync(tasks, taskId, TaskPhase.Navigate, ct))
         {
             return;
         }
@@ -267,17 +257,25 @@ internal static class WarehouseDemo
         Note(robot.Robot.TorqueOff ? "re-armed, but power did not come back within 10 s" : $"the operator re-armed the robot: power on, {taskId} carries on");
     }
 
-    private static async Task PersonAsync(TaskManager tasks, string taskId, Uri supervisor, double speed, List<string> events, Action<string> progress, CancellationToken ct)
+    /// <summary>Waits until <paramref name="taskId"/> enters <paramref name="phase"/>; false when it ended first.</summary>
+    private static async Task<bool> ReachesPhaseAsync(TaskManager tasks, string taskId, TaskPhase phase, CancellationToken ct)
     {
-        using TaskWatch watch = tasks.Watch(taskId);
-        await foreach (TaskEvent e in watch.ReadAllAsync(ct))
+        using (TaskWatch watch = tasks.Watch(taskId))
         {
-            if (e.Phase == TaskPhase.Carry)
+            await foreach (TaskEvent e in watch.ReadAllAsync(ct))
             {
-                break;
+                if (e.Phase == phase || TaskStates.IsFinal(e.State))
+                {
+                    break;
+                }
             }
         }
-        if (TaskStates.IsFinal(tasks.Get(taskId).State))
+        return !TaskStates.IsFinal(tasks.Get(taskId).State);
+    }
+
+    private static async Task PersonAsync(TaskManager tasks, string taskId, Uri supervisor, double speed, List<string> events, Action<string> progress, CancellationToken ct)
+    {
+        if (!await ReachesPhaseAsync(tasks, taskId, TaskPhase.Carry, ct))
         {
             return;
         }

@@ -37,14 +37,8 @@ public static class SimPickTaskCommand
         {
             var output = CliOutput.From(parseResult);
             FileInfo siteFile = parseResult.GetValue(site)!;
-            SiteModel model;
-            try
+            if (SiteFileArgument.Load(output, "sim pick-task", siteFile) is not { } model)
             {
-                model = SiteFileParser.Load(siteFile.FullName);
-            }
-            catch (Exception e) when (e is SiteValidationException or IOException)
-            {
-                output.Error.WriteLine($"robot sim pick-task: --site {siteFile.FullName}: {e.Message}");
                 return 2;
             }
             if (!SimWalkCommand.TryParsePose(parseResult.GetValue(from)!, out Pose2 start))

@@ -61,15 +61,11 @@ public static class SimWalkCommand
             List<KeepOutZone> zones = [];
             if (parseResult.GetValue(site) is { } siteFile)
             {
-                try
+                if (SiteFileArgument.Load(output, "sim walk", siteFile) is not { } siteModel)
                 {
-                    zones = [.. KeepOutZonesSeenFrom(SiteFileParser.Load(siteFile.FullName), start)];
-                }
-                catch (Exception e) when (e is SiteValidationException or IOException)
-                {
-                    output.Error.WriteLine($"robot sim walk: --site {siteFile.FullName}: {e.Message}");
                     return 2;
                 }
+                zones = [.. KeepOutZonesSeenFrom(siteModel, start)];
                 var (forward, left) = start.Local(goal);
                 goal = new Pose2(forward, left, start.TurnTo(goal));
             }

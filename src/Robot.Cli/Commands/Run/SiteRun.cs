@@ -17,14 +17,8 @@ internal static class SiteRun
         string robotId, string fromText, double seconds, FileInfo? record, CancellationToken ct)
     {
         var output = CliOutput.From(parseResult);
-        SiteModel site;
-        try
+        if (SiteFileArgument.Load(output, "run", siteFile) is not { } site)
         {
-            site = SiteFileParser.Load(siteFile.FullName);
-        }
-        catch (Exception e) when (e is SiteValidationException or IOException)
-        {
-            output.Error.WriteLine($"robot run: --site {siteFile.FullName}: {e.Message}");
             return 2;
         }
         if (!SimWalkCommand.TryParsePose(fromText, out Pose2 start))
