@@ -63,9 +63,23 @@ internal sealed class SupervisorLoadClient
         await Task.WhenAll(robots.Select(r => r.StartAsync(ct))).ConfigureAwait(false);
 
         var lateness = new List<double>((int)(seconds * _hz * _robots) + 1024);
-        var sender = new Thread(() => SendAll(robots, warmup, seconds, lateness)) { Name = "bench-sender", IsBackground = true, Priority = ThreadPriority.AboveNormal };
+        // Awaited, never joined: a pool thread blocked in Join for the whole run is one of the two
+        // workers a 2-core machine starts with, and every stream's continuation queued behind it.
+        var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sender = new Thread(() =>
+        {
+            try
+            {
+                SendAll(robots, warmup, seconds, lateness);
+                sent.SetResult();
+            }
+            catch (Exception e)
+            {
+                sent.SetException(e);
+            }
+        }) { Name = "bench-sender", IsBackground = true, Priority = ThreadPriority.AboveNormal };
         sender.Start();
-        await Task.Run(sender.Join, ct).ConfigureAwait(false);
+        await sent.Task.WaitAsync(ct).ConfigureAwait(false);
 
         long drainEnd = Stopwatch.GetTimestamp() + 5 * Stopwatch.Frequency;
         while (Stopwatch.GetTimestamp() < drainEnd && robots.Any(r => Volatile.Read(ref r.Answered) < r.Sent))
