@@ -1,5 +1,7 @@
 using Robot.Core.Control;
 using Robot.Core.Hardware;
+using Robot.Runtime.Concurrency;
+using Robot.Runtime.Policy;
 using Robot.Sim.PickTask;
 
 namespace Robot.Runtime.Execution;
@@ -9,8 +11,10 @@ namespace Robot.Runtime.Execution;
 /// standing balance) writes every joint, then the right arm and its gripper are overwritten with
 /// the upper body's targets (the policy, or a scripted reach). The legs never know what the arm
 /// does; they feel it only through the measured state, as on hardware.
-/// <para>Targets are set between ticks by the thread that steps the loop (<see cref="SetArm"/>);
-/// <see cref="Update"/> allocates nothing.</para>
+/// <para>Targets are set between ticks by the thread that steps the loop (<see cref="SetArm"/>),
+/// or followed every tick from a <see cref="PolicyRunner"/>'s slot (<see cref="Follow"/>):
+/// the 50 Hz policy targets interpolated at the loop's 1 kHz. <see cref="Update"/> allocates
+/// nothing.</para>
 /// </summary>
 public sealed class ArmOverlayController : IJointController, IControllerTelemetry
 {
@@ -19,6 +23,9 @@ public sealed class ArmOverlayController : IJointController, IControllerTelemetr
     private readonly int _gripper;
     private readonly double[] _target = new double[PickTaskEnvironment.StateWidth];
     private readonly double[] _feedForward = new double[ArmKinematics.JointCount];
+    private readonly double[] _sample = new double[ArmVector.Length];
+    private LatestValueSlot<PolicyTarget>? _policy;
+    private volatile bool _policyFaulted;
     private bool _engaged;
 
     /// <param name="lower">The lower-body controller (writes every joint first).</param>
@@ -73,6 +80,25 @@ public sealed class ArmOverlayController : IJointController, IControllerTelemetr
         _engaged = true;
     }
 
+    /// <summary>
+    /// Follows a policy runner's targets from the next tick on (null: stop following; the target
+    /// in force stays). Each tick samples the latest target at the tick's time (the runner must
+    /// be stepped on the loop's clock). A fault target is never commanded: the arm holds the last
+    /// good target and <see cref="PolicyFaulted"/> latches until the next call. Call between ticks.
+    /// </summary>
+    public void Follow(LatestValueSlot<PolicyTarget>? targets)
+    {
+        _policy = targets;
+        _policyFaulted = false;
+        _engaged |= targets is not null;
+    }
+
+    /// <summary>True once a followed runner published a fault: the arm holds its last good target (the upper body's stop; the legs keep balancing).</summary>
+    public bool PolicyFaulted => _policyFaulted;
+
+    /// <summary>Sets the arm's gravity feed-forward torques (N·m, 7 joints) without touching the targets. Call between ticks.</summary>
+    public void SetFeedForward(ReadOnlySpan<double> feedForward) => feedForward[..ArmKinematics.JointCount].CopyTo(_feedForward);
+
     /// <inheritdoc/>
     public LoopFault Update(in TickContext tick, RobotState measured, in BaseEstimate estimate, Span<JointCommand> commands)
     {
@@ -80,6 +106,17 @@ public sealed class ArmOverlayController : IJointController, IControllerTelemetr
         if (!_engaged)
         {
             return fault;
+        }
+        if (_policy is not null && !_policyFaulted && _policy.TryRead(out PolicyTarget target, out _))
+        {
+            if (target.Fault)
+            {
+                _policyFaulted = true;
+            }
+            else if (target.TrySample(tick.Time, _sample))
+            {
+                _sample.CopyTo(_target, 0);
+            }
         }
         for (int i = 0; i < ArmKinematics.JointCount; i++)
         {

@@ -3,8 +3,10 @@ using Robot.Control.Locomotion;
 using Robot.Core.Control;
 using Robot.Core.Geometry;
 using Robot.Policies.Inference;
+using Robot.Runtime.Concurrency;
 using Robot.Runtime.Hosting;
 using Robot.Runtime.Loop;
+using Robot.Runtime.Policy;
 using Robot.Runtime.Safety;
 using Robot.Safety.Geofence;
 using Robot.Sim;
@@ -65,6 +67,8 @@ public sealed class SimSiteRobot : IDisposable
     private readonly SimulatedTimeDriver _driver;
     private readonly ArmKinematics _kinematics = new();
     private readonly ChunkedPolicy? _policy;
+    private readonly PolicyRunnerOptions _runnerOptions;
+    private readonly LatestValueSlot<PolicyObservation> _observations = new();
     private readonly List<SiteLocation> _slots, _totes;
     private readonly List<SiteSceneSlot> _sceneSlots = [];
     private readonly List<SiteSceneTote> _sceneTotes = [];
@@ -138,6 +142,13 @@ public sealed class SimSiteRobot : IDisposable
             station.HomeJoints.CopyTo(_home);
         }
         _policy = options.PolicyDirectory is null ? null : ChunkedPolicy.Load(options.PolicyDirectory);
+        string[] armJoints = [.. ArmKinematics.JointNames, "right_gripper"];
+        _runnerOptions = new PolicyRunnerOptions
+        {
+            LowerLimits = [.. Enumerable.Range(0, ArmKinematics.JointCount).Select(_kinematics.LowerLimit), 0],
+            UpperLimits = [.. Enumerable.Range(0, ArmKinematics.JointCount).Select(_kinematics.UpperLimit), PickTaskEnvironment.GripperClosed],
+            MaxVelocities = [.. armJoints.Select(n => _hardware.Description.Joints[names.IndexOf(n)].MaxVelocity)],
+        };
         _wall.Start();
         Ticks(200); // settle into the controller's stance
     }
@@ -533,6 +544,22 @@ public sealed class SimSiteRobot : IDisposable
         }
         _policy?.Reset();
         ScriptedReach? script = _policy is null ? new ScriptedReach(this, index) : null;
+        // The policy runs as on the robot: a PolicyRunner (limits, NaN and range checks) stepped at
+        // 50 Hz on the simulation's clock, its targets interpolated by the arm overlay every 1 kHz tick.
+        using PolicyRunner? runner = _policy is null ? null : new PolicyRunner(_policy, _runnerOptions, _observations);
+        _arm.Follow(runner?.Targets);
+        try
+        {
+            return PickLoop(slot, index, script, runner, cancel, kill);
+        }
+        finally
+        {
+            _arm.Follow(null);
+        }
+    }
+
+    private (SkillResult Result, string Reason) PickLoop(SiteLocation slot, int index, ScriptedReach? script, PolicyRunner? runner, CancellationToken cancel, CancellationToken kill)
+    {
         Span<double> state = stackalloc double[PickTaskEnvironment.StateWidth];
         Span<double> environment = stackalloc double[PickTaskEnvironment.EnvironmentWidth];
         Span<double> action = stackalloc double[PickTaskEnvironment.StateWidth];
@@ -551,27 +578,28 @@ public sealed class SimSiteRobot : IDisposable
             }
             ObserveArm(state);
             ObserveScene(index, environment);
-            if (script is not null)
+            if (runner is not null)
             {
-                script.Next(action);
+                var observation = default(PolicyObservation);
+                state.CopyTo(observation.State);
+                environment.CopyTo(observation.Environment);
+                _observations.Publish(observation);
+                if (!runner.Step(Time))
+                {
+                    return (SkillResult.Failed, $"the policy runner stopped the arm: {runner.Fault}");
+                }
+                _arm.SetFeedForward(ArmGravity());
             }
             else
             {
-                _policy!.Act(state, environment, action);
-                foreach (double v in action)
+                script!.Next(action);
+                for (int i = 0; i < ArmKinematics.JointCount; i++)
                 {
-                    if (!double.IsFinite(v))
-                    {
-                        return (SkillResult.Failed, "the policy produced a non-finite action; the arm holds");
-                    }
+                    action[i] = Math.Clamp(action[i], _kinematics.LowerLimit(i), _kinematics.UpperLimit(i));
                 }
+                action[^1] = Math.Clamp(action[^1], 0, PickTaskEnvironment.GripperClosed);
+                CommandArm(action);
             }
-            for (int i = 0; i < ArmKinematics.JointCount; i++)
-            {
-                action[i] = Math.Clamp(action[i], _kinematics.LowerLimit(i), _kinematics.UpperLimit(i));
-            }
-            action[^1] = Math.Clamp(action[^1], 0, PickTaskEnvironment.GripperClosed);
-            CommandArm(action);
             Ticks(ControlTicks);
             if (Fell)
             {
@@ -579,6 +607,7 @@ public sealed class SimSiteRobot : IDisposable
             }
             if (GraspHeld() && GraspSite().Z > boardTop + 0.10)
             {
+                _arm.Follow(null); // the policy's part ends here; the carry moves below set the arm
                 _heldBox = index;
                 Vec3 box = BoxPosition(index);
                 _siteAboveBottom = GraspSite().Z - (box.Z - _sceneSlots[index].Box.BoxHeight / 2);
@@ -788,12 +817,18 @@ public sealed class SimSiteRobot : IDisposable
     private void CommandArm(ReadOnlySpan<double> target)
     {
         target.CopyTo(_armTarget);
+        _arm.SetArm(_armTarget, ArmGravity());
+    }
+
+    /// <summary>The arm's gravity torques now (MuJoCo's bias forces, as a driver's feed-forward torque).</summary>
+    private ReadOnlySpan<double> ArmGravity()
+    {
         ReadOnlySpan<double> bias = _hardware.Simulation.QfrcBias;
         for (int i = 0; i < ArmKinematics.JointCount; i++)
         {
             _gravity[i] = bias[_armDof[i]];
         }
-        _arm.SetArm(_armTarget, _gravity);
+        return _gravity;
     }
 
     private void ObserveArm(Span<double> state)
