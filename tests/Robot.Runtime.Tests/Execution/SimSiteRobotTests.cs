@@ -33,6 +33,16 @@ public class SimSiteRobotTests
     }
 
     [Fact]
+    public void CheckFeasible_ToteWhoseRimTheCarriedBoxCannotClear_SaysWhy()
+    {
+        SiteModel site = SiteFileParser.Parse(TestHall.Site.Replace("at: [3.19, 1.60, 0.70]", "at: [3.19, 1.60, 0.80]", StringComparison.Ordinal));
+        using var robot = new SimSiteRobot(site, new SimSiteRobotOptions { Start = (2.0, 1.8, 90) });
+        string? why = robot.CheckFeasible(site.Locations["shelf/s1"], site.Locations["tote-1"]);
+        Assert.NotNull(why);
+        Assert.Contains("tote-1 stands at 0.80 m; this robot places into totes on stands at 0.70", why, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Options_Invalid_ListsEveryProblem()
     {
         var options = new SimSiteRobotOptions { Start = (double.NaN, 0, 0), RealTimeFactor = -1, PolicyDirectory = "/no/such/policy" };

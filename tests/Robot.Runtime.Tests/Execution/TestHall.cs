@@ -2,7 +2,8 @@ namespace Robot.Runtime.Tests.Execution;
 
 /// <summary>
 /// The small site the simulated-robot tests share (here and, linked, in the CLI tests): one slot
-/// at the trained board height, one slot too high for the arm, one tote close by.
+/// at the trained board height, one slot too high for the arm, one tote close by on a stand the
+/// carried box clears (SimSiteRobot.PlaceStandTop).
 /// </summary>
 internal static class TestHall
 {
@@ -27,7 +28,7 @@ internal static class TestHall
             approach: [4.0, 2.4, 90]
           - id: tote-1
             kind: tote
-            at: [3.19, 1.60, 0.80]
+            at: [3.19, 1.60, 0.70]
             approach: [2.4, 2.0, 0]
         """;
 }
