@@ -85,6 +85,8 @@ public sealed class SimSiteRobot : IDisposable
     private readonly int[] _boxBodies, _toteBodies;
     private readonly List<KeepOutZone> _siteKeepOut;
     private readonly double[] _home = new double[ArmKinematics.JointCount];
+    /// <summary>The arm's walking pose: the joints' standing positions, where the walking controller holds an arm it was not told about.</summary>
+    private readonly double[] _stowed = [.. ArmKinematics.JointNames.Select(n => HumanoidModel.Joints.First(j => j.Name == n).StandPosition)];
     private readonly double[] _armTarget = new double[PickTaskEnvironment.StateWidth];
     private readonly double[] _gravity = new double[ArmKinematics.JointCount];
     private readonly int[] _armQpos = new int[ArmKinematics.JointCount], _armDof = new int[ArmKinematics.JointCount];
@@ -193,6 +195,17 @@ public sealed class SimSiteRobot : IDisposable
     /// <summary>Called whenever motion is held by the supervisor (true, with the reason) and when it is allowed again (false).</summary>
     public Action<bool, string>? BlockedChanged { get; set; }
 
+    /// <summary>Where the right hand's grasp point (between the fingers) is now, site frame, m (height above the floor).</summary>
+    public Vec3 Hand
+    {
+        get
+        {
+            Vec3 g = GraspSite();
+            Pose2 site = ToSite(new Pose2(g.X, g.Y, 0));
+            return new Vec3(site.X, site.Y, g.Z);
+        }
+    }
+
     /// <summary>The robot's pose now, site frame: sole midpoint and heading (ground truth: site localization).</summary>
     public Pose2 Pose => ToSite(MeasuredStance());
 
@@ -300,9 +313,12 @@ public sealed class SimSiteRobot : IDisposable
             _station = (-1, -1, default);
             if (_heldBox < 0 && _arm.Engaged)
             {
-                // Clear of the station now: the empty arm comes home before the walk (walking with
-                // it raised over where the tote was topples the robot).
-                (SkillResult, string)? homed = MoveArm(_home, 0, 1.2, cancel, kill);
+                // Clear of the station now: the empty arm is stowed down by the side, where the
+                // walking controller holds it, before the walk (walking with it raised over where
+                // the tote was topples the robot). Not to the reach's home: that holds the hand
+                // at board height 15 cm ahead of the pelvis, and stepping up to the next shelf it
+                // struck the board and toppled the robot (demo site, seed 4, second task).
+                (SkillResult, string)? homed = MoveArm(_stowed, 0, 1.2, cancel, kill);
                 if (homed is { } stop)
                 {
                     return stop;

@@ -51,6 +51,13 @@ public sealed class SimPickTaskExecutorTests : IAsyncLifetime
         Assert.Equal("the box rests in tote-1; moved from shelf/s1 to tote-1", last.Reason);
         Assert.Equal([TaskPhase.Navigate, TaskPhase.Approach, TaskPhase.Pick, TaskPhase.CheckGrasp, TaskPhase.Carry, TaskPhase.Place, TaskPhase.Check], phases);
         Assert.False(_robot.Fell, last.Reason);
+
+        // Off to the next shelf: the empty arm is stowed by the side, below the board it will step up to
+        // (held at the reach's home, the hand struck the next shelf's board and toppled the robot).
+        SiteLocation next = _site.Locations["shelf/s1"];
+        var (walked, why) = _robot.WalkTo(next, false, default, default);
+        Assert.True(walked == SimSiteRobot.SkillResult.Done, why);
+        Assert.True(_robot.Hand.Z < next.Z - 0.1, $"the hand walks at {_robot.Hand.Z:0.000} m, the board is at {next.Z:0.00} m");
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
