@@ -25,7 +25,6 @@ public sealed class ArmOverlayController : IJointController, IControllerTelemetr
     private readonly double[] _feedForward = new double[ArmKinematics.JointCount];
     private readonly double[] _sample = new double[ArmVector.Length];
     private LatestValueSlot<PolicyTarget>? _policy;
-    private volatile bool _policyFaulted;
     private bool _engaged;
 
     /// <param name="lower">The lower-body controller (writes every joint first).</param>
@@ -83,18 +82,18 @@ public sealed class ArmOverlayController : IJointController, IControllerTelemetr
     /// <summary>
     /// Follows a policy runner's targets from the next tick on (null: stop following; the target
     /// in force stays). Each tick samples the latest target at the tick's time (the runner must
-    /// be stepped on the loop's clock). A fault target is never commanded: the arm holds the last
-    /// good target and <see cref="PolicyFaulted"/> latches until the next call. Call between ticks.
+    /// be stepped on the loop's clock). A fault target is never commanded (<see cref="PolicyTarget.TrySample"/>
+    /// refuses it, and a faulted runner publishes nothing after it): the arm holds the last good
+    /// target. Call between ticks.
     /// </summary>
     public void Follow(LatestValueSlot<PolicyTarget>? targets)
     {
         _policy = targets;
-        _policyFaulted = false;
         _engaged |= targets is not null;
     }
 
-    /// <summary>True once a followed runner published a fault: the arm holds its last good target (the upper body's stop; the legs keep balancing).</summary>
-    public bool PolicyFaulted => _policyFaulted;
+    /// <summary>True while the followed runner's latest target is a fault: the arm holds its last good target (the upper body's stop; the legs keep balancing).</summary>
+    public bool PolicyFaulted => _policy is not null && _policy.TryRead(out PolicyTarget target, out _) && target.Fault;
 
     /// <summary>Sets the arm's gravity feed-forward torques (N·m, 7 joints) without touching the targets. Call between ticks.</summary>
     public void SetFeedForward(ReadOnlySpan<double> feedForward) => feedForward[..ArmKinematics.JointCount].CopyTo(_feedForward);
@@ -107,16 +106,9 @@ public sealed class ArmOverlayController : IJointController, IControllerTelemetr
         {
             return fault;
         }
-        if (_policy is not null && !_policyFaulted && _policy.TryRead(out PolicyTarget target, out _))
+        if (_policy is not null && _policy.TryRead(out PolicyTarget target, out _) && target.TrySample(tick.Time, _sample))
         {
-            if (target.Fault)
-            {
-                _policyFaulted = true;
-            }
-            else if (target.TrySample(tick.Time, _sample))
-            {
-                _sample.CopyTo(_target, 0);
-            }
+            _sample.CopyTo(_target, 0);
         }
         for (int i = 0; i < ArmKinematics.JointCount; i++)
         {

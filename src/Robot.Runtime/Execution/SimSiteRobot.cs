@@ -77,7 +77,7 @@ public sealed class SimSiteRobot : IDisposable
     private readonly SimulatedTimeDriver _driver;
     private readonly ArmKinematics _kinematics = new();
     private readonly ChunkedPolicy? _policy;
-    private readonly PolicyRunnerOptions _runnerOptions;
+    private readonly PolicyRunnerOptions? _runnerOptions; // with a policy only: its limits, from the model
     private readonly LatestValueSlot<PolicyObservation> _observations = new();
     private readonly List<SiteLocation> _slots, _totes;
     private readonly List<SiteSceneSlot> _sceneSlots = [];
@@ -155,7 +155,7 @@ public sealed class SimSiteRobot : IDisposable
         }
         _policy = options.PolicyDirectory is null ? null : ChunkedPolicy.Load(options.PolicyDirectory);
         string[] armJoints = [.. ArmKinematics.JointNames, "right_gripper"];
-        _runnerOptions = new PolicyRunnerOptions
+        _runnerOptions = _policy is null ? null : new PolicyRunnerOptions
         {
             LowerLimits = [.. Enumerable.Range(0, ArmKinematics.JointCount).Select(_kinematics.LowerLimit), 0],
             UpperLimits = [.. Enumerable.Range(0, ArmKinematics.JointCount).Select(_kinematics.UpperLimit), PickTaskEnvironment.GripperClosed],
@@ -572,7 +572,7 @@ public sealed class SimSiteRobot : IDisposable
         ScriptedReach? script = _policy is null ? new ScriptedReach(this, index) : null;
         // The policy runs as on the robot: a PolicyRunner (limits, NaN and range checks) stepped at
         // 50 Hz on the simulation's clock, its targets interpolated by the arm overlay every 1 kHz tick.
-        using PolicyRunner? runner = _policy is null ? null : new PolicyRunner(_policy, _runnerOptions, _observations);
+        using PolicyRunner? runner = _policy is null ? null : new PolicyRunner(_policy, _runnerOptions!, _observations);
         _arm.Follow(runner?.Targets);
         try
         {

@@ -1,9 +1,9 @@
 using Robot.Core.Control;
 using Robot.Core.Hardware;
-using Robot.Policies.Inference;
 using Robot.Runtime.Concurrency;
 using Robot.Runtime.Execution;
 using Robot.Runtime.Policy;
+using Robot.Runtime.Tests.Doubles;
 using Robot.Sim.PickTask;
 
 namespace Robot.Runtime.Tests.Execution;
@@ -11,23 +11,6 @@ namespace Robot.Runtime.Tests.Execution;
 /// <summary>The arm overlay following a <see cref="PolicyRunner"/>: 50 Hz targets interpolated at 1 kHz, faults never commanded.</summary>
 public class ArmOverlayControllerTests
 {
-    /// <summary>A stand-in policy: a fixed action, or NaN in one entry from a given step on (a broken network cannot be produced on demand).</summary>
-    private sealed class FixedOrNaNPolicy(double[] action, int nanFromStep = int.MaxValue) : IStepPolicy
-    {
-        private int _calls;
-
-        public void Reset() => _calls = 0;
-
-        public void Act(ReadOnlySpan<double> state, ReadOnlySpan<double> environment, Span<double> result)
-        {
-            action.CopyTo(result);
-            if (_calls++ >= nanFromStep)
-            {
-                result[2] = double.NaN;
-            }
-        }
-    }
-
     private static readonly string[] s_names = [.. Robot.Sim.HumanoidModel.Joints.Select(j => j.Name)];
     private static readonly int s_elbow = Array.IndexOf(s_names, ArmKinematics.JointNames[3]);
     private static readonly int s_joint2 = Array.IndexOf(s_names, ArmKinematics.JointNames[2]);
@@ -59,7 +42,7 @@ public class ArmOverlayControllerTests
     public void Follow_PolicyTargets_InterpolatedAtEachTickBetweenThe50HzSteps()
     {
         var (overlay, observations) = Build();
-        using var runner = new PolicyRunner(new FixedOrNaNPolicy([0, 0, 0, 0.2, 0, 0, 0, 0.01]), RunnerOptions, observations);
+        using var runner = new PolicyRunner(new FixedActionPolicy([0, 0, 0, 0.2, 0, 0, 0, 0.01]), RunnerOptions, observations);
         overlay.Follow(runner.Targets);
         Assert.True(runner.Step(1.0));
 
@@ -73,7 +56,7 @@ public class ArmOverlayControllerTests
     public void Follow_FakePolicyEmitsNaN_ArmHoldsItsLastGoodTargetAndTheFaultLatches()
     {
         var (overlay, observations) = Build();
-        using var runner = new PolicyRunner(new FixedOrNaNPolicy([0, 0, 0.15, 0, 0, 0, 0, 0], nanFromStep: 1), RunnerOptions, observations);
+        using var runner = new PolicyRunner(new FixedActionPolicy([0, 0, 0.15, 0, 0, 0, 0, 0], nanFromStep: 1), RunnerOptions, observations);
         overlay.Follow(runner.Targets);
         Assert.True(runner.Step(0));
         Assert.Equal(0.15, Tick(overlay, 0.02)[s_joint2], 9);
@@ -91,7 +74,7 @@ public class ArmOverlayControllerTests
     public void Follow_Null_StopsFollowing_SetArmTargetsStand()
     {
         var (overlay, observations) = Build();
-        using var runner = new PolicyRunner(new FixedOrNaNPolicy([0, 0, 0, 0.2, 0, 0, 0, 0]), RunnerOptions, observations);
+        using var runner = new PolicyRunner(new FixedActionPolicy([0, 0, 0, 0.2, 0, 0, 0, 0]), RunnerOptions, observations);
         overlay.Follow(runner.Targets);
         runner.Step(0);
         Tick(overlay, 0.02);
@@ -105,7 +88,7 @@ public class ArmOverlayControllerTests
     public void Update_FollowingARunner_AllocatesNothing()
     {
         var (overlay, observations) = Build();
-        using var runner = new PolicyRunner(new FixedOrNaNPolicy([0, 0, 0, 0.2, 0, 0, 0, 0]), RunnerOptions, observations);
+        using var runner = new PolicyRunner(new FixedActionPolicy([0, 0, 0, 0.2, 0, 0, 0, 0]), RunnerOptions, observations);
         overlay.Follow(runner.Targets);
         runner.Step(0);
         var commands = new JointCommand[s_names.Length];

@@ -1,29 +1,11 @@
-using Robot.Policies.Inference;
 using Robot.Runtime.Concurrency;
 using Robot.Runtime.Policy;
+using Robot.Runtime.Tests.Doubles;
 
 namespace Robot.Runtime.Tests.Policy;
 
 public class PolicyRunnerTests
 {
-    /// <summary>A fake policy: returns a fixed action, or NaN in one entry from a given step on.</summary>
-    private sealed class FakePolicy(double[] action, int nanFromStep = int.MaxValue) : IStepPolicy
-    {
-        public int Calls { get; private set; }
-
-        public void Reset() => Calls = 0;
-
-        public void Act(ReadOnlySpan<double> state, ReadOnlySpan<double> environment, Span<double> result)
-        {
-            action.CopyTo(result);
-            if (Calls >= nanFromStep)
-            {
-                result[3] = double.NaN;
-            }
-            Calls++;
-        }
-    }
-
     private static PolicyRunnerOptions Options => new()
     {
         LowerLimits = [-1, -1, -1, -1, -1, -1, -1, 0],
@@ -41,7 +23,7 @@ public class PolicyRunnerTests
     [Fact]
     public void Step_FakePolicyEmitsNaN_FaultsAndCommandsNothing()
     {
-        var fake = new FakePolicy([0.01, 0, 0, 0, 0, 0, 0, 0], nanFromStep: 2);
+        var fake = new FixedActionPolicy([0.01, 0, 0, 0, 0, 0, 0, 0], nanFromStep: 2);
         using var runner = new PolicyRunner(fake, Options, ObservationAtZero());
         Assert.True(runner.Step(0.00));
         Assert.True(runner.Step(0.02));
@@ -61,7 +43,7 @@ public class PolicyRunnerTests
     [Fact]
     public void Start_FakePolicyEmitsNaNOnItsThread_LatchesFaultAndStops()
     {
-        var fake = new FakePolicy(new double[8], nanFromStep: 3);
+        var fake = new FixedActionPolicy(new double[8], nanFromStep: 3);
         using var runner = new PolicyRunner(fake, Options, ObservationAtZero());
         runner.Start();
         Assert.True(runner.FaultSignal.WaitOne(TimeSpan.FromSeconds(10)), "the runner did not fault");
@@ -74,11 +56,11 @@ public class PolicyRunnerTests
     [Fact]
     public void Step_FarOutOfRange_Faults_SlightlyOutOfRange_IsClamped()
     {
-        using var far = new PolicyRunner(new FakePolicy([0, 0, 0, 0, 0, 0, 0, 0.2]), Options, ObservationAtZero());
+        using var far = new PolicyRunner(new FixedActionPolicy([0, 0, 0, 0, 0, 0, 0, 0.2]), Options, ObservationAtZero());
         Assert.False(far.Step(0));
         Assert.Contains("action[7] = 0.2 lies outside [0, 0.055]", far.Fault, StringComparison.Ordinal);
 
-        using var near = new PolicyRunner(new FakePolicy([1.2, 0, 0, 0, 0, 0, 0, 0.06]), Options with { MaxVelocities = [100, 100, 100, 100, 100, 100, 100, 100] }, ObservationAtZero());
+        using var near = new PolicyRunner(new FixedActionPolicy([1.2, 0, 0, 0, 0, 0, 0, 0.06]), Options with { MaxVelocities = [100, 100, 100, 100, 100, 100, 100, 100] }, ObservationAtZero());
         Assert.True(near.Step(0));
         Assert.True(near.Targets.TryRead(out PolicyTarget target, out _));
         ReadOnlySpan<double> to = target.To;
@@ -89,7 +71,7 @@ public class PolicyRunnerTests
     [Fact]
     public void Step_LimitsTargetSpeed_AndLoopInterpolatesBetweenSteps()
     {
-        using var runner = new PolicyRunner(new FakePolicy([1, 0, 0, 0, 0, 0, 0, 0]), Options, ObservationAtZero());
+        using var runner = new PolicyRunner(new FixedActionPolicy([1, 0, 0, 0, 0, 0, 0, 0]), Options, ObservationAtZero());
         Assert.True(runner.Step(0));
         Assert.True(runner.Targets.TryRead(out PolicyTarget first, out _));
         ReadOnlySpan<double> to = first.To;
@@ -106,7 +88,7 @@ public class PolicyRunnerTests
     [Fact]
     public void Step_TargetHandOff_AllocatesNothingOnTheLoopSide()
     {
-        using var runner = new PolicyRunner(new FakePolicy(new double[8]), Options, ObservationAtZero());
+        using var runner = new PolicyRunner(new FixedActionPolicy(new double[8]), Options, ObservationAtZero());
         runner.Step(0);
         var targets = new double[8];
         runner.Targets.TryRead(out PolicyTarget target, out _);
@@ -123,7 +105,7 @@ public class PolicyRunnerTests
     [Fact]
     public void Options_Invalid_ListsEveryProblem()
     {
-        var e = Assert.Throws<ArgumentException>(() => new PolicyRunner(new FakePolicy(new double[8]), Options with { LowerLimits = [0], MaxVelocities = [1, 1, 1, 1, 1, 1, 1, 1], Period = TimeSpan.Zero }, ObservationAtZero()));
+        var e = Assert.Throws<ArgumentException>(() => new PolicyRunner(new FixedActionPolicy(new double[8]), Options with { LowerLimits = [0], MaxVelocities = [1, 1, 1, 1, 1, 1, 1, 1], Period = TimeSpan.Zero }, ObservationAtZero()));
         Assert.Contains("Period: 0 ms must be in (0, 1000] ms", e.Message, StringComparison.Ordinal);
         Assert.Contains("LowerLimits: needs 8 entries (7 arm joints, gripper), has 1", e.Message, StringComparison.Ordinal);
     }
