@@ -9,7 +9,11 @@ namespace Robot.Policies.Models;
 /// </summary>
 public sealed record PolicyNormalization
 {
-    /// <summary>Smallest std used, so a feature that never varied in the demonstrations (the tote's height) is not blown up by simulation noise.</summary>
+    /// <summary>
+    /// Smallest std used. An observation feature whose demonstrations varied less than this (the tote's
+    /// height and tilt at the pick station) is constant to the policy: it is normalised to 0 whatever its
+    /// value (see <see cref="NormalizeObservation"/>).
+    /// </summary>
     public const double MinStd = 1e-3;
 
     /// <summary>Observation means, length state + environment width.</summary>
@@ -43,19 +47,27 @@ public sealed record PolicyNormalization
         };
     }
 
-    /// <summary>Normalises one observation in place of <paramref name="into"/> (length observation width).</summary>
+    /// <summary>
+    /// Normalises one observation in place of <paramref name="into"/> (length observation width). A feature
+    /// the demonstrations held constant (std at the <see cref="MinStd"/> floor) is normalised to 0: the
+    /// network never saw it vary, so any deviation is an input it never learned. Why it matters: a robot
+    /// that reports the tote 1.2 mm higher than the station's settled tote (1.2 floored stds) made the
+    /// shipped ACT policy reach 2 cm off and close its jaw on the box's top edge.
+    /// </summary>
     public void NormalizeObservation(ReadOnlySpan<float> state, ReadOnlySpan<float> environment, Span<float> into)
     {
         for (int i = 0; i < state.Length; i++)
         {
-            into[i] = (float)((state[i] - ObservationMean[i]) / ObservationStd[i]);
+            into[i] = Normalize(state[i], i);
         }
         for (int i = 0; i < environment.Length; i++)
         {
-            int j = state.Length + i;
-            into[j] = (float)((environment[i] - ObservationMean[j]) / ObservationStd[j]);
+            into[state.Length + i] = Normalize(environment[i], state.Length + i);
         }
     }
+
+    private float Normalize(float value, int index) =>
+        ObservationStd[index] <= MinStd ? 0f : (float)((value - ObservationMean[index]) / ObservationStd[index]);
 
     /// <summary>Normalises an action (entry <paramref name="index"/> of the action vector).</summary>
     public float NormalizeAction(float value, int index) => (float)((value - ActionMean[index]) / ActionStd[index]);

@@ -4,13 +4,20 @@ namespace Robot.Sim.PickTask;
 
 /// <summary>
 /// The scripted demonstrator of the pick task: a waypoint plan for the grasp site (hand pointing down)
-/// made from the episode's ground truth, followed with minimum-jerk interpolation and solved into arm
+/// made from the episode's ground truth, followed at constant speed per segment and solved into arm
 /// joint targets by <see cref="ArmKinematics"/> every control step:
 /// home → pre-grasp 7 cm above the box → down to the grasp height → close the jaw → lift above the tote's
 /// rim → over the tote → lower → open → retreat upwards.
 /// Each episode varies its segment durations (±20 %) and its waypoints (±4 mm, ±0.04 rad of yaw) from
 /// the seed, so demonstrations differ the way a human's would, and are reproducible.
 /// The box is held by friction alone (1500 N/m jaw PD squeezing past the box's width).
+/// <para>Why constant speed and no pauses (as ALOHA's scripted demonstrators): a policy sees only the
+/// state, so a demonstrated pause, or a minimum-jerk start that barely moves for its first tenth, is a
+/// stretch of identical observations after which the demonstrator sometimes waits and sometimes moves
+/// on. Behaviour cloning averages the two into "wait", and the rolled-out policy stalls there for good:
+/// the shipped ACT policy of 2026-11-29 held a gripped box on the board until the time limit in 19 of
+/// 100 evaluation episodes. So each segment moves at once, and the jaw closes (or opens) over its whole
+/// segment, the lift starting the step it has shut.</para>
 /// </summary>
 public sealed class ScriptedPickExpert
 {
@@ -67,11 +74,11 @@ public sealed class ScriptedPickExpert
         _plan.Clear();
         _plan.Add(new Segment(grasp with { Z = graspZ + 0.07 }, graspYaw, 0, Steps(1.4), "pre-grasp"));
         _plan.Add(new Segment(grasp, graspYaw, 0, Steps(0.9), "approach"));
-        _plan.Add(new Segment(grasp, graspYaw, closed, Steps(0.5), "close"));
+        _plan.Add(new Segment(grasp, graspYaw, closed, Steps(0.4), "close"));
         _plan.Add(new Segment(grasp with { Z = carryZ }, graspYaw, closed, Steps(1.0), "lift"));
         _plan.Add(new Segment(overTote, placeYaw, closed, Steps(1.3), "carry"));
         _plan.Add(new Segment(overTote with { Z = releaseZ }, placeYaw, closed, Steps(0.9), "lower"));
-        _plan.Add(new Segment(overTote with { Z = releaseZ }, placeYaw, 0, Steps(0.5), "open"));
+        _plan.Add(new Segment(overTote with { Z = releaseZ }, placeYaw, 0, Steps(0.4), "open"));
         _plan.Add(new Segment(overTote with { Z = carryZ + 0.05 }, placeYaw, 0, Steps(0.8), "retreat"));
 
         _environment.HomeJoints.CopyTo(_q);
@@ -96,10 +103,10 @@ public sealed class ScriptedPickExpert
             Segment s = _plan[_segment];
             _stepInSegment++;
             double tau = (double)_stepInSegment / s.Steps;
-            double k = MinimumJerk.Blend(tau);
+            double k = tau;
             Vec3 target = _from + k * (s.Target - _from);
             double yaw = _fromYaw + k * (s.Yaw - _fromYaw);
-            gripper = _fromGripper + Math.Min(1, 2 * tau) * (s.Gripper - _fromGripper);
+            gripper = _fromGripper + tau * (s.Gripper - _fromGripper);
             double error = _environment.Kinematics.Solve(target, yaw, _q, out _);
             WorstIkError = Math.Max(WorstIkError, error);
             if (_stepInSegment >= s.Steps)
