@@ -31,23 +31,24 @@ public static class DemoCommand
         scenario.AcceptOnlyFromAmong("warehouse", "balance");
         var tasks = new Option<int>("--tasks") { Description = "warehouse: pick tasks to dispatch (1–3).", DefaultValueFactory = _ => 3 };
         var speed = new Option<double>("--speed") { Description = "warehouse: simulated seconds per wall second (1 = real time; the supervisor's clocks are wall time).", DefaultValueFactory = _ => 1 };
+        var policy = PickerArgument.Create();
         var json = CommonOptions.Json();
         var command = new Command("demo", "Run the end-to-end demo: the warehouse pick tasks under the safety supervisor (default), or the balance scenario.")
         {
-            scenario, tasks, speed, seconds, outDir, json,
+            scenario, tasks, speed, policy, seconds, outDir, json,
         };
         command.SetAction(async (parseResult, ct) =>
         {
             if (parseResult.GetValue(scenario) == "warehouse")
             {
-                return await Warehouse(parseResult, parseResult.GetValue(tasks), parseResult.GetValue(speed), parseResult.GetValue(outDir)!, parseResult.GetValue(json), ct);
+                return await Warehouse(parseResult, parseResult.GetValue(tasks), parseResult.GetValue(speed), parseResult.GetValue(policy)!, parseResult.GetValue(outDir)!, parseResult.GetValue(json), ct);
             }
             return Balance(parseResult, seconds, outDir, json);
         });
         return command;
     }
 
-    private static async Task<int> Warehouse(ParseResult parseResult, int tasks, double speed, DirectoryInfo dir, bool json, CancellationToken ct)
+    private static async Task<int> Warehouse(ParseResult parseResult, int tasks, double speed, string policy, DirectoryInfo dir, bool json, CancellationToken ct)
     {
         var output = CliOutput.From(parseResult);
         if (tasks is < 1 or > 3)
@@ -58,6 +59,12 @@ public static class DemoCommand
         if (!(speed >= 0.5 && speed <= 10))
         {
             output.Error.WriteLine($"robot demo: --speed {speed}: expected 0.5–10 simulated seconds per wall second");
+            return 2;
+        }
+        (string? policyDirectory, string? policyProblem) = PickerArgument.Resolve(policy);
+        if (policyProblem is not null)
+        {
+            output.Error.WriteLine("robot demo: " + policyProblem);
             return 2;
         }
         output.Progress("step 1/2: checking the machine (robot doctor)");
@@ -72,7 +79,7 @@ public static class DemoCommand
             return 1;
         }
         output.Progress($"step 2/2: {tasks} pick tasks at the demo site under the safety supervisor");
-        Demo.WarehouseDemoResult result = await Demo.WarehouseDemo.RunAsync(dir, tasks, speed, output.Progress, ct);
+        Demo.WarehouseDemoResult result = await Demo.WarehouseDemo.RunAsync(dir, tasks, speed, policyDirectory, output.Progress, ct);
         bool ok = result.TasksCompleted == tasks && result.AuditVerified && !result.Fell;
         if (json)
         {
@@ -91,7 +98,10 @@ public static class DemoCommand
             }
             output.Out.WriteLine($"{result.TasksCompleted}/{tasks} completed; audit {(result.AuditVerified ? "verified" : "NOT verified")}; {(result.Fell ? "the robot FELL" : "no fall")}; {result.SimulatedSeconds:0} s simulated in {result.WallSeconds:0} s");
             output.Out.WriteLine($"report {result.ReportPath} (plots {string.Join(", ", result.Plots.Select(Path.GetFileName))}); audit log {result.AuditPath}; path {result.TracePath}; telemetry {result.TelemetryPath}");
-            output.Out.WriteLine("not shown yet: " + result.NotShown);
+            if (result.NotShown.Length > 0)
+            {
+                output.Out.WriteLine("not shown: " + result.NotShown);
+            }
             output.Out.WriteLine(ok ? "demo: OK" : "demo: FAILED");
         }
         return ok ? 0 : 1;

@@ -206,6 +206,17 @@ public sealed class SimSiteRobot : IDisposable
         }
     }
 
+    /// <summary>Where the box that started on <paramref name="slot"/> is now, site frame, m (its centre; ground truth).</summary>
+    public Vec3 BoxAt(SiteLocation slot)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        int index = _slots.IndexOf(slot);
+        ArgumentOutOfRangeException.ThrowIfNegative(index, nameof(slot));
+        Vec3 b = BoxPosition(index);
+        Pose2 site = ToSite(new Pose2(b.X, b.Y, 0));
+        return new Vec3(site.X, site.Y, b.Z);
+    }
+
     /// <summary>The robot's pose now, site frame: sole midpoint and heading (ground truth: site localization).</summary>
     public Pose2 Pose => ToSite(MeasuredStance());
 
@@ -673,6 +684,31 @@ public sealed class SimSiteRobot : IDisposable
     }
 
     /// <summary>
+    /// Where successive boxes go in a tote, m from its centre along the robot's heading (x) and to its
+    /// left (y): the centre, then behind it, then beside it towards the robot. The tote's far half is out
+    /// of reach at release height (8.5 cm ahead of the centre is 5 cm too far for the hand pointing down);
+    /// a spot out of reach is skipped.
+    /// </summary>
+    private static readonly (double X, double Y)[] ToteFill = [(0, 0), (-0.085, 0), (0, 0.075)];
+
+    /// <summary>Boxes of the scene resting inside the tote at <paramref name="tote"/> (the robot's view of what it already put there).</summary>
+    private int BoxesIn(int tote)
+    {
+        MjSimulation sim = _hardware.Simulation;
+        Vec3 at = Vec3.From(sim.Xpos.Slice(3 * _toteBodies[tote], 3));
+        Quat orientation = Quat.From(sim.Xquat.Slice(4 * _toteBodies[tote], 4));
+        int count = 0;
+        for (int i = 0; i < _boxBodies.Length; i++)
+        {
+            if (i != _heldBox && PickStationScene.InsideTote(BoxPosition(i), at, orientation))
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /// <summary>
     /// Places the held box into <paramref name="tote"/> (the robot stands at its place stance):
     /// over the tote, down, open, up, home. Then checks the box rests inside the tote.
     /// </summary>
@@ -696,13 +732,33 @@ public sealed class SimSiteRobot : IDisposable
         double hangX = site.X - boxNow.X, hangY = site.Y - boxNow.Y;
         double carryZ = Math.Max(site.Z, at.Z + PickStationScene.ToteHalfZ + 0.04 + _siteAboveBottom);
         double yaw = HandYaw();
-        var over = new Vec3(at.X + hangX, at.Y + hangY, carryZ);
+        // Fill the tote: dropped on one spot, a third box lands on the first two and stands above the
+        // rim. The next free spot the hand reaches (over it, then down) takes the box; the centre if none.
+        // Over the spot at the carry height, or lower (the box's bottom 4 cm above the rim) when the
+        // hand does not reach that high so close to the body.
+        double clearZ = Math.Min(carryZ, at.Z + PickStationScene.ToteHalfZ + 0.04 + _siteAboveBottom);
+        var centre = new Vec3(at.X + hangX, at.Y + hangY, carryZ);
+        Vec3 over = centre;
+        bool chosen = false;
+        for (int k = BoxesIn(index); k < ToteFill.Length && !chosen; k++)
+        {
+            foreach (double z in (ReadOnlySpan<double>)[carryZ, clearZ])
+            {
+                var spot = new Vec3(centre.X + ToteFill[k].X, centre.Y + ToteFill[k].Y, z);
+                if (Reaches(spot, spot with { Z = releaseZ }, yaw))
+                {
+                    (over, chosen) = (spot, true);
+                    break;
+                }
+            }
+        }
+        carryZ = over.Z;
         (Vec3 Target, double Gripper, double Seconds)[] waypoints =
         [
             (over, PickTaskEnvironment.GripperClosed, 1.3),
             (over with { Z = releaseZ }, PickTaskEnvironment.GripperClosed, 0.9),
             (over with { Z = releaseZ }, 0, 0.5),
-            (over with { Z = carryZ + 0.05 }, 0, 0.8),
+            (over, 0, 0.8), // back up where the box was carried in: reached already, and the fingers clear the box
         ];
         foreach (var (target, gripper, seconds) in waypoints)
         {
@@ -783,6 +839,31 @@ public sealed class SimSiteRobot : IDisposable
             }
         }
         return site.Z;
+    }
+
+    /// <summary>
+    /// True when the hand, moved straight from its commanded pose to <paramref name="first"/> and on to
+    /// <paramref name="second"/> (station frame), reaches both within <see cref="ReachTolerance"/>.
+    /// </summary>
+    private bool Reaches(Vec3 first, Vec3 second, double yaw)
+    {
+        Span<double> q = stackalloc double[ArmKinematics.JointCount];
+        _arm.Target[..ArmKinematics.JointCount].CopyTo(q);
+        Vec3 from = _kinematics.Forward(q);
+        foreach (Vec3 target in (ReadOnlySpan<Vec3>)[first, second])
+        {
+            double error = 0;
+            for (int i = 1; i <= 20; i++)
+            {
+                error = _kinematics.Solve(from + (i / 20.0) * (target - from), yaw, q, out _);
+            }
+            if (error > ReachTolerance)
+            {
+                return false;
+            }
+            from = target;
+        }
+        return true;
     }
 
     /// <summary>Heading of the hand (pointing down) the arm is commanded to, pick-station frame, rad.</summary>

@@ -27,6 +27,28 @@ public class DemoCommandTests
     }
 
     [Fact]
+    public void Demo_PolicyThatIsNoFolder_OrAFolderWithoutAPolicy_Exit2NamingIt_BeforeAnythingStarts()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "no-such-policy-" + Guid.NewGuid().ToString("N"));
+        var (code, stdout, stderr) = CliRunner.Run("demo", "--tasks", "1", "--policy", missing);
+        Assert.Equal(2, code);
+        Assert.Contains($"--policy {missing}: no such folder (or 'scripted')", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("robot doctor", stdout + stderr, StringComparison.Ordinal);
+
+        string empty = Directory.CreateTempSubdirectory("not-a-policy-").FullName;
+        try
+        {
+            (code, _, stderr) = CliRunner.Run("demo", "--tasks", "1", "--policy", empty);
+            Assert.Equal(2, code);
+            Assert.Contains($"--policy {empty}: no policy.json in it (not a trained policy folder)", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(empty, true);
+        }
+    }
+
+    [Fact]
     public void Demo_BadSeconds_Exit2()
     {
         var (code, _, stderr) = CliRunner.Run("demo", "--scenario", "balance", "--seconds", "0");

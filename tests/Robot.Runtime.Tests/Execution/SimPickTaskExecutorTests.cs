@@ -1,10 +1,14 @@
 using Robot.Runtime.Execution;
+using Robot.Runtime.Policy;
 using Robot.Runtime.Tasks;
 using Robot.Safety.Geofence;
 
 namespace Robot.Runtime.Tests.Execution;
 
-/// <summary>The task manager driving the MuJoCo humanoid (no scripted stand-in): real SQLite store, real simulation.</summary>
+/// <summary>
+/// The task manager driving the MuJoCo humanoid (no scripted stand-in): real SQLite store, real simulation,
+/// the shipped ACT policy picking, as the product runs.
+/// </summary>
 public sealed class SimPickTaskExecutorTests : IAsyncLifetime
 {
 
@@ -15,7 +19,7 @@ public sealed class SimPickTaskExecutorTests : IAsyncLifetime
 
     public SimPickTaskExecutorTests()
     {
-        _robot = new SimSiteRobot(_site, new SimSiteRobotOptions { Start = (2.0, 1.8, 90) });
+        _robot = new SimSiteRobot(_site, new SimSiteRobotOptions { Start = (2.0, 1.8, 90), PolicyDirectory = ShippedPolicy.ActPick });
         _manager = new TaskManager(_site, new SimPickTaskExecutor(_robot), TaskStore.Open(Path.Combine(_dir, "tasks.db")), new TaskManagerOptions { RobotId = "h1" });
         _manager.Start();
     }
@@ -32,6 +36,7 @@ public sealed class SimPickTaskExecutorTests : IAsyncLifetime
     [Fact]
     public async Task Submit_SimulatedRobot_WalksPicksCarriesAndPlaces_ThePhasesInOrder_Completed()
     {
+        Assert.StartsWith("policy:", _robot.Picker, StringComparison.Ordinal);
         TaskSubmission submitted = await _manager.SubmitAsync(new PickTaskRequest("box-1", "shelf/s1", "tote-1"));
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         using TaskWatch watch = _manager.Watch(submitted.Task.Id);
@@ -58,6 +63,28 @@ public sealed class SimPickTaskExecutorTests : IAsyncLifetime
         var (walked, why) = _robot.WalkTo(next, false, default, default);
         Assert.True(walked == SimSiteRobot.SkillResult.Done, why);
         Assert.True(_robot.Hand.Z < next.Z - 0.1, $"the hand walks at {_robot.Hand.Z:0.000} m, the board is at {next.Z:0.00} m");
+
+        // A second box into the same tote goes beside the first, not onto it (dropped on one spot, a
+        // third box stood on the first two, above the rim).
+        TaskRecord second = await RunToEndAsync(new PickTaskRequest("box-2", "shelf/s2", "tote-1"));
+        Assert.True(second.State == TaskState.Completed, $"{second.State}: {second.Reason}");
+        Robot.Core.Geometry.Vec3 first = _robot.BoxAt(_site.Locations["shelf/s1"]), beside = _robot.BoxAt(_site.Locations["shelf/s2"]);
+        double apart = Math.Sqrt(((first.X - beside.X) * (first.X - beside.X)) + ((first.Y - beside.Y) * (first.Y - beside.Y)));
+        Assert.True(apart > 0.06, $"the boxes rest {apart:0.000} m apart in the tote, at {first} and {beside}");
+        Assert.False(_robot.Fell);
+    }
+
+    private async Task<TaskRecord> RunToEndAsync(PickTaskRequest request)
+    {
+        TaskSubmission submitted = await _manager.SubmitAsync(request);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        using TaskWatch watch = _manager.Watch(submitted.Task.Id);
+        TaskRecord? last = null;
+        await foreach (TaskEvent e in watch.ReadAllAsync(deadline.Token))
+        {
+            last = e.Task;
+        }
+        return last ?? throw new InvalidOperationException($"no event for {submitted.Task.Id}");
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -22,6 +22,10 @@ internal static class TestHall
             kind: slot
             at: [2.12, 3.28, 0.80]
             approach: [2.0, 2.4, 90]
+          - id: shelf/s2
+            kind: slot
+            at: [3.12, 3.28, 0.80]
+            approach: [3.0, 2.4, 90]
           - id: shelf/high
             kind: slot
             at: [4.12, 3.28, 1.30]

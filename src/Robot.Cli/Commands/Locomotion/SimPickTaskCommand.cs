@@ -24,7 +24,7 @@ public static class SimPickTaskCommand
         var source = new Option<string>("--source") { Description = "Slot to pick from (a location id of kind slot).", Required = true };
         var destination = new Option<string>("--destination") { Description = "Tote to place into (a location id of kind tote).", Required = true };
         var from = new Option<string>("--from") { Description = "Start pose X,Y,YAWDEG, site frame.", DefaultValueFactory = _ => "1.5,2,0" };
-        var policy = new Option<string>("--policy") { Description = "Upper-body policy folder, or 'scripted' for the IK demonstrator.", DefaultValueFactory = _ => ShippedPolicy.ActPick };
+        var policy = PickerArgument.Create();
         var attempts = new Option<int>("--attempts") { Description = "Pick attempts before the task fails (1–10).", DefaultValueFactory = _ => 2 };
         var seed = new Option<int>("--seed") { Description = "Seed of the boxes' sizes, masses and poses.", DefaultValueFactory = _ => 1 };
         var trace = new Option<FileInfo?>("--trace") { Description = "Write the robot's path, activity and safety state every 100 ms as CSV (site frame)." };
@@ -53,11 +53,8 @@ public static class SimPickTaskCommand
             {
                 problem = $"--attempts {tries}: expected 1–10";
             }
-            string policyDir = parseResult.GetValue(policy)!;
-            if (problem is null && policyDir != "scripted" && !Directory.Exists(policyDir))
-            {
-                problem = $"--policy {policyDir}: no such folder (or 'scripted')";
-            }
+            (string? policyDir, string? policyProblem) = PickerArgument.Resolve(parseResult.GetValue(policy)!);
+            problem ??= policyProblem;
             if (problem is not null)
             {
                 output.Error.WriteLine("robot sim pick-task: " + problem);
@@ -69,7 +66,7 @@ public static class SimPickTaskCommand
             {
                 Start = (start.X, start.Y, start.Yaw * 180 / Math.PI),
                 Seed = parseResult.GetValue(seed),
-                PolicyDirectory = policyDir == "scripted" ? null : policyDir,
+                PolicyDirectory = policyDir,
             });
             string? infeasible = robot.CheckFeasible(slot, tote);
             if (infeasible is not null)

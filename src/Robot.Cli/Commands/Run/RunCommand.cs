@@ -33,17 +33,19 @@ public static class RunCommand
         var tasksDb = new Option<FileInfo?>("--tasks-db") { Description = "With --site: the task store (SQLite), default tasks.db in the current folder." };
         var robotId = new Option<string>("--robot-id") { Description = "With --site: this robot's id in the site file.", DefaultValueFactory = _ => "h1" };
         var from = new Option<string>("--from") { Description = "With --site: start pose X,Y,YAWDEG in the site frame.", DefaultValueFactory = _ => "1.5,2,0" };
+        var policy = PickerArgument.Create();
+        policy.Description = "With --site: " + policy.Description;
         var json = CommonOptions.Json();
         var command = new Command("run", "Start a robot: the control loop against the simulation, optionally recording MCAP telemetry; with --site, the humanoid at the site serving pick tasks.")
         {
-            sim, seconds, controller, realtime, record, site, supervisor, urls, tasksDb, robotId, from, json,
+            sim, seconds, controller, realtime, record, site, supervisor, urls, tasksDb, robotId, from, policy, json,
         };
         command.SetAction(async (parseResult, ct) =>
         {
             if (parseResult.GetValue(site) is { } siteFile)
             {
                 return await SiteRun.RunAsync(parseResult, siteFile, parseResult.GetValue(supervisor), parseResult.GetValue(urls) ?? [],
-                    parseResult.GetValue(tasksDb), parseResult.GetValue(robotId)!, parseResult.GetValue(from)!, parseResult.GetValue(seconds), parseResult.GetValue(record), ct);
+                    parseResult.GetValue(tasksDb), parseResult.GetValue(robotId)!, parseResult.GetValue(from)!, parseResult.GetValue(policy)!, parseResult.GetValue(seconds), parseResult.GetValue(record), ct);
             }
             return RunLoop(parseResult, seconds, controller, realtime, record, json);
         });

@@ -14,7 +14,7 @@ namespace Robot.Cli.Commands.Run;
 internal static class SiteRun
 {
     public static async Task<int> RunAsync(ParseResult parseResult, FileInfo siteFile, Uri? supervisor, string[] urls, FileInfo? tasksDb,
-        string robotId, string fromText, double seconds, FileInfo? record, CancellationToken ct)
+        string robotId, string fromText, string policy, double seconds, FileInfo? record, CancellationToken ct)
     {
         var output = CliOutput.From(parseResult);
         if (SiteFileArgument.Load(output, "run", siteFile) is not { } site)
@@ -41,13 +41,19 @@ internal static class SiteRun
             output.Error.WriteLine($"robot run: {problem}");
             return 2;
         }
+        (string? policyDirectory, string? policyProblem) = PickerArgument.Resolve(policy);
+        if (policyProblem is not null)
+        {
+            output.Error.WriteLine($"robot run: {policyProblem}");
+            return 2;
+        }
         var options = new SiteRobotHostOptions
         {
             RobotId = robotId,
             Supervisor = supervisor,
             TaskStorePath = tasksDb?.FullName ?? "tasks.db",
             Urls = urls,
-            Robot = new SimSiteRobotOptions { Start = (start.X, start.Y, start.Yaw * 180 / Math.PI), PolicyDirectory = null },
+            Robot = new SimSiteRobotOptions { Start = (start.X, start.Y, start.Yaw * 180 / Math.PI), PolicyDirectory = policyDirectory },
             TelemetryPath = record?.FullName,
         };
         SiteRobotHost host = await SiteRobotHost.StartAsync(site, options);

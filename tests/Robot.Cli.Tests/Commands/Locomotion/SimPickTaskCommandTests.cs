@@ -14,7 +14,7 @@ public sealed class SimPickTaskCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--source", "shelf/nope", "--source shelf/nope: the site has no such location (its slots: shelf/high, shelf/s1)")]
+    [InlineData("--source", "shelf/nope", "--source shelf/nope: the site has no such location (its slots: shelf/high, shelf/s1, shelf/s2)")]
     [InlineData("--source", "tote-1", "--source tote-1: is a tote, expected a slot")]
     public void BadLocation_Exit2NamingIt(string flag, string value, string expected)
     {

@@ -69,6 +69,18 @@ public sealed class RunSiteCommandTests : IDisposable
     }
 
     [Fact]
+    public void RunSite_PolicyFolderWithoutAPolicy_Exit2NamingIt_BeforeAnythingStarts()
+    {
+        string site = Path.Combine(_dir, "site.yaml");
+        File.WriteAllText(site, TestHall.Site);
+        string notAPolicy = Directory.CreateDirectory(Path.Combine(_dir, "weights")).FullName;
+        var (code, _, stderr) = CliRunner.Run("run", "--sim", "--site", site, "--policy", notAPolicy, "--tasks-db", Path.Combine(_dir, "tasks.db"));
+        Assert.Equal(2, code);
+        Assert.Contains($"--policy {notAPolicy}: no policy.json in it (not a trained policy folder)", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "tasks.db")), "nothing started: no task store");
+    }
+
+    [Fact]
     public void RunSite_RecordIntoAMissingFolder_Exit2NamingRecord_BeforeAnythingStarts()
     {
         string site = Path.Combine(_dir, "site.yaml");
