@@ -685,11 +685,13 @@ public sealed class SimSiteRobot : IDisposable
 
     /// <summary>
     /// Where successive boxes go in a tote, m from its centre along the robot's heading (x) and to its
-    /// left (y): the centre, then behind it, then beside it towards the robot. The tote's far half is out
-    /// of reach at release height (8.5 cm ahead of the centre is 5 cm too far for the hand pointing down);
-    /// a spot out of reach is skipped.
+    /// left (y): two side by side on the half nearer the robot, then behind the second. Pointing down, the
+    /// hand reaches the tote's near back quarter exactly; towards the far corner it falls short by up to
+    /// 11 cm (8.5 cm ahead of the centre, 5 cm). Spots 8.5 cm apart with 3 cm to spare from the walls hold
+    /// boxes up to 7 cm across; a spot out of reach is skipped. (A spot 7.5 cm beside the centre put a box
+    /// on the tote's wall, seed 5.)
     /// </summary>
-    private static readonly (double X, double Y)[] ToteFill = [(0, 0), (-0.085, 0), (0, 0.075)];
+    private static readonly (double X, double Y)[] ToteFill = [(0, 0.02), (-0.085, 0.02), (-0.085, -0.06)];
 
     /// <summary>Boxes of the scene resting inside the tote at <paramref name="tote"/> (the robot's view of what it already put there).</summary>
     private int BoxesIn(int tote)
@@ -752,13 +754,11 @@ public sealed class SimSiteRobot : IDisposable
                 }
             }
         }
-        carryZ = over.Z;
         (Vec3 Target, double Gripper, double Seconds)[] waypoints =
         [
             (over, PickTaskEnvironment.GripperClosed, 1.3),
             (over with { Z = releaseZ }, PickTaskEnvironment.GripperClosed, 0.9),
             (over with { Z = releaseZ }, 0, 0.5),
-            (over, 0, 0.8), // back up where the box was carried in: reached already, and the fingers clear the box
         ];
         foreach (var (target, gripper, seconds) in waypoints)
         {
@@ -767,6 +767,14 @@ public sealed class SimSiteRobot : IDisposable
             {
                 return s;
             }
+        }
+        // Up 5 cm past where the box came in, as far as the hand reaches (never lower than where it came
+        // in): the robot steps back with the arm over the tote, and a hand held low catches the rim.
+        Vec3 released = ToTraining(GraspSite());
+        double retreatZ = Math.Max(over.Z, ReachableHeight(released, over.Z + 0.05));
+        if (MoveHand(over with { Z = retreatZ }, yaw, 0, 0.8, cancel, kill) is { Item1: not SkillResult.Failed } interrupted)
+        {
+            return interrupted;
         }
         int box = _heldBox;
         _heldBox = -1;
