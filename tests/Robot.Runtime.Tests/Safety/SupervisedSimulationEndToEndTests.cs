@@ -73,6 +73,10 @@ public sealed class SupervisedSimulationEndToEndTests(ITestOutputHelper output)
             // 1. The robot streams and gets permits.
             Assert.True(await Task.Run(() => loop.RunUntil(() => pipeline.Safety.MayMove, 20_000)), $"no permit; link error: {link.LastError}");
             await Task.Run(() => loop.RunUntil(() => false, 300));
+            // Kill while the robot moves on a fresh permit. Under load, verdicts can arrive late before
+            // the kill; the robot is then already stopped for them, and the bound below would time that
+            // earlier stop (CI: 277 ticks after the last verdict, 1.6 ms after the kill).
+            Assert.True(await Task.Run(() => loop.RunUntil(() => pipeline.Safety.MayMove, 20_000)), $"no permit before the kill; link error: {link.LastError}");
 
             // 2. The supervisor dies: it decides nothing more, its connections are torn down.
             host.Supervisor.Halt();
