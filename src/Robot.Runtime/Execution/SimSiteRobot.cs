@@ -196,15 +196,7 @@ public sealed class SimSiteRobot : IDisposable
     public Action<bool, string>? BlockedChanged { get; set; }
 
     /// <summary>Where the right hand's grasp point (between the fingers) is now, site frame, m (height above the floor).</summary>
-    public Vec3 Hand
-    {
-        get
-        {
-            Vec3 g = GraspSite();
-            Pose2 site = ToSite(new Pose2(g.X, g.Y, 0));
-            return new Vec3(site.X, site.Y, g.Z);
-        }
-    }
+    public Vec3 Hand => ToSite(GraspSite());
 
     /// <summary>Where the box that started on <paramref name="slot"/> is now, site frame, m (its centre; ground truth).</summary>
     public Vec3 BoxAt(SiteLocation slot)
@@ -212,9 +204,7 @@ public sealed class SimSiteRobot : IDisposable
         ArgumentNullException.ThrowIfNull(slot);
         int index = _slots.IndexOf(slot);
         ArgumentOutOfRangeException.ThrowIfNegative(index, nameof(slot));
-        Vec3 b = BoxPosition(index);
-        Pose2 site = ToSite(new Pose2(b.X, b.Y, 0));
-        return new Vec3(site.X, site.Y, b.Z);
+        return ToSite(BoxPosition(index));
     }
 
     /// <summary>The robot's pose now, site frame: sole midpoint and heading (ground truth: site localization).</summary>
@@ -693,6 +683,29 @@ public sealed class SimSiteRobot : IDisposable
     /// </summary>
     private static readonly (double X, double Y)[] ToteFill = [(0, 0.02), (-0.085, 0.02), (-0.085, -0.06)];
 
+    /// <summary>
+    /// Where the hand goes over the tote to drop the held box (station frame): the first free
+    /// <see cref="ToteFill"/> spot the hand reaches, over it and then down to <paramref name="releaseZ"/>,
+    /// at the carry height (<paramref name="centre"/>'s) or, when the hand does not reach that high so
+    /// close to the body, at <paramref name="rimClearZ"/> (the box's bottom 4 cm above the rim); the
+    /// centre when none. Dropped on one spot, a third box lands on the first two and stands above the rim.
+    /// </summary>
+    private Vec3 FillSpot(int tote, Vec3 centre, double rimClearZ, double releaseZ, double yaw)
+    {
+        for (int k = BoxesIn(tote); k < ToteFill.Length; k++)
+        {
+            foreach (double z in (ReadOnlySpan<double>)[centre.Z, rimClearZ])
+            {
+                var spot = new Vec3(centre.X + ToteFill[k].X, centre.Y + ToteFill[k].Y, z);
+                if (Reaches(spot, spot with { Z = releaseZ }, yaw))
+                {
+                    return spot;
+                }
+            }
+        }
+        return centre;
+    }
+
     /// <summary>Boxes of the scene resting inside the tote at <paramref name="tote"/> (the robot's view of what it already put there).</summary>
     private int BoxesIn(int tote)
     {
@@ -732,28 +745,10 @@ public sealed class SimSiteRobot : IDisposable
         // high as it hangs now), down to 1.5 cm above the floor, release, up.
         Vec3 site = ToTraining(GraspSite()), boxNow = ToTraining(BoxPosition(_heldBox));
         double hangX = site.X - boxNow.X, hangY = site.Y - boxNow.Y;
-        double carryZ = Math.Max(site.Z, at.Z + PickStationScene.ToteHalfZ + 0.04 + _siteAboveBottom);
+        double rimClearZ = at.Z + PickStationScene.ToteHalfZ + 0.04 + _siteAboveBottom;
+        double carryZ = Math.Max(site.Z, rimClearZ);
         double yaw = HandYaw();
-        // Fill the tote: dropped on one spot, a third box lands on the first two and stands above the
-        // rim. The next free spot the hand reaches (over it, then down) takes the box; the centre if none.
-        // Over the spot at the carry height, or lower (the box's bottom 4 cm above the rim) when the
-        // hand does not reach that high so close to the body.
-        double clearZ = Math.Min(carryZ, at.Z + PickStationScene.ToteHalfZ + 0.04 + _siteAboveBottom);
-        var centre = new Vec3(at.X + hangX, at.Y + hangY, carryZ);
-        Vec3 over = centre;
-        bool chosen = false;
-        for (int k = BoxesIn(index); k < ToteFill.Length && !chosen; k++)
-        {
-            foreach (double z in (ReadOnlySpan<double>)[carryZ, clearZ])
-            {
-                var spot = new Vec3(centre.X + ToteFill[k].X, centre.Y + ToteFill[k].Y, z);
-                if (Reaches(spot, spot with { Z = releaseZ }, yaw))
-                {
-                    (over, chosen) = (spot, true);
-                    break;
-                }
-            }
-        }
+        Vec3 over = FillSpot(index, new Vec3(at.X + hangX, at.Y + hangY, carryZ), rimClearZ, releaseZ, yaw);
         (Vec3 Target, double Gripper, double Seconds)[] waypoints =
         [
             (over, PickTaskEnvironment.GripperClosed, 1.3),
@@ -835,12 +830,7 @@ public sealed class SimSiteRobot : IDisposable
         for (double z = wanted; z > site.Z; z -= 0.01)
         {
             _arm.Target[..ArmKinematics.JointCount].CopyTo(q);
-            Vec3 from = _kinematics.Forward(q);
-            double error = 0, tilt = 0;
-            for (int i = 1; i <= 10; i++)
-            {
-                error = _kinematics.Solve(from + (i / 10.0) * (site with { Z = z } - from), yaw, q, out tilt, maxIterations: 100);
-            }
+            double error = _kinematics.SolveAlong(_kinematics.Forward(q), site with { Z = z }, yaw, q, 10, out double tilt, maxIterations: 100);
             if (error < 0.005 && tilt < 0.05)
             {
                 return z;
@@ -860,12 +850,7 @@ public sealed class SimSiteRobot : IDisposable
         Vec3 from = _kinematics.Forward(q);
         foreach (Vec3 target in (ReadOnlySpan<Vec3>)[first, second])
         {
-            double error = 0;
-            for (int i = 1; i <= 20; i++)
-            {
-                error = _kinematics.Solve(from + (i / 20.0) * (target - from), yaw, q, out _);
-            }
-            if (error > ReachTolerance)
+            if (_kinematics.SolveAlong(from, target, yaw, q, 20, out _) > ReachTolerance)
             {
                 return false;
             }
@@ -1066,6 +1051,13 @@ public sealed class SimSiteRobot : IDisposable
     }
 
     private Pose2 ToSite(Pose2 scene) => _origin.Offset(scene.X, scene.Y, scene.Yaw);
+
+    /// <summary>A scene point in the site frame (the height is the same in both).</summary>
+    private Vec3 ToSite(Vec3 scene)
+    {
+        Pose2 site = ToSite(new Pose2(scene.X, scene.Y, 0));
+        return new Vec3(site.X, site.Y, scene.Z);
+    }
 
     public void Dispose()
     {

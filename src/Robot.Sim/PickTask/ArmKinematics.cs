@@ -81,6 +81,25 @@ public sealed class ArmKinematics : IDisposable
     }
 
     /// <summary>
+    /// <see cref="Solve"/> continued along the straight line from <paramref name="from"/> to
+    /// <paramref name="to"/> in <paramref name="substeps"/> equal steps, each warm-started from the last, so
+    /// the solver follows one configuration branch instead of jumping into a joint-limit corner. Returns
+    /// the position error at <paramref name="to"/>, m; the orientation error there goes to
+    /// <paramref name="orientationError"/>.
+    /// </summary>
+    public double SolveAlong(Vec3 from, Vec3 to, double yaw, Span<double> q, int substeps, out double orientationError, int maxIterations = 60)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(substeps, 1);
+        double error = 0;
+        orientationError = 0;
+        for (int i = 1; i <= substeps; i++)
+        {
+            error = Solve(from + ((double)i / substeps) * (to - from), yaw, q, out orientationError, maxIterations);
+        }
+        return error;
+    }
+
+    /// <summary>
     /// Solves for arm joints putting the grasp site at <paramref name="target"/> with the hand pointing
     /// down turned by <paramref name="yaw"/>. <paramref name="q"/> holds the initial guess (warm start) and
     /// receives the solution, always within joint limits. Returns the remaining position error, m; the

@@ -97,11 +97,7 @@ public sealed class PickTaskEnvironment : IDisposable
         // down) to the home pose, so the solver follows one branch instead of falling into a joint-limit corner.
         _home.AsSpan().Clear();
         Vec3 hanging = _kinematics.Forward(_home);
-        double homeError = 0, homeTilt = 0;
-        for (int i = 1; i <= 20; i++)
-        {
-            homeError = _kinematics.Solve(hanging + (i / 20.0) * (HomeGraspPosition - hanging), 0, _home, out homeTilt, maxIterations: 100);
-        }
+        double homeError = _kinematics.SolveAlong(hanging, HomeGraspPosition, 0, _home, 20, out double homeTilt, maxIterations: 100);
         if (homeError > 5e-3 || homeTilt > 0.05)
         {
             throw new InvalidOperationException($"the home grasp pose is out of the arm's reach ({homeError:F4} m, {homeTilt:F3} rad off)");
