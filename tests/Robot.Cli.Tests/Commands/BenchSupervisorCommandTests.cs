@@ -27,5 +27,10 @@ public class BenchSupervisorCommandTests
         Assert.True(r.GetProperty("verdictLatencyMs").GetProperty("p50").GetDouble() > 0);
         Assert.True(r.GetProperty("decisionUs").GetProperty("p99").GetDouble() > 0);
         Assert.True(r.TryGetProperty("loadAverage", out _));
+        // The runtime's work in the measured window: counts and times since the window opened, never negative.
+        JsonElement window = r.GetProperty("window");
+        Assert.True(window.GetProperty("gen0Collections").GetInt32() >= 0, stdout);
+        Assert.True(window.GetProperty("gcPauseMs").GetDouble() >= 0, stdout);
+        Assert.True(window.GetProperty("jitMs").GetDouble() >= 0, stdout);
     }
 }

@@ -46,7 +46,26 @@ internal sealed class SupervisorLoadClient
     /// <param name="Answered">Measured states whose verdict arrived.</param>
     /// <param name="Rejected">Verdicts that refused a state as a heartbeat (stale or unknown challenge).</param>
     /// <param name="SendLatenessMs">How late the sender was against its schedule, sorted, ms.</param>
-    public sealed record Result(double[] LatenciesMs, long Sent, long Answered, long Rejected, double[] SendLatenessMs);
+    /// <param name="Window">What the runtime did in this process during the measured window (GC, JIT).</param>
+    public sealed record Result(double[] LatenciesMs, long Sent, long Answered, long Rejected, double[] SendLatenessMs, RuntimeActivity Window);
+
+    /// <summary>
+    /// The runtime's own work in the measured window, which the latencies include: collections
+    /// per generation, their total pause, and JIT compilation (tiered compilation recompiles hot
+    /// methods in the background for seconds after start-up; a window that still holds it
+    /// measures the JIT competing for the two cores, not the supervisor).
+    /// </summary>
+    public readonly record struct RuntimeActivity(int Gen0Collections, int Gen1Collections, int Gen2Collections, double GcPauseMs, double JitMs, long JitMethods)
+    {
+        /// <summary>The counters now, since the process started.</summary>
+        public static RuntimeActivity Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+            GC.GetTotalPauseDuration().TotalMilliseconds, System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds, System.Runtime.JitInfo.GetCompiledMethodCount());
+
+        /// <summary>What happened between <paramref name="from"/> and <paramref name="to"/>.</summary>
+        public static RuntimeActivity Between(RuntimeActivity from, RuntimeActivity to) => new(
+            to.Gen0Collections - from.Gen0Collections, to.Gen1Collections - from.Gen1Collections, to.Gen2Collections - from.Gen2Collections,
+            to.GcPauseMs - from.GcPauseMs, to.JitMs - from.JitMs, to.JitMethods - from.JitMethods);
+    }
 
     /// <summary>
     /// Opens every session, sends for <paramref name="warmup"/> (JIT tiering, connection windows;
@@ -63,6 +82,7 @@ internal sealed class SupervisorLoadClient
         await Task.WhenAll(robots.Select(r => r.StartAsync(ct))).ConfigureAwait(false);
 
         var lateness = new List<double>((int)(seconds * _hz * _robots) + 1024);
+        var window = new RuntimeActivity[2];
         // Awaited, never joined: a pool thread blocked in Join for the whole run is one of the two
         // workers a 2-core machine starts with, and every stream's continuation queued behind it.
         var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -70,7 +90,7 @@ internal sealed class SupervisorLoadClient
         {
             try
             {
-                SendAll(robots, warmup, seconds, lateness);
+                SendAll(robots, warmup, seconds, lateness, window);
                 sent.SetResult();
             }
             catch (Exception e)
@@ -92,7 +112,8 @@ internal sealed class SupervisorLoadClient
         Array.Sort(latencies);
         double[] late = lateness.ToArray();
         Array.Sort(late);
-        return new Result(latencies, robots.Sum(r => r.Sent), robots.Sum(r => Volatile.Read(ref r.Answered)), robots.Sum(r => Volatile.Read(ref r.Rejected)), late);
+        return new Result(latencies, robots.Sum(r => r.Sent), robots.Sum(r => Volatile.Read(ref r.Answered)), robots.Sum(r => Volatile.Read(ref r.Rejected)), late,
+            RuntimeActivity.Between(window[0], window[1]));
     }
 
     /// <summary>
@@ -102,8 +123,14 @@ internal sealed class SupervisorLoadClient
     /// window fixed at creation then measured nothing (CI: 0 states sent at load 6). Every state
     /// the schedule holds is sent, late if the thread was descheduled; the lateness is reported.
     /// </summary>
-    private void SendAll(LoadRobot[] robots, double warmup, double seconds, List<double> lateness)
+    /// <param name="robots">The robots to send for.</param>
+    /// <param name="warmup">Unmeasured seconds first.</param>
+    /// <param name="seconds">Measured seconds.</param>
+    /// <param name="lateness">Receives how late each measured state went out, ms.</param>
+    /// <param name="window">Receives the runtime's counters when the measured window opens [0] and closes [1].</param>
+    private void SendAll(LoadRobot[] robots, double warmup, double seconds, List<double> lateness, RuntimeActivity[] window)
     {
+        bool measuring = false;
         long period = (long)(Stopwatch.Frequency / _hz);
         long start = Stopwatch.GetTimestamp();
         long measureFrom = start + (long)(warmup * Stopwatch.Frequency);
@@ -121,6 +148,11 @@ internal sealed class SupervisorLoadClient
         while (true)
         {
             long now = Stopwatch.GetTimestamp();
+            if (!measuring && now >= measureFrom)
+            {
+                window[0] = RuntimeActivity.Now();
+                measuring = true;
+            }
             long next = long.MaxValue;
             for (int r = 0; r < robots.Length; r++)
             {
@@ -138,6 +170,7 @@ internal sealed class SupervisorLoadClient
             }
             if (next >= end)
             {
+                window[1] = RuntimeActivity.Now();
                 return;
             }
             // Sleep whenever nothing is due (the OS sleeps about 1 ms at least): the states that
