@@ -21,7 +21,12 @@ namespace Robot.Control.Balance;
 ///   the error (the ankles then move the ZMP to stop the CoM), upright, at stance height, and leg
 ///   IK turns pelvis and sole poses into joint targets; every other joint holds its default pose;</item>
 /// <item>for telemetry, the feedback ZMP p = ξ + (k/ω)(ξ − ξ_ref) the LIPM asks for is reported,
-///   clamped into the support polygon shrunk by a margin.</item>
+///   clamped into the support polygon shrunk by a margin;</item>
+/// <item>hip strategy: once the DCM comes within a deadband of the support polygon's edge, the
+///   torso leans (waist pitch and roll) and both arms swing (shoulder pitch) towards where it
+///   escapes, in proportion to how far past the deadband it is: turning the upper body that way
+///   pushes the feet the other way and so stops the CoM beyond what the ankles alone can
+///   (the centroidal moment pivot leaves the sole); it eases back as the DCM returns.</item>
 /// </list>
 /// A DCM outside the support polygon for longer than the timeout means no ankle strategy can
 /// recover: the controller reports <see cref="BalanceStatus.DcmNotCapturable"/> (a step is
@@ -34,6 +39,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     [
         "com_x_m", "com_y_m", "com_z_m", "com_vx_mps", "com_vy_mps",
         "dcm_x_m", "dcm_y_m", "zmp_cmd_x_m", "zmp_cmd_y_m", "pelvis_shift_x_m", "pelvis_shift_y_m", "status",
+        "torso_lean_pitch_rad", "torso_lean_roll_rad",
     ];
 
     private readonly KinematicTree _tree;
@@ -53,6 +59,12 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     private double _shiftX, _shiftY;
     private double _zmpX, _zmpY, _dcmX, _dcmY;
     private double _outsideSeconds;
+
+    // Hip strategy.
+    private readonly double _pitchGain, _rollGain, _armGain, _hipDeadband, _maxLean, _maxArmSwing;
+    private readonly int _waistRoll, _waistPitch;
+    private readonly int[] _shoulders;
+    private double _leanPitch, _leanRoll, _armSwing;
 
     /// <param name="tree">Whole-body kinematics of the robot.</param>
     /// <param name="comHeight">LIPM CoM height above the soles, m (the default stance's).</param>
@@ -75,6 +87,13 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         {
             errors.Add($"leg joints [{options.LeftLegFirstJoint}, +6) / [{options.RightLegFirstJoint}, +6) exceed the {n} joints");
         }
+        foreach (int joint in (int[])[options.WaistRollJoint, options.WaistPitchJoint, .. options.ShoulderPitchJoints ?? []])
+        {
+            if (joint < 0 || joint >= n || IsLegJoint(joint, options))
+            {
+                errors.Add($"hip strategy joint {joint} must be one of the {n} joints and not a leg joint");
+            }
+        }
         if (errors.Count > 0)
         {
             throw new ArgumentException("invalid balance controller options: " + string.Join("; ", errors));
@@ -96,6 +115,9 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         _timeout = options.UncapturableTimeout;
         _pelvisGain = options.PelvisGain;
         _maxShift = options.MaxPelvisShift;
+        (_pitchGain, _rollGain, _armGain) = (options.TorsoPitchGain, options.TorsoRollGain, options.ArmSwingGain);
+        (_hipDeadband, _maxLean, _maxArmSwing) = (options.HipStrategyDeadband, options.MaxTorsoLean, options.MaxArmSwing);
+        (_waistRoll, _waistPitch, _shoulders) = (options.WaistRollJoint, options.WaistPitchJoint, [.. options.ShoulderPitchJoints!]);
     }
 
     /// <summary>The latest status (a fault code when not Ok).</summary>
@@ -120,6 +142,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     {
         _initialized = false;
         _outsideSeconds = 0;
+        (_leanPitch, _leanRoll, _armSwing) = (0, 0, 0);
         Status = BalanceStatus.Ok;
     }
 
@@ -176,6 +199,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
                 commands[i] = new JointCommand(_pose[i], 0, _kp[i], _kd[i], 0);
             }
         }
+        HipStrategy(minX, maxX, minY, maxY, commands);
 
         if (left is LegIkResult.InvalidInput || right is LegIkResult.InvalidInput)
         {
@@ -201,9 +225,38 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         ReadOnlySpan<double> values =
         [
             _com.X, _com.Y, _com.Z, _comVelocity.X, _comVelocity.Y, _dcmX, _dcmY, _zmpX, _zmpY, _shiftX, _shiftY, (double)Status,
+            _leanPitch, _leanRoll,
         ];
         values[..Math.Min(values.Length, destination.Length)].CopyTo(destination);
     }
+
+    /// <summary>
+    /// The hip strategy: how far the DCM is past the deadband at each edge turns into a torso
+    /// lean and an arm swing the same way (pitch forward for a DCM escaping forward; roll
+    /// towards the side it escapes to), on top of the default pose.
+    /// </summary>
+    private void HipStrategy(double minX, double maxX, double minY, double maxY, Span<JointCommand> commands)
+    {
+        double pastX = Math.Max(0, _dcmX - (maxX - _hipDeadband)) - Math.Max(0, minX + _hipDeadband - _dcmX);
+        double pastY = Math.Max(0, _dcmY - (maxY - _hipDeadband)) - Math.Max(0, minY + _hipDeadband - _dcmY);
+        // Positive pitch (about +y) turns the head forward (+x); negative roll (about +x) turns it left (+y).
+        _leanPitch = Math.Clamp(_pitchGain * pastX, -_maxLean, _maxLean);
+        _leanRoll = Math.Clamp(-_rollGain * pastY, -_maxLean, _maxLean);
+        // Shoulder pitch turns the arms about +y too: the same sense as the torso's forward lean.
+        _armSwing = Math.Clamp(_armGain * pastX, -_maxArmSwing, _maxArmSwing);
+        Offset(_waistPitch, _leanPitch, commands);
+        Offset(_waistRoll, _leanRoll, commands);
+        foreach (int shoulder in _shoulders)
+        {
+            Offset(shoulder, _armSwing, commands);
+        }
+    }
+
+    private void Offset(int joint, double angle, Span<JointCommand> commands) =>
+        commands[joint] = new JointCommand(Math.Clamp(_pose[joint] + angle, _min[joint], _max[joint]), 0, _kp[joint], _kd[joint], 0);
+
+    private static bool IsLegJoint(int joint, StandingBalanceOptions options) =>
+        (joint >= options.LeftLegFirstJoint && joint < options.LeftLegFirstJoint + 6) || (joint >= options.RightLegFirstJoint && joint < options.RightLegFirstJoint + 6);
 
     private bool IsLeg(int joint) =>
         (joint >= _leftFirst && joint < _leftFirst + 6) || (joint >= _rightFirst && joint < _rightFirst + 6);

@@ -75,17 +75,20 @@ public static class PushScenario
             results.Add(new PushDirectionResult(bound.DirectionDeg, low, high, bound.ZeroStepImpulseNs, bound.OneStepImpulseNs,
                 low / bound.ZeroStepImpulseNs, low / bound.OneStepImpulseNs));
         }
-        return new PushResult(results, PushDuration, iterations, "standing balance: ankle strategy (pelvis shift against the DCM error); no stepping yet");
+        return new PushResult(results, PushDuration, iterations, "standing balance: ankle strategy (pelvis shift against the DCM error) and hip strategy (torso lean and arm swing towards the DCM's escape); no stepping yet");
     }
 
     /// <summary>Length of each push, s.</summary>
     public const double PushDuration = 0.05;
 
     /// <summary>Whether the robot recovers from <paramref name="impulse"/> N·s towards <paramref name="directionDeg"/>.</summary>
-    public static bool Recovers(double directionDeg, double impulse)
+    /// <param name="directionDeg">Push direction, degrees (0 = forward, 90 = left).</param>
+    /// <param name="impulse">Impulse on the pelvis, N·s, over <see cref="PushDuration"/>.</param>
+    /// <param name="options">The balance controller's options (default: the shipped ones).</param>
+    public static bool Recovers(double directionDeg, double impulse, StandingBalanceOptions? options = null)
     {
         var hardware = SimHardware.FlatGround();
-        StandingBalanceController controller = BalanceFactory.Create(hardware);
+        StandingBalanceController controller = BalanceFactory.Create(hardware, options);
         using var robot = SimulatedRobot.Create(controller, hardware: hardware);
         var driver = new SimulatedTimeDriver(robot.Pipeline);
         driver.Run(1000);

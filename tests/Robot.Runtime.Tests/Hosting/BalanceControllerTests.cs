@@ -1,6 +1,8 @@
+using Robot.Control.Balance;
 using Robot.Core.Control;
 using Robot.Runtime.Hosting;
 using Robot.Runtime.Loop;
+using Robot.Runtime.Scenarios;
 using Robot.Sim;
 
 namespace Robot.Runtime.Tests.Hosting;
@@ -34,5 +36,69 @@ public class BalanceControllerTests
         driver.Run(1500, stopOnFault: true);
         Assert.Equal(LoopFault.ControllerFault, robot.Pipeline.Fault);
         Assert.Equal(Robot.Control.Balance.BalanceStatus.DcmNotCapturable, controller.Status);
+    }
+
+    [Fact]
+    public void Tick_WhileTheHipStrategyLeansTheTorso_AllocatesNothing()
+    {
+        var hardware = SimHardware.FlatGround();
+        var controller = BalanceFactory.Create(hardware);
+        using var robot = SimulatedRobot.Create(controller, telemetry: true, hardware: hardware);
+        var driver = new SimulatedTimeDriver(robot.Pipeline);
+        driver.Run(500);
+        // 12 N·s backwards-left: recoverable, and past the hip strategy's deadband.
+        hardware.Impulse(HumanoidModel.PelvisBody, -12 * Math.Cos(Math.PI / 4), 12 * Math.Sin(Math.PI / 4), 0, duration: 0.05);
+        Span<double> signals = stackalloc double[controller.SignalNames.Count];
+        int pitch = IndexOf(controller, "torso_lean_pitch_rad");
+        double largestLean = 0;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 3000; k++)
+        {
+            driver.Run(1);
+            controller.WriteSignals(signals);
+            largestLean = Math.Max(largestLean, Math.Abs(signals[pitch]));
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
+        Assert.True(largestLean > 0.05, $"the torso leaned at most {largestLean:F3} rad");
+    }
+
+    /// <summary>
+    /// A push of exactly the 0-step capturability bound backwards-left (the direction where the
+    /// ankles alone fall shortest, 0.91 × the bound): recovered without a step with the hip
+    /// strategy, and not without it.
+    /// </summary>
+    [Fact]
+    public void Push_AtTheZeroStepBound_RecoveredOnlyWithTheHipStrategy()
+    {
+        const double direction = 135;
+        CapturabilityDirection bound = CapturabilityReport.Compute(8, 0.4, 0.3).Directions.Single(d => Math.Abs(d.DirectionDeg - direction) < 1e-9);
+        var ankleOnly = new StandingBalanceOptions { TorsoPitchGain = 0, TorsoRollGain = 0, ArmSwingGain = 0 };
+        Assert.True(PushScenario.Recovers(direction, bound.ZeroStepImpulseNs), $"fell at {bound.ZeroStepImpulseNs:F2} N·s with the hip strategy");
+        Assert.False(PushScenario.Recovers(direction, bound.ZeroStepImpulseNs, ankleOnly), "the ankle strategy alone recovered too: the test no longer shows the hip strategy's part");
+    }
+
+    [Fact]
+    public void Create_BadHipStrategyOptions_ListsEveryProblem()
+    {
+        var hardware = SimHardware.FlatGround();
+        var options = new StandingBalanceOptions { TorsoPitchGain = -1, ArmSwingGain = double.NaN, WaistPitchJoint = 2, ShoulderPitchJoints = [15, 99] };
+        var e = Assert.Throws<ArgumentException>(() => BalanceFactory.Create(hardware, options));
+        Assert.Contains("TorsoPitchGain: -1 must be a finite number ≥ 0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ArmSwingGain: NaN must be a finite number ≥ 0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("hip strategy joint 2 must be one of the", e.Message, StringComparison.Ordinal);
+        Assert.Contains("hip strategy joint 99 must be one of the", e.Message, StringComparison.Ordinal);
+    }
+
+    private static int IndexOf(IControllerTelemetry telemetry, string signal)
+    {
+        for (int i = 0; i < telemetry.SignalNames.Count; i++)
+        {
+            if (telemetry.SignalNames[i] == signal)
+            {
+                return i;
+            }
+        }
+        throw new InvalidOperationException($"no signal {signal}");
     }
 }
