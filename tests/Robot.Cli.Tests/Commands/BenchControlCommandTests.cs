@@ -14,6 +14,7 @@ public class BenchControlCommandTests
         Assert.True(r.GetProperty("stepUs").GetProperty("p50").GetDouble() > 0);
         Assert.True(r.GetProperty("baselineStepUs").GetProperty("p99").GetDouble() > 0);
         Assert.Equal(0, r.GetProperty("allocatedBytesPerStep").GetDouble());
+        Assert.True(r.GetProperty("jitMsInWindow").GetDouble() >= 0, stdout);
     }
 
     [Fact]
