@@ -54,7 +54,7 @@ public sealed class StandingBalanceOptions
     /// Hip strategy: torso pitch per metre the DCM has come closer than
     /// <see cref="HipStrategyDeadband"/> to the support polygon's front or back edge, rad/m (0 off).
     /// Default 20. Measured (<c>robot sim push</c>, 8 directions): with the torso and arm gains
-    /// the robot recovers 1.01–1.12 × the 0-step bound without a step; the ankle strategy alone 0.89–1.09 ×.
+    /// the robot recovers 1.01–1.11 × the 0-step bound without a step; the ankle strategy alone 0.89–1.09 ×.
     /// </summary>
     public double TorsoPitchGain { get; set; } = 20;
 
