@@ -64,7 +64,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     private readonly double _pitchGain, _rollGain, _armGain, _hipDeadband, _maxLean, _maxArmSwing;
     private readonly int _waistRoll, _waistPitch;
     private readonly int[] _shoulders;
-    private double _leanPitch, _leanRoll, _armSwing;
+    private double _leanPitch, _leanRoll;
 
     /// <param name="tree">Whole-body kinematics of the robot.</param>
     /// <param name="comHeight">LIPM CoM height above the soles, m (the default stance's).</param>
@@ -89,7 +89,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         }
         foreach (int joint in (int[])[options.WaistRollJoint, options.WaistPitchJoint, .. options.ShoulderPitchJoints ?? []])
         {
-            if (joint < 0 || joint >= n || IsLegJoint(joint, options))
+            if (joint < 0 || joint >= n || IsLegJoint(joint, options.LeftLegFirstJoint, options.RightLegFirstJoint))
             {
                 errors.Add($"hip strategy joint {joint} must be one of the {n} joints and not a leg joint");
             }
@@ -142,7 +142,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     {
         _initialized = false;
         _outsideSeconds = 0;
-        (_leanPitch, _leanRoll, _armSwing) = (0, 0, 0);
+        (_leanPitch, _leanRoll) = (0, 0);
         Status = BalanceStatus.Ok;
     }
 
@@ -243,23 +243,22 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         _leanPitch = Math.Clamp(_pitchGain * pastX, -_maxLean, _maxLean);
         _leanRoll = Math.Clamp(-_rollGain * pastY, -_maxLean, _maxLean);
         // Shoulder pitch turns the arms about +y too: the same sense as the torso's forward lean.
-        _armSwing = Math.Clamp(_armGain * pastX, -_maxArmSwing, _maxArmSwing);
+        double armSwing = Math.Clamp(_armGain * pastX, -_maxArmSwing, _maxArmSwing);
         Offset(_waistPitch, _leanPitch, commands);
         Offset(_waistRoll, _leanRoll, commands);
         foreach (int shoulder in _shoulders)
         {
-            Offset(shoulder, _armSwing, commands);
+            Offset(shoulder, armSwing, commands);
         }
     }
 
     private void Offset(int joint, double angle, Span<JointCommand> commands) =>
         commands[joint] = new JointCommand(Math.Clamp(_pose[joint] + angle, _min[joint], _max[joint]), 0, _kp[joint], _kd[joint], 0);
 
-    private static bool IsLegJoint(int joint, StandingBalanceOptions options) =>
-        (joint >= options.LeftLegFirstJoint && joint < options.LeftLegFirstJoint + 6) || (joint >= options.RightLegFirstJoint && joint < options.RightLegFirstJoint + 6);
+    private static bool IsLegJoint(int joint, int leftFirst, int rightFirst) =>
+        (joint >= leftFirst && joint < leftFirst + 6) || (joint >= rightFirst && joint < rightFirst + 6);
 
-    private bool IsLeg(int joint) =>
-        (joint >= _leftFirst && joint < _leftFirst + 6) || (joint >= _rightFirst && joint < _rightFirst + 6);
+    private bool IsLeg(int joint) => IsLegJoint(joint, _leftFirst, _rightFirst);
 
     private LegIkResult SolveLeg(LegGeometry leg, Vec3 soleInPelvis, double soleYaw, int first, Span<JointCommand> commands)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Robot.Core.Control;
 using Robot.Runtime.Hosting;
 using Robot.Runtime.Loop;
@@ -31,11 +32,11 @@ public static class ControlBenchmark
         var driver = new SimulatedTimeDriver(robot.Pipeline);
         WarmUp(driver);
         balance.Histogram.Reset();
-        double jit0 = System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds;
+        RuntimeActivity start = RuntimeActivity.Now();
         long before = GC.GetAllocatedBytesForCurrentThread();
         driver.Run(steps);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        double jit = System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds - jit0;
+        double jit = RuntimeActivity.Between(start, RuntimeActivity.Now()).JitMs;
 
         var hold = new TimedController(new HoldPoseController(SimulatedRobot.StandPose(), SimulatedRobot.StandKp(), SimulatedRobot.StandKd()));
         using var baseline = SimulatedRobot.Create(hold);
@@ -57,9 +58,9 @@ public static class ControlBenchmark
     /// </summary>
     private static void WarmUp(SimulatedTimeDriver driver)
     {
-        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        long start = Stopwatch.GetTimestamp();
         int ticks = 0;
-        while (ticks < 500 || System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds < WarmUpSeconds)
+        while (ticks < 500 || Stopwatch.GetElapsedTime(start).TotalSeconds < WarmUpSeconds)
         {
             driver.Run(100);
             ticks += 100;

@@ -32,6 +32,12 @@ public sealed record CapturabilityResult(double MassKg, double ComHeightM, doubl
 /// </summary>
 public static class CapturabilityReport
 {
+    /// <summary>The longest step ℓ_max the bounds assume unless told otherwise (`sim capturability`, `sim push`), m.</summary>
+    public const double DefaultMaxStepLength = 0.4;
+
+    /// <summary>The shortest step time Δt_s the bounds assume unless told otherwise, s.</summary>
+    public const double DefaultMinStepTime = 0.3;
+
     public static CapturabilityResult Compute(int directions, double maxStepLength, double minStepTime, StandingBalanceOptions? options = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(directions, 1);

@@ -53,7 +53,7 @@ public static class PushScenario
         ArgumentOutOfRangeException.ThrowIfGreaterThan(directions, 36);
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(iterations, 20);
-        CapturabilityResult bounds = CapturabilityReport.Compute(directions, 0.4, 0.3);
+        CapturabilityResult bounds = CapturabilityReport.Compute(directions, CapturabilityReport.DefaultMaxStepLength, CapturabilityReport.DefaultMinStepTime);
         var results = new List<PushDirectionResult>();
         foreach (CapturabilityDirection bound in bounds.Directions)
         {

@@ -49,7 +49,8 @@ public class BalanceControllerTests
         // 12 N·s backwards-left: recoverable, and past the hip strategy's deadband.
         hardware.Impulse(HumanoidModel.PelvisBody, -12 * Math.Cos(Math.PI / 4), 12 * Math.Sin(Math.PI / 4), 0, duration: 0.05);
         Span<double> signals = stackalloc double[controller.SignalNames.Count];
-        int pitch = IndexOf(controller, "torso_lean_pitch_rad");
+        int pitch = controller.SignalNames.ToList().IndexOf("torso_lean_pitch_rad");
+        Assert.True(pitch >= 0, "no torso_lean_pitch_rad signal");
         double largestLean = 0;
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int k = 0; k < 3000; k++)
@@ -72,7 +73,7 @@ public class BalanceControllerTests
     public void Push_AtTheZeroStepBound_RecoveredOnlyWithTheHipStrategy()
     {
         const double direction = 135;
-        CapturabilityDirection bound = CapturabilityReport.Compute(8, 0.4, 0.3).Directions.Single(d => Math.Abs(d.DirectionDeg - direction) < 1e-9);
+        CapturabilityDirection bound = CapturabilityReport.Compute(8, CapturabilityReport.DefaultMaxStepLength, CapturabilityReport.DefaultMinStepTime).Directions.Single(d => Math.Abs(d.DirectionDeg - direction) < 1e-9);
         var ankleOnly = new StandingBalanceOptions { TorsoPitchGain = 0, TorsoRollGain = 0, ArmSwingGain = 0 };
         Assert.True(PushScenario.Recovers(direction, bound.ZeroStepImpulseNs), $"fell at {bound.ZeroStepImpulseNs:F2} N·s with the hip strategy");
         Assert.False(PushScenario.Recovers(direction, bound.ZeroStepImpulseNs, ankleOnly), "the ankle strategy alone recovered too: the test no longer shows the hip strategy's part");
@@ -88,17 +89,5 @@ public class BalanceControllerTests
         Assert.Contains("ArmSwingGain: NaN must be a finite number ≥ 0", e.Message, StringComparison.Ordinal);
         Assert.Contains("hip strategy joint 2 must be one of the", e.Message, StringComparison.Ordinal);
         Assert.Contains("hip strategy joint 99 must be one of the", e.Message, StringComparison.Ordinal);
-    }
-
-    private static int IndexOf(IControllerTelemetry telemetry, string signal)
-    {
-        for (int i = 0; i < telemetry.SignalNames.Count; i++)
-        {
-            if (telemetry.SignalNames[i] == signal)
-            {
-                return i;
-            }
-        }
-        throw new InvalidOperationException($"no signal {signal}");
     }
 }

@@ -10,8 +10,8 @@ public static class SimCapturabilityCommand
     public static Command Create()
     {
         var directions = new Option<int>("--directions") { Description = "Number of push directions, evenly spread (0° = forward, 90° = left).", DefaultValueFactory = _ => 8 };
-        var step = new Option<double>("--max-step") { Description = "Longest step ℓ_max, m.", DefaultValueFactory = _ => 0.4 };
-        var time = new Option<double>("--min-step-time") { Description = "Shortest step time Δt_s, s.", DefaultValueFactory = _ => 0.3 };
+        var step = new Option<double>("--max-step") { Description = "Longest step ℓ_max, m.", DefaultValueFactory = _ => CapturabilityReport.DefaultMaxStepLength };
+        var time = new Option<double>("--min-step-time") { Description = "Shortest step time Δt_s, s.", DefaultValueFactory = _ => CapturabilityReport.DefaultMinStepTime };
         var json = CommonOptions.Json();
         var command = new Command("capturability", "Largest recoverable CoM velocity and impulse from rest for 0, 1, 3 and ∞ steps in each direction (LIPM with finite feet, Koolen et al. 2012), from the model and the stepping limits.")
         {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Grpc.Net.Client;
+using Robot.Runtime.Benchmarks;
 using Robot.Safety.Contracts;
 using Robot.Safety.Geofence;
 using Robot.Safety.Hosting;
@@ -97,7 +98,7 @@ public static class BenchSupervisorCommand
     private sealed record DecisionResult(double P50, double P99, double P999, int Samples);
 
     private sealed record StreamResult(double P50, double P99, double P999, double Max, double MessagesPerSecond, long Sent, long Answered, long Rejected, double SendLatenessP99,
-        SupervisorLoadClient.RuntimeActivity Window);
+        RuntimeActivity Window);
 
     /// <summary>A grid site: <paramref name="count"/> 3 × 3 m zones at 10 m spacing, alternately keep-out and speed-limited, plus two shared zones.</summary>
     internal static string GridSite(int count, int robots)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
+using Robot.Runtime.Benchmarks;
 using Robot.Safety.Contracts;
 
 namespace Robot.Cli.Commands.Safety;
@@ -48,24 +49,6 @@ internal sealed class SupervisorLoadClient
     /// <param name="SendLatenessMs">How late the sender was against its schedule, sorted, ms.</param>
     /// <param name="Window">What the runtime did in this process during the measured window (GC, JIT).</param>
     public sealed record Result(double[] LatenciesMs, long Sent, long Answered, long Rejected, double[] SendLatenessMs, RuntimeActivity Window);
-
-    /// <summary>
-    /// The runtime's own work in the measured window, which the latencies include: collections
-    /// per generation, their total pause, and JIT compilation (tiered compilation recompiles hot
-    /// methods in the background for seconds after start-up; a window that still holds it
-    /// measures the JIT competing for the two cores, not the supervisor).
-    /// </summary>
-    public readonly record struct RuntimeActivity(int Gen0Collections, int Gen1Collections, int Gen2Collections, double GcPauseMs, double JitMs, long JitMethods)
-    {
-        /// <summary>The counters now, since the process started.</summary>
-        public static RuntimeActivity Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
-            GC.GetTotalPauseDuration().TotalMilliseconds, System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds, System.Runtime.JitInfo.GetCompiledMethodCount());
-
-        /// <summary>What happened between <paramref name="from"/> and <paramref name="to"/>.</summary>
-        public static RuntimeActivity Between(RuntimeActivity from, RuntimeActivity to) => new(
-            to.Gen0Collections - from.Gen0Collections, to.Gen1Collections - from.Gen1Collections, to.Gen2Collections - from.Gen2Collections,
-            to.GcPauseMs - from.GcPauseMs, to.JitMs - from.JitMs, to.JitMethods - from.JitMethods);
-    }
 
     /// <summary>
     /// Opens every session, sends for <paramref name="warmup"/> (JIT tiering, connection windows;
