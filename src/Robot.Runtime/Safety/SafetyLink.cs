@@ -126,8 +126,12 @@ public sealed class SafetyLink : IAsyncDisposable
                 // backoff from its first delay; one that fails early is retried with backoff.
                 await _reconnect.ExecuteAsync(static (link, token) => new ValueTask(link.RunSessionAsync(token)), this, ct).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (Exception) when (ct.IsCancellationRequested)
             {
+                // Stopping: whatever ended the last session (a cancelled call, or the transport
+                // failing under it, e.g. an HTTP/2 connection closed by a supervisor shutting down
+                // at the same moment) is not an error any more. Only cancellation was let through
+                // before, and a dropped connection during a stop made DisposeAsync throw.
                 return;
             }
         }
