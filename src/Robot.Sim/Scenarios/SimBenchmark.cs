@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Robot.Core.Diagnostics;
 using Robot.Core.Hardware;
 using Robot.Sim.MuJoCo;
 
@@ -92,7 +93,7 @@ public static partial class SimBenchmark
         return new SimBenchResult(path, hardware.Simulation.Nq, hardware.Simulation.Nv, steps, rounds,
             csharpMedian, cMedian, cMedian / csharpMedian, csharpMedian * dt, Median(csharpContacts), Median(cContacts),
             holding, holding * dt, command, csharpCpuMedian, cCpuMedian, cCpuMedian / csharpCpuMedian, csharpCpuMedian * dt,
-            LoadAverage(), Environment.ProcessorCount);
+            HostCpuTime.LoadAverage(), Environment.ProcessorCount);
     }
 
     /// <summary>
@@ -112,19 +113,6 @@ public static partial class SimBenchmark
         string path = Path.Combine(Path.GetTempPath(), $"robot-bench-sim-seed{seed}.xml");
         File.WriteAllText(path, xml);
         return path;
-    }
-
-    private static double LoadAverage()
-    {
-        try
-        {
-            string text = File.ReadAllText("/proc/loadavg");
-            return double.Parse(text.Split(' ')[0], CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return double.NaN;
-        }
     }
 
     private static double Measure(SimHardware hardware, JointCommand[] commands, int steps, double dt, out double contactsPerStep, out double cpuSeconds)

@@ -32,5 +32,9 @@ public class BenchSupervisorCommandTests
         Assert.True(window.GetProperty("gen0Collections").GetInt32() >= 0, stdout);
         Assert.True(window.GetProperty("gcPauseMs").GetDouble() >= 0, stdout);
         Assert.True(window.GetProperty("jitMs").GetDouble() >= 0, stdout);
+        // The machine's CPUs in the window, from /proc/stat: the bench itself keeps them busy.
+        double busy = window.GetProperty("cpuBusyPercent").GetDouble(), steal = window.GetProperty("cpuStealPercent").GetDouble();
+        Assert.True(busy is > 0 and <= 100, stdout);
+        Assert.True(steal is >= 0 and < 100, stdout);
     }
 }

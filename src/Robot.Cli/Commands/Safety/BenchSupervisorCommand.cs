@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Grpc.Net.Client;
+using Robot.Core.Diagnostics;
 using Robot.Runtime.Benchmarks;
 using Robot.Safety.Contracts;
 using Robot.Safety.Geofence;
@@ -73,8 +74,10 @@ public static class BenchSupervisorCommand
                     gcPauseMs = Math.Round(stream.Window.GcPauseMs, 1),
                     jitMs = Math.Round(stream.Window.JitMs, 1),
                     jitMethods = stream.Window.JitMethods,
+                    cpuBusyPercent = Math.Round(stream.Cpu.BusyPercent, 1),
+                    cpuStealPercent = Math.Round(stream.Cpu.StealPercent, 2),
                 },
-                loadAverage = LoadAverage(),
+                loadAverage = HostCpuTime.LoadAverage(),
                 zones = zoneCount,
                 decisionUs = new { p50 = decision.P50, p99 = decision.P99, p999 = decision.P999, samples = decision.Samples },
                 targets = new { verdictLatencyP99Ms = 2.0, lostMessages = 0, decisionP99Us = 5.0 },
@@ -86,8 +89,8 @@ public static class BenchSupervisorCommand
             else
             {
                 output.Out.WriteLine(string.Create(c, $"verdict latency ms: p50 {stream.P50:0.###}  p99 {stream.P99:0.###}  p99.9 {stream.P999:0.###}  max {stream.Max:0.###}  (target p99 <= 2)"));
-                output.Out.WriteLine(string.Create(c, $"messages/s: {stream.MessagesPerSecond:0}; sent {stream.Sent}, answered {stream.Answered}, lost {stream.Sent - stream.Answered}, heartbeat rejections {stream.Rejected}; sender lateness p99 {stream.SendLatenessP99:0.###} ms; load average {LoadAverage():0.##}"));
-                output.Out.WriteLine(string.Create(c, $"in the window: GC {stream.Window.Gen0Collections}/{stream.Window.Gen1Collections}/{stream.Window.Gen2Collections} collections (gen0/1/2), {stream.Window.GcPauseMs:0.#} ms paused; JIT {stream.Window.JitMs:0.#} ms ({stream.Window.JitMethods} methods)"));
+                output.Out.WriteLine(string.Create(c, $"messages/s: {stream.MessagesPerSecond:0}; sent {stream.Sent}, answered {stream.Answered}, lost {stream.Sent - stream.Answered}, heartbeat rejections {stream.Rejected}; sender lateness p99 {stream.SendLatenessP99:0.###} ms; load average {HostCpuTime.LoadAverage():0.##}"));
+                output.Out.WriteLine(string.Create(c, $"in the window: GC {stream.Window.Gen0Collections}/{stream.Window.Gen1Collections}/{stream.Window.Gen2Collections} collections (gen0/1/2), {stream.Window.GcPauseMs:0.#} ms paused; JIT {stream.Window.JitMs:0.#} ms ({stream.Window.JitMethods} methods); machine CPU {stream.Cpu.BusyPercent:0.#} % busy, {stream.Cpu.StealPercent:0.##} % stolen by the hypervisor"));
                 output.Out.WriteLine(string.Create(c, $"decision µs at {zoneCount} zones: p50 {decision.P50:0.###}  p99 {decision.P99:0.###}  p99.9 {decision.P999:0.###}  (target p99 <= 5)"));
             }
             return 0;
@@ -98,7 +101,7 @@ public static class BenchSupervisorCommand
     private sealed record DecisionResult(double P50, double P99, double P999, int Samples);
 
     private sealed record StreamResult(double P50, double P99, double P999, double Max, double MessagesPerSecond, long Sent, long Answered, long Rejected, double SendLatenessP99,
-        RuntimeActivity Window);
+        RuntimeActivity Window, HostCpuShare Cpu);
 
     /// <summary>A grid site: <paramref name="count"/> 3 × 3 m zones at 10 m spacing, alternately keep-out and speed-limited, plus two shared zones.</summary>
     internal static string GridSite(int count, int robots)
@@ -165,21 +168,7 @@ public static class BenchSupervisorCommand
         SupervisorLoadClient.Result r = await client.RunAsync(warmup, seconds, ct);
         double[] all = r.LatenciesMs;
         return new StreamResult(Percentile(all, 0.5), Percentile(all, 0.99), Percentile(all, 0.999), all.Length > 0 ? all[^1] : double.NaN,
-            r.Answered / seconds, r.Sent, r.Answered, r.Rejected, Percentile(r.SendLatenessMs, 0.99), r.Window);
-    }
-
-    /// <summary>The 1-minute load average (Linux), so a figure is read beside the load it was measured under; NaN elsewhere.</summary>
-    internal static double LoadAverage()
-    {
-        try
-        {
-            string text = File.ReadAllText("/proc/loadavg");
-            return double.Parse(text.AsSpan(0, text.IndexOf(' ', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException)
-        {
-            return double.NaN;
-        }
+            r.Answered / seconds, r.Sent, r.Answered, r.Rejected, Percentile(r.SendLatenessMs, 0.99), r.Window, r.Cpu);
     }
 
     private static double Percentile(double[] sorted, double p) =>

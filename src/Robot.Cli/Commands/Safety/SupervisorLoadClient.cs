@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
+using Robot.Core.Diagnostics;
 using Robot.Runtime.Benchmarks;
 using Robot.Safety.Contracts;
 
@@ -48,7 +49,8 @@ internal sealed class SupervisorLoadClient
     /// <param name="Rejected">Verdicts that refused a state as a heartbeat (stale or unknown challenge).</param>
     /// <param name="SendLatenessMs">How late the sender was against its schedule, sorted, ms.</param>
     /// <param name="Window">What the runtime did in this process during the measured window (GC, JIT).</param>
-    public sealed record Result(double[] LatenciesMs, long Sent, long Answered, long Rejected, double[] SendLatenessMs, RuntimeActivity Window);
+    /// <param name="Cpu">How the whole machine's CPUs spent the measured window (busy, stolen by the hypervisor).</param>
+    public sealed record Result(double[] LatenciesMs, long Sent, long Answered, long Rejected, double[] SendLatenessMs, RuntimeActivity Window, HostCpuShare Cpu);
 
     /// <summary>
     /// Opens every session, sends for <paramref name="warmup"/> (JIT tiering, connection windows;
@@ -66,6 +68,7 @@ internal sealed class SupervisorLoadClient
 
         var lateness = new List<double>((int)(seconds * _hz * _robots) + 1024);
         var window = new RuntimeActivity[2];
+        var cpu = new HostCpuTime?[2];
         // Awaited, never joined: a pool thread blocked in Join for the whole run is one of the two
         // workers a 2-core machine starts with, and every stream's continuation queued behind it.
         var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -73,7 +76,7 @@ internal sealed class SupervisorLoadClient
         {
             try
             {
-                SendAll(robots, warmup, seconds, lateness, window);
+                SendAll(robots, warmup, seconds, lateness, window, cpu);
                 sent.SetResult();
             }
             catch (Exception e)
@@ -96,7 +99,7 @@ internal sealed class SupervisorLoadClient
         double[] late = lateness.ToArray();
         Array.Sort(late);
         return new Result(latencies, robots.Sum(r => r.Sent), robots.Sum(r => Volatile.Read(ref r.Answered)), robots.Sum(r => Volatile.Read(ref r.Rejected)), late,
-            RuntimeActivity.Between(window[0], window[1]));
+            RuntimeActivity.Between(window[0], window[1]), HostCpuTime.Between(cpu[0], cpu[1]));
     }
 
     /// <summary>
@@ -111,7 +114,8 @@ internal sealed class SupervisorLoadClient
     /// <param name="seconds">Measured seconds.</param>
     /// <param name="lateness">Receives how late each measured state went out, ms.</param>
     /// <param name="window">Receives the runtime's counters when the measured window opens [0] and closes [1].</param>
-    private void SendAll(LoadRobot[] robots, double warmup, double seconds, List<double> lateness, RuntimeActivity[] window)
+    /// <param name="cpu">Receives the machine's CPU times when the measured window opens [0] and closes [1].</param>
+    private void SendAll(LoadRobot[] robots, double warmup, double seconds, List<double> lateness, RuntimeActivity[] window, HostCpuTime?[] cpu)
     {
         bool measuring = false;
         long period = (long)(Stopwatch.Frequency / _hz);
@@ -134,6 +138,7 @@ internal sealed class SupervisorLoadClient
             if (!measuring && now >= measureFrom)
             {
                 window[0] = RuntimeActivity.Now();
+                cpu[0] = HostCpuTime.Now();
                 measuring = true;
             }
             long next = long.MaxValue;
@@ -154,6 +159,7 @@ internal sealed class SupervisorLoadClient
             if (next >= end)
             {
                 window[1] = RuntimeActivity.Now();
+                cpu[1] = HostCpuTime.Now();
                 return;
             }
             // Sleep whenever nothing is due (the OS sleeps about 1 ms at least): the states that
