@@ -26,6 +26,7 @@ public class BenchSupervisorCommandTests
         Assert.Equal(0, r.GetProperty("lostMessages").GetInt64());
         Assert.True(r.GetProperty("verdictLatencyMs").GetProperty("p50").GetDouble() > 0);
         Assert.True(r.GetProperty("decisionUs").GetProperty("p99").GetDouble() > 0);
+        Assert.True(r.GetProperty("decisionUs").GetProperty("jitMsInWindow").GetDouble() >= 0, stdout);
         Assert.True(r.TryGetProperty("loadAverage", out _));
         // The runtime's work in the measured window: counts and times since the window opened, never negative.
         JsonElement window = r.GetProperty("window");

@@ -9,7 +9,7 @@ public static class BenchControlCommand
 {
     public static Command Create()
     {
-        var steps = new Option<int>("--steps") { Description = "Controller steps to time (after 500 warm-up steps).", DefaultValueFactory = _ => 20_000 };
+        var steps = new Option<int>("--steps") { Description = "Controller steps to time (after a warm-up of at least 2 s of wall time and 500 steps, so tiered compilation has replaced the first, unoptimised code).", DefaultValueFactory = _ => 20_000 };
         var json = CommonOptions.Json();
         var command = new Command("control", "Balance controller step time (p50/p99/p99.9/max, µs) inside the real pipeline against MuJoCo with sensor noise, beside the stance-hold controller in the same run; bytes allocated per step.")
         {
