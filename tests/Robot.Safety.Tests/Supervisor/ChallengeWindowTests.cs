@@ -52,4 +52,24 @@ public class ChallengeWindowTests
         }
         Assert.False(window.TryAccept(first, ~first, 0));
     }
+
+    [Fact]
+    public void Issue_AcrossManyRefillsOfTheRandomBuffer_NonZeroAndNeverRepeated()
+    {
+        // Values are drawn Capacity at a time; 100 refills must still give fresh, non-zero
+        // challenges, and two sessions must not share a sequence.
+        var window = new ChallengeWindow();
+        var other = new ChallengeWindow();
+        var seen = new HashSet<ulong>();
+        for (int i = 0; i < 100 * ChallengeWindow.Capacity; i++)
+        {
+            ulong c = window.Issue(i);
+            Assert.NotEqual(0UL, c);
+            Assert.True(seen.Add(c), $"challenge {i} repeated an earlier one");
+            Assert.True(seen.Add(other.Issue(i)), $"the other session's challenge {i} repeated one");
+        }
+        // Each issued challenge is accepted while it is the newest.
+        ulong last = window.Issue(1_000_000);
+        Assert.True(window.TryAccept(last, ~last, 0));
+    }
 }
