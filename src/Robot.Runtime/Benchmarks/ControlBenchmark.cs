@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Robot.Core.Control;
 using Robot.Runtime.Hosting;
 using Robot.Runtime.Loop;
@@ -49,24 +48,6 @@ public static class ControlBenchmark
             robot.Pipeline.Fault.ToString(), "stance-hold controller (PD to a fixed pose), same pipeline, same run", Math.Round(jit, 1));
     }
 
-    /// <summary>
-    /// Runs the pipeline for at least <see cref="WarmUpSeconds"/> of wall time (and 500 ticks)
-    /// before anything is timed. Tiered compilation replaces a hot method's first, unoptimised
-    /// code only after it has been called for a while and a background compile has finished:
-    /// with 500 ticks (≈ 70 ms) the timed window still ran that code now and then, and p99 read
-    /// 51–80 µs against a p50 of 4–6 µs.
-    /// </summary>
-    private static void WarmUp(SimulatedTimeDriver driver)
-    {
-        long start = Stopwatch.GetTimestamp();
-        int ticks = 0;
-        while (ticks < 500 || Stopwatch.GetElapsedTime(start).TotalSeconds < WarmUpSeconds)
-        {
-            driver.Run(100);
-            ticks += 100;
-        }
-    }
-
-    /// <summary>Least wall time each controller runs before it is timed, s.</summary>
-    public const double WarmUpSeconds = 2;
+    /// <summary>Runs the pipeline 500 ticks and at least <see cref="JitWarmUp.Seconds"/> of wall time before anything is timed.</summary>
+    private static void WarmUp(SimulatedTimeDriver driver) => JitWarmUp.Run(5, _ => driver.Run(100));
 }

@@ -35,7 +35,7 @@ public static class BenchControlCommand
                 table.AddRow("balance controller step", $"{r.StepUs.P50:F2}", $"{r.StepUs.P99:F2}", $"{r.StepUs.P999:F2}", $"{r.StepUs.Max:F2}");
                 table.AddRow("baseline: stance hold", $"{r.BaselineStepUs.P50:F2}", $"{r.BaselineStepUs.P99:F2}", $"{r.BaselineStepUs.P999:F2}", $"{r.BaselineStepUs.Max:F2}");
                 table.WriteTo(output.Out);
-                output.Out.WriteLine($"{r.Steps} steps after a {ControlBenchmark.WarmUpSeconds:0.#} s warm-up, {r.AllocatedBytesPerStep:F2} B allocated per tick (whole pipeline), JIT in the window {r.JitMsInWindow:F1} ms, fault {r.Fault}");
+                output.Out.WriteLine($"{r.Steps} steps after a {JitWarmUp.Seconds:0.#} s warm-up, {r.AllocatedBytesPerStep:F2} B allocated per tick (whole pipeline), JIT in the window {r.JitMsInWindow:F1} ms, fault {r.Fault}");
             }
             return r.Fault == "None" ? 0 : 1;
         });

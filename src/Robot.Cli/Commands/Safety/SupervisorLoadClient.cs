@@ -67,8 +67,7 @@ internal sealed class SupervisorLoadClient
         await Task.WhenAll(robots.Select(r => r.StartAsync(ct))).ConfigureAwait(false);
 
         var lateness = new List<double>((int)(seconds * _hz * _robots) + 1024);
-        var window = new RuntimeActivity[2];
-        var cpu = new HostCpuTime?[2];
+        var marks = new WindowMark[2];
         // Awaited, never joined: a pool thread blocked in Join for the whole run is one of the two
         // workers a 2-core machine starts with, and every stream's continuation queued behind it.
         var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -76,7 +75,7 @@ internal sealed class SupervisorLoadClient
         {
             try
             {
-                SendAll(robots, warmup, seconds, lateness, window, cpu);
+                SendAll(robots, warmup, seconds, lateness, marks);
                 sent.SetResult();
             }
             catch (Exception e)
@@ -99,7 +98,7 @@ internal sealed class SupervisorLoadClient
         double[] late = lateness.ToArray();
         Array.Sort(late);
         return new Result(latencies, robots.Sum(r => r.Sent), robots.Sum(r => Volatile.Read(ref r.Answered)), robots.Sum(r => Volatile.Read(ref r.Rejected)), late,
-            RuntimeActivity.Between(window[0], window[1]), HostCpuTime.Between(cpu[0], cpu[1]));
+            RuntimeActivity.Between(marks[0].Runtime, marks[1].Runtime), HostCpuTime.Between(marks[0].Cpu, marks[1].Cpu));
     }
 
     /// <summary>
@@ -113,9 +112,8 @@ internal sealed class SupervisorLoadClient
     /// <param name="warmup">Unmeasured seconds first.</param>
     /// <param name="seconds">Measured seconds.</param>
     /// <param name="lateness">Receives how late each measured state went out, ms.</param>
-    /// <param name="window">Receives the runtime's counters when the measured window opens [0] and closes [1].</param>
-    /// <param name="cpu">Receives the machine's CPU times when the measured window opens [0] and closes [1].</param>
-    private void SendAll(LoadRobot[] robots, double warmup, double seconds, List<double> lateness, RuntimeActivity[] window, HostCpuTime?[] cpu)
+    /// <param name="marks">Receives the runtime's counters and the machine's CPU times when the measured window opens [0] and closes [1].</param>
+    private void SendAll(LoadRobot[] robots, double warmup, double seconds, List<double> lateness, WindowMark[] marks)
     {
         bool measuring = false;
         long period = (long)(Stopwatch.Frequency / _hz);
@@ -137,8 +135,7 @@ internal sealed class SupervisorLoadClient
             long now = Stopwatch.GetTimestamp();
             if (!measuring && now >= measureFrom)
             {
-                window[0] = RuntimeActivity.Now();
-                cpu[0] = HostCpuTime.Now();
+                marks[0] = WindowMark.Now();
                 measuring = true;
             }
             long next = long.MaxValue;
@@ -158,8 +155,7 @@ internal sealed class SupervisorLoadClient
             }
             if (next >= end)
             {
-                window[1] = RuntimeActivity.Now();
-                cpu[1] = HostCpuTime.Now();
+                marks[1] = WindowMark.Now();
                 return;
             }
             // Sleep whenever nothing is due (the OS sleeps about 1 ms at least): the states that
@@ -171,6 +167,12 @@ internal sealed class SupervisorLoadClient
                 Thread.Sleep(1);
             }
         }
+    }
+
+    /// <summary>The counters read at one edge of the measured window.</summary>
+    private readonly record struct WindowMark(RuntimeActivity Runtime, HostCpuTime? Cpu)
+    {
+        public static WindowMark Now() => new(RuntimeActivity.Now(), HostCpuTime.Now());
     }
 
     private long ToUnixNanos(long timestamp) =>
