@@ -322,6 +322,24 @@ public class SafetySupervisorTests
     }
 
     [Fact]
+    public async Task PersonSweep_NothingStale_KeepsTheSameSnapshot_OneStaleSensor_DropsOnlyIt()
+    {
+        await using var h = new SupervisorTestHarness();
+        h.Supervisor.Persons.Report("scanner-1", [new TrackedPerson(11, 20, 0, "p1")]);
+        h.Time.Advance(TimeSpan.FromMilliseconds(300));
+        h.Supervisor.Persons.Report("scanner-2", [new TrackedPerson(30, 5, 0, "p2"), new TrackedPerson(31, 5, 0, "p3")]);
+        TrackedPerson[] before = h.Supervisor.Persons.Snapshot;
+        h.Supervisor.Sweep();
+        Assert.Same(before, h.Supervisor.Persons.Snapshot);
+        h.Time.Advance(TimeSpan.FromMilliseconds(300));
+        h.Supervisor.Sweep();
+        Assert.Equal(["p2", "p3"], h.Supervisor.Persons.Snapshot.Select(p => p.Id).Order());
+        h.Time.Advance(TimeSpan.FromMilliseconds(300));
+        h.Supervisor.Sweep();
+        Assert.Empty(h.Supervisor.Persons.Snapshot);
+    }
+
+    [Fact]
     public async Task OpenSession_SameRobotAgain_ReplacesAndClosesTheOldSession()
     {
         await using var h = new SupervisorTestHarness();
