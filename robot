@@ -9,6 +9,12 @@ source "$root/build/ensure-prereqs.sh"
 robot_ensure_prereqs
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# A 64 MiB gen-0 budget (the runtime's default here is 16 MiB). Under bench supervisor's 10 000
+# verdicts/s the GC otherwise ran 18 gen-0, 1-2 gen-1 and one gen-2 collection every 10 s,
+# 45-52 ms paused in all; with it 4 gen-0 and nothing else, 9-11 ms, and the verdict latency's
+# p99.9 fell from 3.4-8.2 ms to 2.7-3.0 ms. The runtime reads this setting from the environment
+# only (no runtimeconfig.json name exists for it). A value you set yourself wins.
+export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x4000000}"
 exe="$root/src/Robot.Cli/bin/Release/net10.0/robot"
 stamp="$root/.robot/build.stamp"
 

@@ -11,7 +11,11 @@ public static class CliProcess
 {
     /// <summary>Runs the CLI with <paramref name="args"/>; kills it after <paramref name="timeout"/>.</summary>
     /// <exception cref="TimeoutException">It did not exit in time (its output so far is in the message).</exception>
-    public static (int ExitCode, string Stdout, string Stderr) Run(TimeSpan timeout, params string[] args)
+    public static (int ExitCode, string Stdout, string Stderr) Run(TimeSpan timeout, params string[] args) =>
+        Run(timeout, new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="Run(TimeSpan, string[])"/>, with <paramref name="environment"/> added to the child's environment.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) Run(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -19,6 +23,10 @@ public static class CliProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         start.ArgumentList.Add(typeof(RobotCli).Assembly.Location);
         foreach (string arg in args)
         {

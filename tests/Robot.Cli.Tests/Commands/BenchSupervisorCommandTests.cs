@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Robot.Cli.Tests.Commands;
 
@@ -37,5 +38,22 @@ public class BenchSupervisorCommandTests
         double busy = window.GetProperty("cpuBusyPercent").GetDouble(), steal = window.GetProperty("cpuStealPercent").GetDouble();
         Assert.True(busy is > 0 and <= 100, stdout);
         Assert.True(steal is >= 0 and < 100, stdout);
+        Assert.True(r.GetProperty("gcGen0BudgetMiB").GetInt64() >= 1, stdout);
+    }
+
+    [Fact]
+    public void BenchSupervisor_InAProcessStartedWithTheLaunchersGen0Budget_ReportsThatBudget()
+    {
+        // The `robot` launcher sets DOTNET_GCgen0size (the runtime reads it from the environment
+        // only); a child started with the launcher's value must run with that gen-0 budget.
+        string launcher = File.ReadAllText(Path.Combine(RepoPaths.Root, "robot"));
+        Match setting = Regex.Match(launcher, @"DOTNET_GCgen0size=""\$\{DOTNET_GCgen0size:-(0x[0-9a-fA-F]+)\}""");
+        Assert.True(setting.Success, "the robot launcher no longer sets DOTNET_GCgen0size");
+        long expected = Convert.ToInt64(setting.Groups[1].Value, 16);
+        var (code, stdout, stderr) = CliProcess.Run(TimeSpan.FromMinutes(2), new Dictionary<string, string> { ["DOTNET_GCgen0size"] = setting.Groups[1].Value },
+            "bench", "supervisor", "--robots", "2", "--rate", "20", "--seconds", "0.3", "--warmup", "0", "--zones", "10", "--json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(expected / (1024 * 1024), json.RootElement.GetProperty("gcGen0BudgetMiB").GetInt64());
     }
 }

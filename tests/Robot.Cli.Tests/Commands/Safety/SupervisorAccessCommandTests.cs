@@ -26,18 +26,7 @@ public sealed class SupervisorAccessCommandTests : IDisposable
 
     private string File(string name) => Path.Combine(_dir, name);
 
-    private static string SiteFile
-    {
-        get
-        {
-            string? dir = AppContext.BaseDirectory;
-            while (dir is not null && !System.IO.File.Exists(Path.Combine(dir, "Robot.sln")))
-            {
-                dir = Path.GetDirectoryName(dir);
-            }
-            return Path.Combine(dir ?? throw new InvalidOperationException("Robot.sln not found"), "safety", "config", "site.example.yaml");
-        }
-    }
+    private static string SiteFile => Path.Combine(RepoPaths.Root, "safety", "config", "site.example.yaml");
 
     /// <summary>A site PKI with the supervisor's server certificate and one client certificate per role (ROLE-1), made by the CLI.</summary>
     private string MakePki(string name = "pki")
