@@ -1,7 +1,4 @@
 using Robot.Control.Balance;
-using Robot.Control.Kinematics;
-using Robot.Core.Description;
-using Robot.Core.Geometry;
 using Robot.Sim;
 
 namespace Robot.Runtime.Hosting;
@@ -13,14 +10,8 @@ public static class BalanceFactory
     public static StandingBalanceController Create(SimHardware hardware, StandingBalanceOptions? options = null)
     {
         options ??= new StandingBalanceOptions();
-        RobotDescription robot = hardware.Description;
-        KinematicTree tree = ModelKinematics.Build(hardware.Simulation, robot);
-        double[] pose = SimulatedRobot.StandPose();
-        tree.Update(pose, Vec3.Zero, Quat.Identity);
-        Vec3 sole = tree.PointOn(tree.BodyIndex(options.LeftFootBody), options.LeftLeg.AnkleToSole);
-        double comHeight = tree.Com.Z - sole.Z;
-        double[] min = [.. robot.Joints.Select(j => j.MinPosition)];
-        double[] max = [.. robot.Joints.Select(j => j.MaxPosition)];
-        return new StandingBalanceController(tree, comHeight, pose, SimulatedRobot.StandKp(), SimulatedRobot.StandKd(), min, max, options);
+        StanceModel model = StanceModel.Of(hardware, options);
+        return new StandingBalanceController(model.Tree, model.ComHeight, model.Pose, SimulatedRobot.StandKp(), SimulatedRobot.StandKd(),
+            model.MinPosition, model.MaxPosition, options);
     }
 }

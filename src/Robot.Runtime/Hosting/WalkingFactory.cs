@@ -1,8 +1,5 @@
 using Robot.Control.Balance;
-using Robot.Control.Kinematics;
 using Robot.Control.Locomotion;
-using Robot.Core.Description;
-using Robot.Core.Geometry;
 using Robot.Sim;
 
 namespace Robot.Runtime.Hosting;
@@ -17,14 +14,7 @@ public static class WalkingFactory
     public static WalkingController Create(SimHardware hardware, GaitOptions? gait = null, StandingBalanceOptions? legs = null)
     {
         legs ??= new StandingBalanceOptions();
-        RobotDescription robot = hardware.Description;
-        KinematicTree tree = ModelKinematics.Build(hardware.Simulation, robot);
-        double[] pose = SimulatedRobot.StandPose();
-        tree.Update(pose, Vec3.Zero, Quat.Identity);
-        Vec3 sole = tree.PointOn(tree.BodyIndex(legs.LeftFootBody), legs.LeftLeg.AnkleToSole);
-        double comHeight = tree.Com.Z - sole.Z;
-        double[] min = [.. robot.Joints.Select(j => j.MinPosition)];
-        double[] max = [.. robot.Joints.Select(j => j.MaxPosition)];
+        StanceModel model = StanceModel.Of(hardware, legs);
         // Stiffer hip yaw than the stance's: the swing's reaction torque otherwise twists the pelvis
         // by ±5° each step, and on diagonal walks the twist grows into a spin.
         double[] kp = SimulatedRobot.StandKp(), kd = SimulatedRobot.StandKd();
@@ -33,7 +23,7 @@ public static class WalkingFactory
             kp[hipYaw] *= HipYawStiffening;
             kd[hipYaw] *= HipYawStiffening;
         }
-        return new WalkingController(tree, comHeight, pose, kp, kd, min, max, legs,
+        return new WalkingController(model.Tree, model.ComHeight, model.Pose, kp, kd, model.MinPosition, model.MaxPosition, legs,
             gait ?? new GaitOptions(), hardware.Timestep);
     }
 }

@@ -45,8 +45,7 @@ public static class CapturabilityReport
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minStepTime);
         options ??= new StandingBalanceOptions();
         using var hardware = SimHardware.FlatGround();
-        KinematicTree tree = ModelKinematics.Build(hardware.Simulation, hardware.Description);
-        tree.Update(SimulatedRobot.StandPose(), Vec3.Zero, Quat.Identity);
+        KinematicTree tree = StanceModel.Of(hardware, options).Tree;
         Vec3 left = tree.PointOn(tree.BodyIndex(options.LeftFootBody), options.LeftLeg.AnkleToSole);
         Vec3 right = tree.PointOn(tree.BodyIndex(options.RightFootBody), options.RightLeg.AnkleToSole);
         Vec3 com = tree.Com;
