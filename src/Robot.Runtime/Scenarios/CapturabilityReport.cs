@@ -45,14 +45,16 @@ public static class CapturabilityReport
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minStepTime);
         options ??= new StandingBalanceOptions();
         using var hardware = SimHardware.FlatGround();
-        KinematicTree tree = StanceModel.Of(hardware, options).Tree;
+        StanceModel stance = StanceModel.Of(hardware, options);
+        KinematicTree tree = stance.Tree;
         Vec3 left = tree.PointOn(tree.BodyIndex(options.LeftFootBody), options.LeftLeg.AnkleToSole);
         Vec3 right = tree.PointOn(tree.BodyIndex(options.RightFootBody), options.RightLeg.AnkleToSole);
         Vec3 com = tree.Com;
         var support = new SupportPolygon(
             Math.Min(left.X, right.X) - options.SoleHalfLength, Math.Max(left.X, right.X) + options.SoleHalfLength,
             Math.Min(left.Y, right.Y) - options.SoleHalfWidth, Math.Max(left.Y, right.Y) + options.SoleHalfWidth);
-        double height = com.Z - 0.5 * (left.Z + right.Z);
+        // The controllers' LIPM height, so that the yardstick and the controllers share one pendulum.
+        double height = stance.ComHeight;
         var model = new LipmModel(height);
         double mass = tree.TotalMass;
         var rows = new List<CapturabilityDirection>();
