@@ -18,9 +18,15 @@ namespace Robot.Runtime.Scenarios;
 /// <param name="OneStepImpulseNs">One-step impulse bound, N·s.</param>
 /// <param name="ThreeStepImpulseNs">Three-step impulse bound, N·s.</param>
 /// <param name="InfiniteStepImpulseNs">∞-step impulse bound, N·s.</param>
+/// <param name="ReachableOneStepVelocityMps">
+/// One step as our legs can take it (<see cref="StepCapture"/>): the CoP on the stance sole during
+/// the swing, landings the legs reach without crossing, the DCM caught by the two soles' hull, m/s.
+/// </param>
+/// <param name="ReachableOneStepImpulseNs">The same as an impulse, N·s.</param>
 public sealed record CapturabilityDirection(double DirectionDeg, double SupportEdgeM,
     double ZeroStepVelocityMps, double OneStepVelocityMps, double ThreeStepVelocityMps, double InfiniteStepVelocityMps,
-    double ZeroStepImpulseNs, double OneStepImpulseNs, double ThreeStepImpulseNs, double InfiniteStepImpulseNs);
+    double ZeroStepImpulseNs, double OneStepImpulseNs, double ThreeStepImpulseNs, double InfiniteStepImpulseNs,
+    double ReachableOneStepVelocityMps, double ReachableOneStepImpulseNs);
 
 /// <summary>The robot facts and limits the bounds come from, and the bounds per direction.</summary>
 public sealed record CapturabilityResult(double MassKg, double ComHeightM, double OmegaPerS, double MaxStepLengthM, double MinStepTimeS,
@@ -57,14 +63,25 @@ public static class CapturabilityReport
         double height = stance.ComHeight;
         var model = new LipmModel(height);
         double mass = tree.TotalMass;
+        // The tree's base is the pelvis at the origin, level: the sole points are in the pelvis frame.
+        (double[], double[]) Limits(int first) => (stance.MinPosition[first..(first + 6)], stance.MaxPosition[first..(first + 6)]);
+        var leftLimits = Limits(options.LeftLegFirstJoint);
+        var rightLimits = Limits(options.RightLegFirstJoint);
+        StepReach leftSteps = StepReach.Compute(options.LeftLeg, options.RightLeg, leftLimits, rightLimits, left, right,
+            options.SoleHalfLength, options.SoleHalfWidth, maxStepLength);
+        StepReach rightSteps = StepReach.Compute(options.RightLeg, options.LeftLeg, rightLimits, leftLimits, right, left,
+            options.SoleHalfLength, options.SoleHalfWidth, maxStepLength);
+        var soles = new Soles(left.X, left.Y, right.X, right.Y, options.SoleHalfLength, options.SoleHalfWidth);
         var rows = new List<CapturabilityDirection>();
         for (int i = 0; i < directions; i++)
         {
             double angle = 2 * Math.PI * i / directions;
             double edge = support.DistanceToEdge(com.X, com.Y, angle);
             double V(int n) => Capturability.MaxVelocity(model, edge, maxStepLength, minStepTime, n);
+            // Standing is one of its options: at least V(0) exactly (its own 0-step edge comes from a bisection).
+            double reachable = Math.Max(V(0), StepCapture.MaxVelocity(model, com.X, com.Y, soles, angle, minStepTime, leftSteps.Landings, rightSteps.Landings).OneStep);
             rows.Add(new CapturabilityDirection(angle * 180 / Math.PI, edge, V(0), V(1), V(3), V(int.MaxValue),
-                mass * V(0), mass * V(1), mass * V(3), mass * V(int.MaxValue)));
+                mass * V(0), mass * V(1), mass * V(3), mass * V(int.MaxValue), reachable, mass * reachable));
         }
         return new CapturabilityResult(mass, height, model.Omega, maxStepLength, minStepTime, rows);
     }

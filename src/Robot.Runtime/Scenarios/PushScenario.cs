@@ -14,8 +14,13 @@ namespace Robot.Runtime.Scenarios;
 /// <param name="OneStepBoundNs">Capturability bound with one step, N·s.</param>
 /// <param name="RatioToZeroStep">Recovered / 0-step bound.</param>
 /// <param name="RatioToOneStep">Recovered / 1-step bound.</param>
+/// <param name="ReachableOneStepBoundNs">
+/// One-step bound for a step our legs can take from double support (CoP on the stance sole during
+/// the swing, no crossover; <see cref="CapturabilityDirection.ReachableOneStepImpulseNs"/>), N·s.
+/// </param>
+/// <param name="RatioToReachableOneStep">Recovered / reachable 1-step bound.</param>
 public sealed record PushDirectionResult(double DirectionDeg, double RecoveredImpulseNs, double FailedImpulseNs, double ZeroStepBoundNs, double OneStepBoundNs,
-    double RatioToZeroStep, double RatioToOneStep);
+    double RatioToZeroStep, double RatioToOneStep, double ReachableOneStepBoundNs, double RatioToReachableOneStep);
 
 /// <summary>Push recovery in every direction, with the bounds it is judged against.</summary>
 /// <param name="Directions">Per direction.</param>
@@ -73,7 +78,7 @@ public static class PushScenario
                 }
             }
             results.Add(new PushDirectionResult(bound.DirectionDeg, low, high, bound.ZeroStepImpulseNs, bound.OneStepImpulseNs,
-                low / bound.ZeroStepImpulseNs, low / bound.OneStepImpulseNs));
+                low / bound.ZeroStepImpulseNs, low / bound.OneStepImpulseNs, bound.ReachableOneStepImpulseNs, low / bound.ReachableOneStepImpulseNs));
         }
         return new PushResult(results, PushDuration, iterations, "standing balance: ankle strategy (pelvis shift against the DCM error) and hip strategy (torso lean and arm swing towards the DCM's escape); no stepping yet");
     }

@@ -18,6 +18,16 @@ public class SimCapturabilityCommandTests
                 j3 = r.GetProperty("threeStepImpulseNs").GetDouble(), jInf = r.GetProperty("infiniteStepImpulseNs").GetDouble();
             Assert.True(j0 > 0 && j0 < j1 && j1 < j3 && j3 < jInf, $"bounds must grow with steps: {j0}, {j1}, {j3}, {jInf}");
         }
+        // One step as the legs can take it: never below standing, never above Koolen's step from the
+        // support edge; sideways (rows 1 and 3) a step of the loaded foot cannot beat standing.
+        foreach (JsonElement r in rows)
+        {
+            double j0 = r.GetProperty("zeroStepImpulseNs").GetDouble(), j1 = r.GetProperty("oneStepImpulseNs").GetDouble();
+            double reachable = r.GetProperty("reachableOneStepImpulseNs").GetDouble();
+            Assert.InRange(reachable, j0, j1);
+        }
+        Assert.True(rows[0].GetProperty("reachableOneStepImpulseNs").GetDouble() > 1.5 * rows[0].GetProperty("zeroStepImpulseNs").GetDouble());
+        Assert.Equal(rows[1].GetProperty("zeroStepImpulseNs").GetDouble(), rows[1].GetProperty("reachableOneStepImpulseNs").GetDouble(), 9);
         // The heel is closer to the CoM than the toe: backward pushes are the weakest.
         Assert.True(rows[2].GetProperty("zeroStepImpulseNs").GetDouble() < rows[0].GetProperty("zeroStepImpulseNs").GetDouble());
     }

@@ -47,11 +47,11 @@ public static class SimCapturabilityCommand
                 return 0;
             }
             output.Out.WriteLine($"mass {r.MassKg:F1} kg, CoM height {r.ComHeightM:F3} m, ω {r.OmegaPerS:F2} 1/s, ℓ_max {r.MaxStepLengthM} m, Δt_s {r.MinStepTimeS} s");
-            var table = new TextTable("direction °", "r_max m", "0-step N·s", "1-step N·s", "3-step N·s", "∞-step N·s", "1-step m/s");
+            var table = new TextTable("direction °", "r_max m", "0-step N·s", "1-step N·s", "3-step N·s", "∞-step N·s", "1-step m/s", "reachable 1-step N·s");
             foreach (CapturabilityDirection d in r.Directions)
             {
                 table.AddRow($"{d.DirectionDeg:F0}", $"{d.SupportEdgeM:F3}", $"{d.ZeroStepImpulseNs:F1}", $"{d.OneStepImpulseNs:F1}",
-                    $"{d.ThreeStepImpulseNs:F1}", $"{d.InfiniteStepImpulseNs:F1}", $"{d.OneStepVelocityMps:F2}");
+                    $"{d.ThreeStepImpulseNs:F1}", $"{d.InfiniteStepImpulseNs:F1}", $"{d.OneStepVelocityMps:F2}", $"{d.ReachableOneStepImpulseNs:F1}");
             }
             table.WriteTo(output.Out);
             return 0;

@@ -3,7 +3,7 @@ using Robot.Runtime.Scenarios;
 
 namespace Robot.Cli.Commands.Balance;
 
-/// <summary><c>robot sim push --directions N [--iterations K] [--json]</c>: the largest push recovered per direction, against the capturability bounds.</summary>
+/// <summary><c>robot sim push --directions N [--iterations K] [--json] [--plot push.png]</c>: the largest push recovered per direction, against the capturability bounds.</summary>
 [CliVerb(Parent = "sim")]
 public static class SimPushCommand
 {
@@ -12,9 +12,10 @@ public static class SimPushCommand
         var json = CommonOptions.Json();
         var directions = new Option<int>("--directions") { Description = "Push directions, evenly spread (0° = forward, 90° = left), 1–36.", DefaultValueFactory = _ => 8 };
         var iterations = new Option<int>("--iterations") { Description = "Bisection steps per direction, 1–20.", DefaultValueFactory = _ => 7 };
+        var plotFile = new Option<FileInfo?>("--plot") { Description = "Write a polar chart (recovered impulse against the 0-step, 1-step and reachable 1-step bounds) as PNG." };
         var command = new Command("push", "Push the standing humanoid at the pelvis in each direction; bisect the largest impulse it recovers from; compare with the 0- and 1-step capturability bounds.")
         {
-            directions, iterations, json,
+            directions, iterations, json, plotFile,
         };
         command.SetAction(parseResult =>
         {
@@ -29,22 +30,33 @@ public static class SimPushCommand
             {
                 errors.Add($"--iterations {k} must be in [1, 20]");
             }
+            FileInfo? png = parseResult.GetValue(plotFile);
+            // Checked before the sweep, which takes minutes: a plot that cannot be written would lose it.
+            if (png is not null && !(png.Directory?.Exists ?? false))
+            {
+                errors.Add($"--plot {png.FullName}: the folder {png.DirectoryName} does not exist");
+            }
             if (errors.Count > 0)
             {
                 output.Error.WriteLine("robot sim push: " + string.Join("; ", errors));
                 return 2;
             }
             PushResult result = PushScenario.Run(n, k, output.Progress);
+            if (png is not null)
+            {
+                PushPlot.Save(png.FullName, result, $"push recovery from standing ({n} directions, {k} bisection steps)");
+            }
             if (parseResult.GetValue(json))
             {
                 output.WriteJson(result);
                 return 0;
             }
-            var table = new TextTable("direction", "recovered N·s", "fell at N·s", "0-step N·s", "1-step N·s", "× 0-step", "× 1-step");
+            var table = new TextTable("direction", "recovered N·s", "fell at N·s", "0-step N·s", "1-step N·s", "reachable 1-step N·s", "× 0-step", "× 1-step", "× reachable 1-step");
             foreach (PushDirectionResult d in result.Directions)
             {
                 table.AddRow($"{d.DirectionDeg:F0}°", d.RecoveredImpulseNs.ToString("F1"), d.FailedImpulseNs.ToString("F1"), d.ZeroStepBoundNs.ToString("F1"),
-                    d.OneStepBoundNs.ToString("F1"), d.RatioToZeroStep.ToString("F2"), d.RatioToOneStep.ToString("F2"));
+                    d.OneStepBoundNs.ToString("F1"), d.ReachableOneStepBoundNs.ToString("F1"), d.RatioToZeroStep.ToString("F2"), d.RatioToOneStep.ToString("F2"),
+                    d.RatioToReachableOneStep.ToString("F2"));
             }
             table.WriteTo(output.Out);
             output.Out.WriteLine($"controller: {result.Controller}; pushes last {result.PushDurationS * 1000:F0} ms");

@@ -1,0 +1,169 @@
+namespace Robot.Control.Lipm;
+
+/// <summary>
+/// The support polygon of two soles in double support: the convex hull of two rectangles
+/// aligned with the ground frame's axes (soles of half-length <c>hl</c> along x and half-width
+/// <c>hw</c> along y). After a step the feet are apart diagonally and the hull is a slanted
+/// hexagon, far smaller than the two soles' bounding box: a CoP or DCM inside the box can be
+/// outside the feet. Reused in place (<see cref="Set"/>) so that the control tick allocates nothing.
+/// </summary>
+public sealed class FootHull
+{
+    private readonly double[] _x = new double[8], _y = new double[8];
+    private readonly double[] _hx = new double[9], _hy = new double[9];
+    private int _count;
+    private double _cx, _cy;
+
+    /// <summary>Number of hull vertices (counter-clockwise).</summary>
+    public int Count => _count;
+
+    /// <summary>Centroid of the hull's vertices, m.</summary>
+    public (double X, double Y) Centre => (_cx, _cy);
+
+    /// <summary>The hull of two soles centred at (ax, ay) and (bx, by).</summary>
+    public void Set(double ax, double ay, double bx, double by, double halfLength, double halfWidth)
+    {
+        int k = 0;
+        foreach (var (cx, cy) in (ReadOnlySpan<(double, double)>)[(ax, ay), (bx, by)])
+        {
+            _x[k] = cx - halfLength; _y[k++] = cy - halfWidth;
+            _x[k] = cx + halfLength; _y[k++] = cy - halfWidth;
+            _x[k] = cx + halfLength; _y[k++] = cy + halfWidth;
+            _x[k] = cx - halfLength; _y[k++] = cy + halfWidth;
+        }
+        Sort();
+        // Andrew's monotone chain: lower hull then upper hull, counter-clockwise.
+        _count = 0;
+        for (int i = 0; i < 8; i++)
+        {
+            while (_count >= 2 && Cross(_count - 2, _count - 1, _x[i], _y[i]) <= 0)
+            {
+                _count--;
+            }
+            (_hx[_count], _hy[_count]) = (_x[i], _y[i]);
+            _count++;
+        }
+        int lower = _count + 1;
+        for (int i = 6; i >= 0; i--)
+        {
+            while (_count >= lower && Cross(_count - 2, _count - 1, _x[i], _y[i]) <= 0)
+            {
+                _count--;
+            }
+            (_hx[_count], _hy[_count]) = (_x[i], _y[i]);
+            _count++;
+        }
+        _count--; // the first vertex closes the loop
+        (_cx, _cy) = (0, 0);
+        for (int i = 0; i < _count; i++)
+        {
+            _cx += _hx[i] / _count;
+            _cy += _hy[i] / _count;
+        }
+    }
+
+    /// <summary>
+    /// Signed distance from (x, y) to the hull's boundary, m: positive inside (how far in),
+    /// negative outside (how far out, exact for points beyond an edge, conservative near a corner).
+    /// </summary>
+    public double Inside(double x, double y)
+    {
+        double inside = double.PositiveInfinity;
+        for (int i = 0; i < _count; i++)
+        {
+            int j = i + 1 == _count ? 0 : i + 1;
+            double ex = _hx[j] - _hx[i], ey = _hy[j] - _hy[i];
+            double length = Math.Sqrt(ex * ex + ey * ey);
+            if (length < 1e-12)
+            {
+                continue;
+            }
+            // Left of a counter-clockwise edge is inside.
+            double d = (ex * (y - _hy[i]) - ey * (x - _hx[i])) / length;
+            inside = Math.Min(inside, d);
+        }
+        return inside;
+    }
+
+    /// <summary>
+    /// The point of the hull shrunk by <paramref name="margin"/> nearest to (x, y) along the line
+    /// to the centre: (x, y) itself when it is at least the margin inside.
+    /// </summary>
+    public (double X, double Y) Clamp(double x, double y, double margin)
+    {
+        if (Inside(x, y) >= margin)
+        {
+            return (x, y);
+        }
+        // Bisection on the segment centre → point: Inside is monotone along it (convex polygon).
+        double lo = 0, hi = 1;
+        for (int i = 0; i < 30; i++)
+        {
+            double mid = 0.5 * (lo + hi);
+            if (Inside(_cx + mid * (x - _cx), _cy + mid * (y - _cy)) >= margin)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return (_cx + lo * (x - _cx), _cy + lo * (y - _cy));
+    }
+
+    /// <summary>
+    /// Whether the hull and the axis-aligned rectangle [<paramref name="minX"/>, <paramref name="maxX"/>] ×
+    /// [<paramref name="minY"/>, <paramref name="maxY"/>] share a point (touching counts). Exact: by the
+    /// separating-axis theorem two convex polygons are apart only if one of their edges' normals
+    /// separates them.
+    /// </summary>
+    public bool Overlaps(double minX, double maxX, double minY, double maxY)
+    {
+        double hullMinX = double.PositiveInfinity, hullMaxX = double.NegativeInfinity;
+        double hullMinY = double.PositiveInfinity, hullMaxY = double.NegativeInfinity;
+        for (int i = 0; i < _count; i++)
+        {
+            hullMinX = Math.Min(hullMinX, _hx[i]);
+            hullMaxX = Math.Max(hullMaxX, _hx[i]);
+            hullMinY = Math.Min(hullMinY, _hy[i]);
+            hullMaxY = Math.Max(hullMaxY, _hy[i]);
+        }
+        // The rectangle's own axes.
+        if (hullMaxX < minX || hullMinX > maxX || hullMaxY < minY || hullMinY > maxY)
+        {
+            return false;
+        }
+        // The hull's edges: separated when all four corners lie strictly right of (outside) one edge.
+        for (int i = 0; i < _count; i++)
+        {
+            int j = i + 1 == _count ? 0 : i + 1;
+            if (Cross(i, j, minX, minY) < 0 && Cross(i, j, maxX, minY) < 0 && Cross(i, j, maxX, maxY) < 0 && Cross(i, j, minX, maxY) < 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private double Cross(int a, int b, double x, double y) =>
+        (_hx[b] - _hx[a]) * (y - _hy[a]) - (_hy[b] - _hy[a]) * (x - _hx[a]);
+
+    private void Sort()
+    {
+        // Insertion sort of the 8 corners by x, then y.
+        for (int i = 1; i < 8; i++)
+        {
+            double x = _x[i], y = _y[i];
+            int j = i - 1;
+            while (j >= 0 && (_x[j] > x || (_x[j] == x && _y[j] > y)))
+            {
+                _x[j + 1] = _x[j];
+                _y[j + 1] = _y[j];
+                j--;
+            }
+            _x[j + 1] = x;
+            _y[j + 1] = y;
+        }
+    }
+}
