@@ -9,6 +9,10 @@ public enum BalanceStatus
     DcmNotCapturable,
     /// <summary>The leg inverse kinematics could not reach the commanded stance.</summary>
     LegUnreachable,
-    /// <summary>The inputs (joint angles, IMU) were not usable.</summary>
+    /// <summary>The inputs (joint angles, IMU) were not usable, or the CoM estimate from them is not a number.</summary>
     InvalidInput,
+    /// <summary>The CoM estimate is finite but implausible (faster than <see cref="StandingBalanceOptions.MaxPlausibleComSpeed"/>).</summary>
+    EstimateImplausible,
+    /// <summary>A leg joint has been at its torque limit for longer than <see cref="StandingBalanceOptions.SaturationTimeout"/>.</summary>
+    TorqueSaturated,
 }

@@ -20,8 +20,12 @@ namespace Robot.Control.Balance;
 /// <item>the DCM ξ = c + ċ/ω is compared with its stance target; the pelvis is shifted against
 ///   the error (the ankles then move the ZMP to stop the CoM), upright, at stance height, and leg
 ///   IK turns pelvis and sole poses into joint targets; every other joint holds its default pose;</item>
-/// <item>for telemetry, the feedback ZMP p = ξ + (k/ω)(ξ − ξ_ref) the LIPM asks for is reported,
-///   clamped into the support polygon shrunk by a margin;</item>
+/// <item>the feedback ZMP p = ξ + (k/ω)(ξ − ξ_ref) the LIPM asks for, clamped into the support
+///   polygon shrunk by a margin, is distributed between the feet: each carries the share of the
+///   weight given by where p lies between the soles (<see cref="SupportShare"/>), at p moved into
+///   its sole, and the legs get the gravity torques of that support as feed-forward;</item>
+/// <item>CoM height regulation: the pelvis height corrects, slowly and within a bound, the CoM's
+///   height error (a torso lean lowers it, the joint PD sags);</item>
 /// <item>hip strategy: once the DCM comes within a deadband of the support polygon's edge, the
 ///   torso leans (waist pitch and roll) and both arms swing (shoulder pitch) towards where it
 ///   escapes, in proportion to how far past the deadband it is: turning the upper body that way
@@ -30,7 +34,10 @@ namespace Robot.Control.Balance;
 /// </list>
 /// A DCM outside the support polygon for longer than the timeout means no ankle strategy can
 /// recover: the controller reports <see cref="BalanceStatus.DcmNotCapturable"/> (a step is
-/// needed) and returns <see cref="LoopFault.ControllerFault"/>.
+/// needed) and returns <see cref="LoopFault.ControllerFault"/>; so do a CoM estimate that is not
+/// a number (<see cref="BalanceStatus.InvalidInput"/>) or implausibly fast
+/// (<see cref="BalanceStatus.EstimateImplausible"/>), and a leg joint held at its torque limit
+/// (<see cref="BalanceStatus.TorqueSaturated"/>).
 /// Real-time: <see cref="Update"/> allocates nothing and takes no lock.
 /// </summary>
 public sealed class StandingBalanceController : IJointController, IControllerTelemetry
@@ -39,13 +46,17 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     [
         "com_x_m", "com_y_m", "com_z_m", "com_vx_mps", "com_vy_mps",
         "dcm_x_m", "dcm_y_m", "zmp_cmd_x_m", "zmp_cmd_y_m", "pelvis_shift_x_m", "pelvis_shift_y_m", "status",
-        "torso_lean_pitch_rad", "torso_lean_roll_rad",
+        "torso_lean_pitch_rad", "torso_lean_roll_rad", "left_support_share", "height_correction_m",
     ];
 
     private readonly KinematicTree _tree;
     private readonly LegGeometry _leftLeg, _rightLeg;
     private readonly int _leftFirst, _rightFirst, _leftFoot, _rightFoot;
-    private readonly double[] _pose, _kp, _kd, _min, _max;
+    private readonly double[] _pose, _kp, _kd, _min, _max, _maxTorque;
+    private readonly double[] _feedForward, _saturatedSeconds;
+    private readonly bool _gravityFeedForward;
+    private readonly double _heightTau, _maxHeightCorrection, _maxComSpeed, _saturationShare, _saturationTimeout, _ffHeelToeMargin, _ffSideMargin;
+    private double _comHeightRef, _heightCorrection, _leftShare = 0.5;
     private readonly double _omega, _dcmGain, _velocityTau, _halfLength, _halfWidth, _margin, _timeout;
     private readonly double[] _legTargets = new double[6];
 
@@ -73,15 +84,16 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     /// <param name="kd">Joint damping, N·m·s/rad; length = joint count.</param>
     /// <param name="minPosition">Joint lower limits, rad; length = joint count.</param>
     /// <param name="maxPosition">Joint upper limits, rad; length = joint count.</param>
+    /// <param name="maxTorque">Joint torque limits, N·m; length = joint count.</param>
     /// <param name="options">Gains and geometry.</param>
     public StandingBalanceController(KinematicTree tree, double comHeight, double[] defaultPose, double[] kp, double[] kd,
-        double[] minPosition, double[] maxPosition, StandingBalanceOptions options)
+        double[] minPosition, double[] maxPosition, double[] maxTorque, StandingBalanceOptions options)
     {
         var errors = new List<string>(options.Validate());
         int n = defaultPose.Length;
-        if (kp.Length != n || kd.Length != n || minPosition.Length != n || maxPosition.Length != n)
+        if (kp.Length != n || kd.Length != n || minPosition.Length != n || maxPosition.Length != n || maxTorque.Length != n)
         {
-            errors.Add($"pose ({n}), kp ({kp.Length}), kd ({kd.Length}) and limits ({minPosition.Length}, {maxPosition.Length}) must have one entry per joint");
+            errors.Add($"pose ({n}), kp ({kp.Length}), kd ({kd.Length}), limits ({minPosition.Length}, {maxPosition.Length}) and torque limits ({maxTorque.Length}) must have one entry per joint");
         }
         if (options.LeftLegFirstJoint + 6 > n || options.RightLegFirstJoint + 6 > n)
         {
@@ -106,6 +118,14 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         _leftFoot = tree.BodyIndex(options.LeftFootBody);
         _rightFoot = tree.BodyIndex(options.RightFootBody);
         (_pose, _kp, _kd, _min, _max) = ((double[])defaultPose.Clone(), (double[])kp.Clone(), (double[])kd.Clone(), (double[])minPosition.Clone(), (double[])maxPosition.Clone());
+        _maxTorque = (double[])maxTorque.Clone();
+        _feedForward = new double[n];
+        _saturatedSeconds = new double[n];
+        _gravityFeedForward = options.GravityFeedForward;
+        (_ffHeelToeMargin, _ffSideMargin) = (options.FeedForwardHeelToeMargin, options.FeedForwardSideMargin);
+        (_heightTau, _maxHeightCorrection) = (options.ComHeightTimeConstant, options.MaxHeightCorrection);
+        _maxComSpeed = options.MaxPlausibleComSpeed;
+        (_saturationShare, _saturationTimeout) = (options.SaturationShare, options.SaturationTimeout);
         _omega = new LipmModel(comHeight).Omega;
         _dcmGain = options.DcmGain;
         _velocityTau = options.VelocityFilterTimeConstant;
@@ -142,6 +162,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     {
         _initialized = false;
         _outsideSeconds = 0;
+        Array.Clear(_saturatedSeconds);
         (_leanPitch, _leanRoll) = (0, 0);
         Status = BalanceStatus.Ok;
     }
@@ -185,11 +206,26 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         bool outside = _dcmX < minX || _dcmX > maxX || _dcmY < minY || _dcmY > maxY;
         _outsideSeconds = outside ? _outsideSeconds + dt : 0;
 
+        // Faults in the estimate come before anything is computed from it.
+        bool finite = com.IsFinite && _comVelocity.IsFinite;
+        if (!finite || Math.Sqrt(_comVelocity.X * _comVelocity.X + _comVelocity.Y * _comVelocity.Y + _comVelocity.Z * _comVelocity.Z) > _maxComSpeed)
+        {
+            HoldPose(commands);
+            Status = finite ? BalanceStatus.EstimateImplausible : BalanceStatus.InvalidInput;
+            return LoopFault.ControllerFault;
+        }
+
+        // Distribution of the desired ZMP between the feet, and the gravity torques of that support.
+        DistributeSupport(pelvis, toGround);
+
+        // CoM height regulation: the pelvis takes up the CoM's height error, slowly and within a bound.
+        _heightCorrection = Math.Clamp(_heightCorrection + dt / _heightTau * (_comHeightRef - com.Z), -_maxHeightCorrection, _maxHeightCorrection);
+
         // Pelvis target: the stance pose shifted against the DCM error (moving the pelvis back
         // when the DCM is ahead makes the ankles push the ZMP forward), upright, stance height.
         _shiftX = Math.Clamp(-_pelvisGain * (_dcmX - _dcmTargetX), -_maxShift, _maxShift);
         _shiftY = Math.Clamp(-_pelvisGain * (_dcmY - _dcmTargetY), -_maxShift, _maxShift);
-        var pelvisTarget = new Vec3(_pelvisX0 + _shiftX, _pelvisY0 + _shiftY, _pelvisHeight);
+        var pelvisTarget = new Vec3(_pelvisX0 + _shiftX, _pelvisY0 + _shiftY, _pelvisHeight + _heightCorrection);
         LegIkResult left = SolveLeg(_leftLeg, _leftSoleG - pelvisTarget, _leftYaw, _leftFirst, commands);
         LegIkResult right = SolveLeg(_rightLeg, _rightSoleG - pelvisTarget, _rightYaw, _rightFirst, commands);
         for (int i = 0; i < commands.Length; i++)
@@ -209,6 +245,10 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         {
             Status = BalanceStatus.LegUnreachable;
         }
+        else if (Saturated(measured.JointTorque, dt))
+        {
+            Status = BalanceStatus.TorqueSaturated;
+        }
         else if (_outsideSeconds > _timeout)
         {
             Status = BalanceStatus.DcmNotCapturable;
@@ -225,7 +265,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         ReadOnlySpan<double> values =
         [
             _com.X, _com.Y, _com.Z, _comVelocity.X, _comVelocity.Y, _dcmX, _dcmY, _zmpX, _zmpY, _shiftX, _shiftY, (double)Status,
-            _leanPitch, _leanRoll,
+            _leanPitch, _leanRoll, _leftShare, _heightCorrection,
         ];
         values[..Math.Min(values.Length, destination.Length)].CopyTo(destination);
     }
@@ -268,9 +308,64 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         {
             int i = first + j;
             double target = result == LegIkResult.InvalidInput ? _pose[i] : Math.Clamp(_legTargets[j], _min[i], _max[i]);
-            commands[i] = new JointCommand(target, 0, _kp[i], _kd[i], 0);
+            commands[i] = new JointCommand(target, 0, _kp[i], _kd[i], _feedForward[i]);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Splits the weight between the feet by where the desired ZMP lies between the soles; each
+    /// foot's share acts at the ZMP moved into its sole (the ZMP's offset across the line between
+    /// the soles goes to both), and the legs get that support's gravity torques as feed-forward.
+    /// </summary>
+    private void DistributeSupport(Vec3 pelvis, Quat toGround)
+    {
+        _leftShare = SupportShare.Left(_zmpX, _zmpY, _leftSoleG.X, _leftSoleG.Y, _rightSoleG.X, _rightSoleG.Y);
+        if (!_gravityFeedForward)
+        {
+            return;
+        }
+        double alongX = _rightSoleG.X + _leftShare * (_leftSoleG.X - _rightSoleG.X), alongY = _rightSoleG.Y + _leftShare * (_leftSoleG.Y - _rightSoleG.Y);
+        double acrossX = _zmpX - alongX, acrossY = _zmpY - alongY;
+        Quat toTree = toGround.Conjugate;
+        Vec3 leftContact = toTree.Rotate(InSole(_leftSoleG, acrossX, acrossY) - pelvis);
+        Vec3 rightContact = toTree.Rotate(InSole(_rightSoleG, acrossX, acrossY) - pelvis);
+        _tree.SupportTorques(_leftFoot, leftContact, _leftShare, LipmModel.Gravity, _feedForward);
+        _tree.SupportTorques(_rightFoot, rightContact, 1 - _leftShare, LipmModel.Gravity, _feedForward);
+    }
+
+    /// <summary>
+    /// The sole point moved by (dx, dy), kept inside the sole by the feed-forward margins (G, on
+    /// the floor): the PD's own ankle torque comes on top of the feed-forward, and a feed-forward
+    /// CoP at the toe tips the sole (measured: 1 N·s less recovered forward and diagonally).
+    /// </summary>
+    private Vec3 InSole(Vec3 sole, double dx, double dy) => new(
+        sole.X + Math.Clamp(dx, -_halfLength + _ffHeelToeMargin, _halfLength - _ffHeelToeMargin),
+        sole.Y + Math.Clamp(dy, -_halfWidth + _ffSideMargin, _halfWidth - _ffSideMargin), 0);
+
+    /// <summary>Whether a leg joint has stayed at its torque limit for longer than the timeout.</summary>
+    private bool Saturated(ReadOnlySpan<double> torque, double dt)
+    {
+        bool saturated = false;
+        for (int i = 0; i < torque.Length && i < _saturatedSeconds.Length; i++)
+        {
+            if (!IsLeg(i))
+            {
+                continue;
+            }
+            _saturatedSeconds[i] = Math.Abs(torque[i]) >= _saturationShare * _maxTorque[i] ? _saturatedSeconds[i] + dt : 0;
+            saturated |= _saturatedSeconds[i] > _saturationTimeout;
+        }
+        return saturated;
+    }
+
+    /// <summary>Every joint to its default pose, without feed-forward: what a faulted tick sends.</summary>
+    private void HoldPose(Span<JointCommand> commands)
+    {
+        for (int i = 0; i < commands.Length; i++)
+        {
+            commands[i] = new JointCommand(_pose[i], 0, _kp[i], _kd[i], 0);
+        }
     }
 
     private void Initialize(Vec3 leftSole, Vec3 rightSole)
@@ -289,6 +384,8 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         _pelvisHeight = pelvis.Z;
         (_pelvisX0, _pelvisY0) = (pelvis.X, pelvis.Y);
         _com = pelvis + toGround.Rotate(_tree.Com);
+        _comHeightRef = _com.Z;
+        _heightCorrection = 0;
         _comVelocity = Vec3.Zero;
         (_shiftX, _shiftY) = (0, 0);
         (_dcmTargetX, _dcmTargetY) = (_com.X, _com.Y);

@@ -51,10 +51,50 @@ public sealed class StandingBalanceOptions
     public double UncapturableTimeout { get; set; } = 0.05;
 
     /// <summary>
+    /// Whether the legs get gravity feed-forward torques: the weight split between the feet by
+    /// where the desired ZMP lies between them, each foot's share acting at that ZMP moved into
+    /// its sole. Without it the joint PD carries the body and sags under it. Default true.
+    /// </summary>
+    public bool GravityFeedForward { get; set; } = true;
+
+    /// <summary>
+    /// How far from the toe and the heel each foot's feed-forward CoP stays, m. Default 0.03 (a
+    /// third of the half-length): the joint PD's own ankle torque adds to the feed-forward's.
+    /// Measured (<c>robot sim push</c>): at the ZMP margin (1 cm) the soles tip and 45° pushes
+    /// recover 0.98 × the 0-step bound; at 3 cm every direction recovers at least the bound.
+    /// </summary>
+    public double FeedForwardHeelToeMargin { get; set; } = 0.03;
+
+    /// <summary>How far from the sole's sides each foot's feed-forward CoP stays, m. Default 0.01.</summary>
+    public double FeedForwardSideMargin { get; set; } = 0.01;
+
+    /// <summary>
+    /// CoM height regulation: the time constant with which the pelvis height corrects the CoM's
+    /// height error (a torso lean lowers the CoM; the PD sags), s. Default 0.2.
+    /// </summary>
+    public double ComHeightTimeConstant { get; set; } = 0.2;
+
+    /// <summary>Largest pelvis height correction of the CoM height regulation, m. Default 0.03.</summary>
+    public double MaxHeightCorrection { get; set; } = 0.03;
+
+    /// <summary>
+    /// A CoM speed above this is not a push the robot can be in, it is a broken estimate (the
+    /// ∞-step capturability bound is about 1.2 m/s): the controller faults, m/s. Default 3.
+    /// </summary>
+    public double MaxPlausibleComSpeed { get; set; } = 3;
+
+    /// <summary>A leg joint whose measured torque is at least this share of its limit is saturated. Default 0.98.</summary>
+    public double SaturationShare { get; set; } = 0.98;
+
+    /// <summary>How long a leg joint may stay saturated before the controller faults (it has lost its authority), s. Default 0.15.</summary>
+    public double SaturationTimeout { get; set; } = 0.15;
+
+    /// <summary>
     /// Hip strategy: torso pitch per metre the DCM has come closer than
     /// <see cref="HipStrategyDeadband"/> to the support polygon's front or back edge, rad/m (0 off).
     /// Default 20. Measured (<c>robot sim push</c>, 8 directions): with the torso and arm gains
-    /// the robot recovers 1.01–1.11 × the 0-step bound without a step; the ankle strategy alone 0.89–1.09 ×.
+    /// the robot recovers 1.01–1.12 × the 0-step bound without a step; the ankle strategy alone 0.97–1.02 ×
+    /// (with the gravity feed-forward; 0.5 N·s sweeps).
     /// </summary>
     public double TorsoPitchGain { get; set; } = 20;
 
@@ -107,6 +147,22 @@ public sealed class StandingBalanceOptions
         Check(nameof(HipStrategyDeadband), HipStrategyDeadband, false);
         Check(nameof(MaxTorsoLean), MaxTorsoLean, false);
         Check(nameof(MaxArmSwing), MaxArmSwing, false);
+        Check(nameof(ComHeightTimeConstant), ComHeightTimeConstant, true);
+        if (!(FeedForwardHeelToeMargin >= 0 && FeedForwardHeelToeMargin < SoleHalfLength))
+        {
+            errors.Add($"{nameof(FeedForwardHeelToeMargin)}: {FeedForwardHeelToeMargin} must be ≥ 0 and smaller than the sole half-length {SoleHalfLength}");
+        }
+        if (!(FeedForwardSideMargin >= 0 && FeedForwardSideMargin < SoleHalfWidth))
+        {
+            errors.Add($"{nameof(FeedForwardSideMargin)}: {FeedForwardSideMargin} must be ≥ 0 and smaller than the sole half-width {SoleHalfWidth}");
+        }
+        Check(nameof(MaxHeightCorrection), MaxHeightCorrection, false);
+        Check(nameof(MaxPlausibleComSpeed), MaxPlausibleComSpeed, true);
+        Check(nameof(SaturationTimeout), SaturationTimeout, true);
+        if (!(SaturationShare > 0 && SaturationShare <= 1))
+        {
+            errors.Add($"{nameof(SaturationShare)}: {SaturationShare} must be in (0, 1]");
+        }
         if (ShoulderPitchJoints is null)
         {
             errors.Add($"{nameof(ShoulderPitchJoints)} must be set (an empty list swings no arm)");

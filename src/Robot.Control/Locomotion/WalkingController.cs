@@ -332,12 +332,7 @@ public sealed class WalkingController : IJointController, IControllerTelemetry
     private const double Gravity = 9.81;
 
     /// <summary>The left foot's share of the weight in double support: where the ZMP reference lies between the soles.</summary>
-    private double SupportShare(Pose2 left, Pose2 right)
-    {
-        double ax = left.X - right.X, ay = left.Y - right.Y;
-        double length2 = ax * ax + ay * ay;
-        return length2 < 1e-9 ? 0.5 : Math.Clamp(((_zmpRefX - right.X) * ax + (_zmpRefY - right.Y) * ay) / length2, 0, 1);
-    }
+    private double SupportShare(Pose2 left, Pose2 right) => Lipm.SupportShare.Left(_zmpRefX, _zmpRefY, left.X, left.Y, right.X, right.Y);
 
     /// <summary>0 standing, 1 walking: a smooth ramp through the initial and the final double support.</summary>
     private double Crouch()

@@ -12,6 +12,6 @@ public static class BalanceFactory
         options ??= new StandingBalanceOptions();
         StanceModel model = StanceModel.Of(hardware, options);
         return new StandingBalanceController(model.Tree, model.ComHeight, model.Pose, SimulatedRobot.StandKp(), SimulatedRobot.StandKd(),
-            model.MinPosition, model.MaxPosition, options);
+            model.MinPosition, model.MaxPosition, model.MaxTorque, options);
     }
 }

@@ -16,7 +16,8 @@ namespace Robot.Runtime.Hosting;
 /// <param name="ComHeight">CoM height above the soles in that stance, m.</param>
 /// <param name="MinPosition">Joint lower limits.</param>
 /// <param name="MaxPosition">Joint upper limits.</param>
-internal sealed record StanceModel(KinematicTree Tree, double[] Pose, double ComHeight, double[] MinPosition, double[] MaxPosition)
+/// <param name="MaxTorque">Joint torque limits, N·m.</param>
+internal sealed record StanceModel(KinematicTree Tree, double[] Pose, double ComHeight, double[] MinPosition, double[] MaxPosition, double[] MaxTorque)
 {
     /// <summary>The stance model of <paramref name="hardware"/>'s robot, with the soles of <paramref name="legs"/>.</summary>
     public static StanceModel Of(SimHardware hardware, StandingBalanceOptions legs)
@@ -27,6 +28,6 @@ internal sealed record StanceModel(KinematicTree Tree, double[] Pose, double Com
         tree.Update(pose, Vec3.Zero, Quat.Identity);
         Vec3 sole = tree.PointOn(tree.BodyIndex(legs.LeftFootBody), legs.LeftLeg.AnkleToSole);
         return new StanceModel(tree, pose, tree.Com.Z - sole.Z,
-            [.. robot.Joints.Select(j => j.MinPosition)], [.. robot.Joints.Select(j => j.MaxPosition)]);
+            [.. robot.Joints.Select(j => j.MinPosition)], [.. robot.Joints.Select(j => j.MaxPosition)], [.. robot.Joints.Select(j => j.MaxTorque)]);
     }
 }

@@ -80,7 +80,7 @@ public static class PushScenario
             results.Add(new PushDirectionResult(bound.DirectionDeg, low, high, bound.ZeroStepImpulseNs, bound.OneStepImpulseNs,
                 low / bound.ZeroStepImpulseNs, low / bound.OneStepImpulseNs, bound.ReachableOneStepImpulseNs, low / bound.ReachableOneStepImpulseNs));
         }
-        return new PushResult(results, PushDuration, iterations, "standing balance: ankle strategy (pelvis shift against the DCM error) and hip strategy (torso lean and arm swing towards the DCM's escape); no stepping yet");
+        return new PushResult(results, PushDuration, iterations, "standing balance: ankle strategy (pelvis shift against the DCM error, the desired ZMP split between the feet with gravity feed-forward) and hip strategy (torso lean and arm swing towards the DCM's escape); no stepping yet");
     }
 
     /// <summary>Length of each push, s.</summary>

@@ -46,8 +46,8 @@ public class BalanceControllerTests
         using var robot = SimulatedRobot.Create(controller, telemetry: true, hardware: hardware);
         var driver = new SimulatedTimeDriver(robot.Pipeline);
         driver.Run(500);
-        // 12 N·s backwards-left: recoverable, and past the hip strategy's deadband.
-        hardware.Impulse(HumanoidModel.PelvisBody, -12 * Math.Cos(Math.PI / 4), 12 * Math.Sin(Math.PI / 4), 0, duration: 0.05);
+        // 14.5 N·s backwards-left: recoverable, and past the hip strategy's deadband.
+        hardware.Impulse(HumanoidModel.PelvisBody, -14.5 * Math.Cos(Math.PI / 4), 14.5 * Math.Sin(Math.PI / 4), 0, duration: 0.05);
         Span<double> signals = stackalloc double[controller.SignalNames.Count];
         int pitch = controller.SignalNames.ToList().IndexOf("torso_lean_pitch_rad");
         Assert.True(pitch >= 0, "no torso_lean_pitch_rad signal");
@@ -65,14 +65,14 @@ public class BalanceControllerTests
     }
 
     /// <summary>
-    /// A push of exactly the 0-step capturability bound backwards-left (the direction where the
-    /// ankles alone fall shortest, 0.91 × the bound): recovered without a step with the hip
-    /// strategy, and not without it.
+    /// A push of exactly the 0-step capturability bound to the left: recovered without a step with
+    /// the hip strategy, and not by the ankles alone (they fall short of the bound sideways, forward
+    /// and diagonally, measured 0.97–0.99 × with 0.5 N·s resolution).
     /// </summary>
     [Fact]
     public void Push_AtTheZeroStepBound_RecoveredOnlyWithTheHipStrategy()
     {
-        const double direction = 135;
+        const double direction = 90;
         CapturabilityDirection bound = CapturabilityReport.Compute(8, CapturabilityReport.DefaultMaxStepLength, CapturabilityReport.DefaultMinStepTime).Directions.Single(d => Math.Abs(d.DirectionDeg - direction) < 1e-9);
         var ankleOnly = new StandingBalanceOptions { TorsoPitchGain = 0, TorsoRollGain = 0, ArmSwingGain = 0 };
         Assert.True(PushScenario.Recovers(direction, bound.ZeroStepImpulseNs), $"fell at {bound.ZeroStepImpulseNs:F2} N·s with the hip strategy");

@@ -1,0 +1,109 @@
+using Robot.Control.Balance;
+using Robot.Core.Control;
+using Robot.Core.Geometry;
+using Robot.Core.Hardware;
+using Robot.Runtime.Hosting;
+using Robot.Runtime.Loop;
+using Robot.Sim;
+using Robot.Sim.MuJoCo;
+
+namespace Robot.Runtime.Tests.Hosting;
+
+/// <summary>The balance controller's fault codes for a saturating joint and a broken estimate.</summary>
+public class BalanceFaultTests
+{
+    [Fact]
+    public void WeakKneeMotor_HeldAtItsTorqueLimit_RaisesTorqueSaturated()
+    {
+        // A real fault in the physics: the left knee's motor limited to 9 N·m, under the ≈ 10.5 N·m
+        // half the body needs on a bent knee.
+        string xml = File.ReadAllText(SimModels.Humanoid);
+        const string knee = "<motor name=\"left_knee\" joint=\"left_knee\" ctrlrange=\"-139 139\"/>";
+        Assert.Contains(knee, xml, StringComparison.Ordinal);
+        var hardware = new SimHardware(MjSimulation.LoadXmlString(SceneComposer.FlatGround(xml.Replace(knee, knee.Replace("-139 139", "-9 9"), StringComparison.Ordinal)), "weak-knee.xml"));
+        StandingBalanceController controller = BalanceFactory.Create(hardware);
+        using var robot = SimulatedRobot.Create(controller, hardware: hardware);
+        var driver = new SimulatedTimeDriver(robot.Pipeline);
+        driver.Run(1000, stopOnFault: true);
+        Assert.Equal(LoopFault.ControllerFault, robot.Pipeline.Fault);
+        Assert.Equal(BalanceStatus.TorqueSaturated, controller.Status);
+    }
+
+    /// <summary>A controller that has stood 0.5 s in MuJoCo, and the state it last read.</summary>
+    private static (StandingBalanceController Controller, RobotState State, SimulatedRobot Robot) Standing()
+    {
+        var hardware = SimHardware.FlatGround();
+        StandingBalanceController controller = BalanceFactory.Create(hardware);
+        var robot = SimulatedRobot.Create(controller, hardware: hardware);
+        new SimulatedTimeDriver(robot.Pipeline).Run(500);
+        var state = new RobotState(hardware.Description.JointCount);
+        Assert.True(hardware.Read(state));
+        return (controller, state, robot);
+    }
+
+    private static LoopFault Tick(StandingBalanceController controller, RobotState state, int ticks)
+    {
+        var commands = new JointCommand[state.JointPosition.Length];
+        double[] q = state.ImuOrientation;
+        var estimate = new BaseEstimate(new Quat(q[0], q[1], q[2], q[3]), Vec3.Zero, Vec3.Zero, true, true, LoopFault.None, 0);
+        LoopFault fault = LoopFault.None;
+        for (int k = 0; k < ticks; k++)
+        {
+            fault = controller.Update(new TickContext(k, state.Time + k * 0.001, 0.001), state, estimate, commands);
+        }
+        foreach (JointCommand c in commands)
+        {
+            Assert.True(double.IsFinite(c.Position) && double.IsFinite(c.FeedForwardTorque), "a faulted tick must still send finite commands");
+        }
+        return fault;
+    }
+
+    [Fact]
+    public void FakeState_KneeSpinningFast_IsAnImplausibleEstimate()
+    {
+        // Fake: a sensor that reports a knee turning at 30 rad/s while the robot stands is what
+        // the simulation cannot produce on demand. The CoM estimate then moves at metres a second.
+        var (controller, state, robot) = Standing();
+        using (robot)
+        {
+            state.JointVelocity[3] = 30;
+            Assert.Equal(LoopFault.ControllerFault, Tick(controller, state, 20));
+            Assert.Equal(BalanceStatus.EstimateImplausible, controller.Status);
+        }
+    }
+
+    [Fact]
+    public void FakeState_NaNJointAngle_IsInvalidInput()
+    {
+        var (controller, state, robot) = Standing();
+        using (robot)
+        {
+            state.JointPosition[3] = double.NaN;
+            Assert.Equal(LoopFault.ControllerFault, Tick(controller, state, 1));
+            Assert.Equal(BalanceStatus.InvalidInput, controller.Status);
+        }
+    }
+
+    [Fact]
+    public void Create_BadSupportAndFaultOptions_ListsEveryProblem()
+    {
+        var hardware = SimHardware.FlatGround();
+        var options = new StandingBalanceOptions
+        {
+            ComHeightTimeConstant = 0, MaxHeightCorrection = -1, MaxPlausibleComSpeed = double.NaN, SaturationShare = 1.5,
+            SaturationTimeout = -0.1, FeedForwardHeelToeMargin = 0.2, FeedForwardSideMargin = 0.05,
+        };
+        var e = Assert.Throws<ArgumentException>(() => BalanceFactory.Create(hardware, options));
+        foreach (string expected in new[]
+        {
+            "ComHeightTimeConstant: 0 must be a finite number > 0", "MaxHeightCorrection: -1 must be a finite number ≥ 0",
+            "MaxPlausibleComSpeed: NaN must be a finite number > 0", "SaturationShare: 1.5 must be in (0, 1]",
+            "SaturationTimeout: -0.1 must be a finite number > 0",
+            "FeedForwardHeelToeMargin: 0.2 must be ≥ 0 and smaller than the sole half-length 0.09",
+            "FeedForwardSideMargin: 0.05 must be ≥ 0 and smaller than the sole half-width 0.03",
+        })
+        {
+            Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        }
+    }
+}

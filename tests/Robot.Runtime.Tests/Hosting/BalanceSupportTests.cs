@@ -1,0 +1,113 @@
+using Robot.Control.Balance;
+using Robot.Core.Control;
+using Robot.Core.Hardware;
+using Robot.Runtime.Hosting;
+using Robot.Runtime.Loop;
+using Robot.Sim;
+
+namespace Robot.Runtime.Tests.Hosting;
+
+/// <summary>
+/// The standing controller's support: the desired ZMP split between the feet, the legs' gravity
+/// feed-forward and the CoM height regulation, in the real pipeline against MuJoCo.
+/// </summary>
+public class BalanceSupportTests
+{
+    private const int LeftKnee = 3, RightKnee = 9;
+
+    private static (SimHardware Hardware, StandingBalanceController Controller, SimulatedRobot Robot, SimulatedTimeDriver Driver) Stand(StandingBalanceOptions? options = null)
+    {
+        var hardware = SimHardware.FlatGround();
+        StandingBalanceController controller = BalanceFactory.Create(hardware, options);
+        var robot = SimulatedRobot.Create(controller, hardware: hardware);
+        return (hardware, controller, robot, new SimulatedTimeDriver(robot.Pipeline));
+    }
+
+    /// <summary>Largest |target − measured| over the twelve leg joints after 1 s of standing, rad.</summary>
+    private static double LegTrackingError(bool feedForward, out double kneeFeedForward)
+    {
+        var (hardware, _, robot, driver) = Stand(new StandingBalanceOptions { GravityFeedForward = feedForward });
+        using (robot)
+        {
+            driver.Run(1000);
+            var state = new RobotState(hardware.Description.JointCount);
+            Assert.True(hardware.Read(state));
+            ReadOnlySpan<JointCommand> commands = robot.Pipeline.WrittenCommands;
+            double worst = 0;
+            for (int i = 0; i < 12; i++)
+            {
+                worst = Math.Max(worst, Math.Abs(commands[i].Position - state.JointPosition[i]));
+            }
+            kneeFeedForward = commands[LeftKnee].FeedForwardTorque;
+            Assert.Equal(commands[LeftKnee].FeedForwardTorque, commands[RightKnee].FeedForwardTorque, 1);
+            return worst;
+        }
+    }
+
+    [Fact]
+    public void GravityFeedForward_CarriesTheWeight_SoTheLegsTrackTheirTargets()
+    {
+        double with = LegTrackingError(feedForward: true, out double knee);
+        double without = LegTrackingError(feedForward: false, out double none);
+        // Half the body on each bent knee: about 10 N·m, holding it against flexing (negative).
+        Assert.InRange(knee, -20, -5);
+        Assert.Equal(0, none);
+        // Measured: 3 mrad against 20 mrad when the PD alone carries the body.
+        Assert.True(with < without / 3, $"leg tracking error {with:F4} rad with feed-forward, {without:F4} without");
+    }
+
+    [Fact]
+    public void SupportShare_FollowsTheZmpToTheFootThePushLoads()
+    {
+        var (hardware, controller, robot, driver) = Stand();
+        using (robot)
+        {
+            int share = controller.SignalNames.ToList().IndexOf("left_support_share");
+            Assert.True(share >= 0, "no left_support_share signal");
+            Span<double> signals = stackalloc double[controller.SignalNames.Count];
+            driver.Run(500);
+            controller.WriteSignals(signals);
+            Assert.InRange(signals[share], 0.4, 0.6); // standing square: about half each
+            // 8 N·s to the left: the ZMP goes to the left sole, and the weight with it.
+            hardware.Impulse(HumanoidModel.PelvisBody, 0, 8, 0, duration: 0.05);
+            double most = 0;
+            for (int k = 0; k < 300; k++)
+            {
+                driver.Run(1);
+                controller.WriteSignals(signals);
+                most = Math.Max(most, signals[share]);
+            }
+            Assert.True(most > 0.9, $"the left foot carried at most {most:F2} of the weight");
+        }
+    }
+
+    /// <summary>Largest CoM height error 1.5–2 s into a 300 N downward load on the pelvis, m.</summary>
+    private static double HeightErrorUnderLoad(double maxCorrection)
+    {
+        var (hardware, controller, robot, driver) = Stand(new StandingBalanceOptions { MaxHeightCorrection = maxCorrection });
+        using (robot)
+        {
+            driver.Run(1000);
+            double reference = controller.Com.Z;
+            hardware.Impulse(HumanoidModel.PelvisBody, 0, 0, -300 * 3.0, duration: 3.0);
+            driver.Run(1500);
+            double worst = 0;
+            for (int k = 0; k < 500; k++)
+            {
+                driver.Run(1);
+                worst = Math.Max(worst, Math.Abs(controller.Com.Z - reference));
+            }
+            Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
+            return worst;
+        }
+    }
+
+    [Fact]
+    public void ComHeight_HeldUnderALoadThePdSagsUnder()
+    {
+        double regulated = HeightErrorUnderLoad(0.03);
+        double unregulated = HeightErrorUnderLoad(0);
+        Assert.True(unregulated > 0.001, $"the load sagged the CoM by only {unregulated * 1000:F2} mm: the test no longer loads the legs");
+        Assert.True(regulated < unregulated / 4, $"CoM height error {regulated * 1000:F2} mm regulated, {unregulated * 1000:F2} mm not");
+    }
+}
