@@ -46,7 +46,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     [
         "com_x_m", "com_y_m", "com_z_m", "com_vx_mps", "com_vy_mps",
         "dcm_x_m", "dcm_y_m", "zmp_cmd_x_m", "zmp_cmd_y_m", "pelvis_shift_x_m", "pelvis_shift_y_m", "status",
-        "torso_lean_pitch_rad", "torso_lean_roll_rad", "left_support_share", "height_correction_m",
+        "torso_lean_pitch_rad", "torso_lean_roll_rad", "left_support_share", "height_correction_m", "saturated_joint",
     ];
 
     private readonly KinematicTree _tree;
@@ -143,6 +143,9 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     /// <summary>The latest status (a fault code when not Ok).</summary>
     public BalanceStatus Status { get; private set; }
 
+    /// <summary>The leg joint whose torque saturation raised <see cref="BalanceStatus.TorqueSaturated"/>, or −1: what a safety engineer needs to know next.</summary>
+    public int SaturatedJoint { get; private set; } = -1;
+
     /// <summary>Measured CoM in the ground frame, m.</summary>
     public Vec3 Com => _com;
 
@@ -163,6 +166,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         _initialized = false;
         _outsideSeconds = 0;
         Array.Clear(_saturatedSeconds);
+        SaturatedJoint = -1;
         (_leanPitch, _leanRoll) = (0, 0);
         Status = BalanceStatus.Ok;
     }
@@ -237,6 +241,8 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         }
         HipStrategy(minX, maxX, minY, maxY, commands);
 
+        // Every tick, whatever else is wrong: the saturation timers must not pause.
+        bool saturated = Saturated(measured.JointTorque, tick.Dt);
         if (left is LegIkResult.InvalidInput || right is LegIkResult.InvalidInput)
         {
             Status = BalanceStatus.InvalidInput;
@@ -245,7 +251,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         {
             Status = BalanceStatus.LegUnreachable;
         }
-        else if (Saturated(measured.JointTorque, dt))
+        else if (saturated)
         {
             Status = BalanceStatus.TorqueSaturated;
         }
@@ -265,7 +271,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         ReadOnlySpan<double> values =
         [
             _com.X, _com.Y, _com.Z, _comVelocity.X, _comVelocity.Y, _dcmX, _dcmY, _zmpX, _zmpY, _shiftX, _shiftY, (double)Status,
-            _leanPitch, _leanRoll, _leftShare, _heightCorrection,
+            _leanPitch, _leanRoll, _leftShare, _heightCorrection, SaturatedJoint,
         ];
         values[..Math.Min(values.Length, destination.Length)].CopyTo(destination);
     }
@@ -346,7 +352,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     /// <summary>Whether a leg joint has stayed at its torque limit for longer than the timeout.</summary>
     private bool Saturated(ReadOnlySpan<double> torque, double dt)
     {
-        bool saturated = false;
+        SaturatedJoint = -1;
         for (int i = 0; i < torque.Length && i < _saturatedSeconds.Length; i++)
         {
             if (!IsLeg(i))
@@ -354,9 +360,12 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
                 continue;
             }
             _saturatedSeconds[i] = Math.Abs(torque[i]) >= _saturationShare * _maxTorque[i] ? _saturatedSeconds[i] + dt : 0;
-            saturated |= _saturatedSeconds[i] > _saturationTimeout;
+            if (_saturatedSeconds[i] > _saturationTimeout && SaturatedJoint < 0)
+            {
+                SaturatedJoint = i;
+            }
         }
-        return saturated;
+        return SaturatedJoint >= 0;
     }
 
     /// <summary>Every joint to its default pose, without feed-forward: what a faulted tick sends.</summary>

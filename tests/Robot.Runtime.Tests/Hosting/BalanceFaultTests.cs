@@ -27,6 +27,10 @@ public class BalanceFaultTests
         driver.Run(1000, stopOnFault: true);
         Assert.Equal(LoopFault.ControllerFault, robot.Pipeline.Fault);
         Assert.Equal(BalanceStatus.TorqueSaturated, controller.Status);
+        Assert.Equal("left_knee", hardware.Description.Joints[controller.SaturatedJoint].Name);
+        Span<double> signals = stackalloc double[controller.SignalNames.Count];
+        controller.WriteSignals(signals);
+        Assert.Equal(controller.SaturatedJoint, signals[controller.SignalNames.ToList().IndexOf("saturated_joint")]);
     }
 
     /// <summary>A controller that has stood 0.5 s in MuJoCo, and the state it last read.</summary>
