@@ -210,7 +210,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         bool outside = _dcmX < minX || _dcmX > maxX || _dcmY < minY || _dcmY > maxY;
         _outsideSeconds = outside ? _outsideSeconds + dt : 0;
 
-        // Faults in the estimate come before anything is computed from it.
+        // A broken estimate is a fault before any command is computed from it; the faulted tick holds the pose.
         bool finite = com.IsFinite && _comVelocity.IsFinite;
         if (!finite || Math.Sqrt(_comVelocity.X * _comVelocity.X + _comVelocity.Y * _comVelocity.Y + _comVelocity.Z * _comVelocity.Z) > _maxComSpeed)
         {
@@ -226,7 +226,8 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         _heightCorrection = Math.Clamp(_heightCorrection + dt / _heightTau * (_comHeightRef - com.Z), -_maxHeightCorrection, _maxHeightCorrection);
 
         // Pelvis target: the stance pose shifted against the DCM error (moving the pelvis back
-        // when the DCM is ahead makes the ankles push the ZMP forward), upright, stance height.
+        // when the DCM is ahead makes the ankles push the ZMP forward), upright, at stance height
+        // plus the height regulation's correction.
         _shiftX = Math.Clamp(-_pelvisGain * (_dcmX - _dcmTargetX), -_maxShift, _maxShift);
         _shiftY = Math.Clamp(-_pelvisGain * (_dcmY - _dcmTargetY), -_maxShift, _maxShift);
         var pelvisTarget = new Vec3(_pelvisX0 + _shiftX, _pelvisY0 + _shiftY, _pelvisHeight + _heightCorrection);
