@@ -220,6 +220,8 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         }
 
         // Distribution of the desired ZMP between the feet, and the gravity torques of that support.
+        // The tree holds the pose 1 ms ahead (the velocity estimate above): the torques differ by
+        // ε·q̇, far under a percent, and a second update would cost more than it corrects.
         DistributeSupport(pelvis, toGround);
 
         // CoM height regulation: the pelvis takes up the CoM's height error, slowly and within a bound.
