@@ -10,10 +10,10 @@ public static class SimCapturabilityCommand
     public static Command Create()
     {
         var directions = new Option<int>("--directions") { Description = "Number of push directions, evenly spread (0° = forward, 90° = left).", DefaultValueFactory = _ => 8 };
-        var step = new Option<double>("--max-step") { Description = "Longest step ℓ_max, m.", DefaultValueFactory = _ => CapturabilityReport.DefaultMaxStepLength };
+        var step = new Option<double>("--max-step") { Description = "Longest step ℓ_max, m (also caps the reachable landings).", DefaultValueFactory = _ => CapturabilityReport.DefaultMaxStepLength };
         var time = new Option<double>("--min-step-time") { Description = "Shortest step time Δt_s, s.", DefaultValueFactory = _ => CapturabilityReport.DefaultMinStepTime };
         var json = CommonOptions.Json();
-        var command = new Command("capturability", "Largest recoverable CoM velocity and impulse from rest for 0, 1, 3 and ∞ steps in each direction (LIPM with finite feet, Koolen et al. 2012), from the model and the stepping limits.")
+        var command = new Command("capturability", "Largest recoverable CoM velocity and impulse from rest for 0, 1, 3 and ∞ steps in each direction (LIPM with finite feet, Koolen et al. 2012), from the model and the stepping limits; and the 1-step bound for a step our legs can take from double support (the CoP on the stance sole during the swing, landings the leg IK reaches within the joint limits and the longest step, no crossover).")
         {
             directions, step, time, json,
         };
