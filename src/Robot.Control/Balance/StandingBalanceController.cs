@@ -212,7 +212,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
 
         // A broken estimate is a fault before any command is computed from it; the faulted tick holds the pose.
         bool finite = com.IsFinite && _comVelocity.IsFinite;
-        if (!finite || Math.Sqrt(_comVelocity.X * _comVelocity.X + _comVelocity.Y * _comVelocity.Y + _comVelocity.Z * _comVelocity.Z) > _maxComSpeed)
+        if (!finite || _comVelocity.Norm > _maxComSpeed)
         {
             HoldPose(commands);
             Status = finite ? BalanceStatus.EstimateImplausible : BalanceStatus.InvalidInput;
@@ -233,15 +233,10 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         _shiftX = Math.Clamp(-_pelvisGain * (_dcmX - _dcmTargetX), -_maxShift, _maxShift);
         _shiftY = Math.Clamp(-_pelvisGain * (_dcmY - _dcmTargetY), -_maxShift, _maxShift);
         var pelvisTarget = new Vec3(_pelvisX0 + _shiftX, _pelvisY0 + _shiftY, _pelvisHeight + _heightCorrection);
+        // Every joint holds its default pose; the legs' IK and the hip strategy then overwrite theirs.
+        HoldPose(commands);
         LegIkResult left = SolveLeg(_leftLeg, _leftSoleG - pelvisTarget, _leftYaw, _leftFirst, commands);
         LegIkResult right = SolveLeg(_rightLeg, _rightSoleG - pelvisTarget, _rightYaw, _rightFirst, commands);
-        for (int i = 0; i < commands.Length; i++)
-        {
-            if (!IsLeg(i))
-            {
-                commands[i] = new JointCommand(_pose[i], 0, _kp[i], _kd[i], 0);
-            }
-        }
         HipStrategy(minX, maxX, minY, maxY, commands);
 
         // Every tick, whatever else is wrong: the saturation timers must not pause.
@@ -371,7 +366,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         return SaturatedJoint >= 0;
     }
 
-    /// <summary>Every joint to its default pose, without feed-forward: what a faulted tick sends.</summary>
+    /// <summary>Every joint to its default pose, without feed-forward: what a faulted tick sends, and where every tick starts.</summary>
     private void HoldPose(Span<JointCommand> commands)
     {
         for (int i = 0; i < commands.Length; i++)

@@ -12,13 +12,9 @@ public sealed class FootHull
     private readonly double[] _x = new double[8], _y = new double[8];
     private readonly double[] _hx = new double[9], _hy = new double[9];
     private int _count;
-    private double _cx, _cy;
 
     /// <summary>Number of hull vertices (counter-clockwise).</summary>
     public int Count => _count;
-
-    /// <summary>Centroid of the hull's vertices, m.</summary>
-    public (double X, double Y) Centre => (_cx, _cy);
 
     /// <summary>The hull of two soles centred at (ax, ay) and (bx, by).</summary>
     public void Set(double ax, double ay, double bx, double by, double halfLength, double halfWidth)
@@ -54,12 +50,6 @@ public sealed class FootHull
             _count++;
         }
         _count--; // the first vertex closes the loop
-        (_cx, _cy) = (0, 0);
-        for (int i = 0; i < _count; i++)
-        {
-            _cx += _hx[i] / _count;
-            _cy += _hy[i] / _count;
-        }
     }
 
     /// <summary>
@@ -86,30 +76,37 @@ public sealed class FootHull
     }
 
     /// <summary>
-    /// The point of the hull shrunk by <paramref name="margin"/> nearest to (x, y) along the line
-    /// to the centre: (x, y) itself when it is at least the margin inside.
+    /// Distance from (<paramref name="x"/>, <paramref name="y"/>) to the boundary along the unit
+    /// direction <paramref name="angle"/> (rad, 0 = +x), m: the hull's counterpart of
+    /// <see cref="SupportPolygon.DistanceToEdge"/>, r_max of the capturability bounds. 0 when the
+    /// point is outside. Exact: the ray leaves through the first edge line it crosses.
     /// </summary>
-    public (double X, double Y) Clamp(double x, double y, double margin)
+    public double DistanceToEdge(double x, double y, double angle)
     {
-        if (Inside(x, y) >= margin)
+        if (Inside(x, y) < 0)
         {
-            return (x, y);
+            return 0;
         }
-        // Bisection on the segment centre → point: Inside is monotone along it (convex polygon).
-        double lo = 0, hi = 1;
-        for (int i = 0; i < 30; i++)
+        double ux = Math.Cos(angle), uy = Math.Sin(angle);
+        double exit = double.PositiveInfinity;
+        for (int i = 0; i < _count; i++)
         {
-            double mid = 0.5 * (lo + hi);
-            if (Inside(_cx + mid * (x - _cx), _cy + mid * (y - _cy)) >= margin)
+            int j = i + 1 == _count ? 0 : i + 1;
+            double ex = _hx[j] - _hx[i], ey = _hy[j] - _hy[i];
+            double length = Math.Sqrt(ex * ex + ey * ey);
+            if (length < 1e-12)
             {
-                lo = mid;
+                continue;
             }
-            else
+            // Distance in from this edge, and how fast the ray closes on it (inward normal (−ey, ex)).
+            double d = (ex * (y - _hy[i]) - ey * (x - _hx[i])) / length;
+            double closing = (ey * ux - ex * uy) / length;
+            if (closing > 1e-12)
             {
-                hi = mid;
+                exit = Math.Min(exit, d / closing);
             }
         }
-        return (_cx + lo * (x - _cx), _cy + lo * (y - _cy));
+        return exit;
     }
 
     /// <summary>

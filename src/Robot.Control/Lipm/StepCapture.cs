@@ -43,7 +43,7 @@ public static class StepCapture
         var hull = new FootHull();
         hull.Set(soles.LeftX, soles.LeftY, soles.RightX, soles.RightY, soles.HalfLength, soles.HalfWidth);
         double ux = Math.Cos(angle), uy = Math.Sin(angle);
-        double zeroStep = model.Omega * EdgeDistance(hull, comX, comY, ux, uy);
+        double zeroStep = model.Omega * hull.DistanceToEdge(comX, comY, angle);
         double growth = Math.Exp(model.Omega * stepTime);
         bool Steps(double v) =>
             StepCaptures(hull, soles, comX + v / model.Omega * ux, comY + v / model.Omega * uy, growth, soles.RightX, soles.RightY, leftLandings)
@@ -96,32 +96,5 @@ public static class StepCapture
             }
         }
         return false;
-    }
-
-    /// <summary>Distance from a point inside the hull to its boundary along (ux, uy), m; 0 outside.</summary>
-    private static double EdgeDistance(FootHull hull, double x, double y, double ux, double uy)
-    {
-        if (hull.Inside(x, y) < 0)
-        {
-            return 0;
-        }
-        double inside = 0, outside = 1;
-        while (hull.Inside(x + outside * ux, y + outside * uy) >= 0)
-        {
-            outside *= 2;
-        }
-        for (int i = 0; i < 50; i++)
-        {
-            double mid = 0.5 * (inside + outside);
-            if (hull.Inside(x + mid * ux, y + mid * uy) >= 0)
-            {
-                inside = mid;
-            }
-            else
-            {
-                outside = mid;
-            }
-        }
-        return inside;
     }
 }

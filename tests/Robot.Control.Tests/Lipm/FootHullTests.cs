@@ -43,13 +43,4 @@ public class FootHullTests
         Assert.True(hull.Overlaps(0.14, 0.16, -0.01, 0.01)); // wholly inside
         Assert.False(hull.Overlaps(0.5, 0.6, 0, 0.1)); // beyond the front
     }
-
-    [Fact]
-    public void Clamp_MovesAnOutsidePointToTheMargin()
-    {
-        FootHull hull = Hull(0.3, 0.09, 0, -0.09);
-        var (x, y) = hull.Clamp(0.35, -0.10, 0.01);
-        Assert.Equal(0.01, hull.Inside(x, y), 6);
-        Assert.Equal((0.15, 0.0), hull.Clamp(0.15, 0, 0.01));
-    }
 }
