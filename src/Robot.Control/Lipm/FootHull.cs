@@ -61,16 +61,7 @@ public sealed class FootHull
         double inside = double.PositiveInfinity;
         for (int i = 0; i < _count; i++)
         {
-            int j = i + 1 == _count ? 0 : i + 1;
-            double ex = _hx[j] - _hx[i], ey = _hy[j] - _hy[i];
-            double length = Math.Sqrt(ex * ex + ey * ey);
-            if (length < 1e-12)
-            {
-                continue;
-            }
-            // Left of a counter-clockwise edge is inside.
-            double d = (ex * (y - _hy[i]) - ey * (x - _hx[i])) / length;
-            inside = Math.Min(inside, d);
+            inside = Math.Min(inside, EdgeInside(i, x, y, out _, out _));
         }
         return inside;
     }
@@ -91,16 +82,9 @@ public sealed class FootHull
         double exit = double.PositiveInfinity;
         for (int i = 0; i < _count; i++)
         {
-            int j = i + 1 == _count ? 0 : i + 1;
-            double ex = _hx[j] - _hx[i], ey = _hy[j] - _hy[i];
-            double length = Math.Sqrt(ex * ex + ey * ey);
-            if (length < 1e-12)
-            {
-                continue;
-            }
-            // Distance in from this edge, and how fast the ray closes on it (inward normal (−ey, ex)).
-            double d = (ex * (y - _hy[i]) - ey * (x - _hx[i])) / length;
-            double closing = (ey * ux - ex * uy) / length;
+            // How far in from this edge, and how fast the ray closes on it.
+            double d = EdgeInside(i, x, y, out double nx, out double ny);
+            double closing = -(nx * ux + ny * uy);
             if (closing > 1e-12)
             {
                 exit = Math.Min(exit, d / closing);
@@ -141,6 +125,25 @@ public sealed class FootHull
             }
         }
         return true;
+    }
+
+    /// <summary>
+    /// Signed distance of (x, y) from edge <paramref name="i"/>'s line, positive inside (left of
+    /// the counter-clockwise edge), and the edge's unit inward normal; +∞ and a zero normal for a
+    /// degenerate edge, so that it never decides anything.
+    /// </summary>
+    private double EdgeInside(int i, double x, double y, out double nx, out double ny)
+    {
+        int j = i + 1 == _count ? 0 : i + 1;
+        double ex = _hx[j] - _hx[i], ey = _hy[j] - _hy[i];
+        double length = Math.Sqrt(ex * ex + ey * ey);
+        if (length < 1e-12)
+        {
+            (nx, ny) = (0, 0);
+            return double.PositiveInfinity;
+        }
+        (nx, ny) = (-ey / length, ex / length);
+        return nx * (x - _hx[i]) + ny * (y - _hy[i]);
     }
 
     private double Cross(int a, int b, double x, double y) =>
