@@ -15,4 +15,9 @@ public enum BalanceStatus
     EstimateImplausible,
     /// <summary>A leg joint has been at its torque limit for longer than <see cref="StandingBalanceOptions.SaturationTimeout"/>.</summary>
     TorqueSaturated,
+    /// <summary>
+    /// When the stance was captured the soles were crossed or overlapping (the left sole not at
+    /// least a sole width left of the right one): there is no support polygon to balance in.
+    /// </summary>
+    StanceInvalid,
 }

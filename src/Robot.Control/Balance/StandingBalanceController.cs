@@ -36,8 +36,9 @@ namespace Robot.Control.Balance;
 /// recover: the controller reports <see cref="BalanceStatus.DcmNotCapturable"/> (a step is
 /// needed) and returns <see cref="LoopFault.ControllerFault"/>; so do a CoM estimate that is not
 /// a number (<see cref="BalanceStatus.InvalidInput"/>) or implausibly fast
-/// (<see cref="BalanceStatus.EstimateImplausible"/>), and a leg joint held at its torque limit
-/// (<see cref="BalanceStatus.TorqueSaturated"/>).
+/// (<see cref="BalanceStatus.EstimateImplausible"/>), a leg joint held at its torque limit
+/// (<see cref="BalanceStatus.TorqueSaturated"/>), and soles found crossed when the stance is
+/// captured (<see cref="BalanceStatus.StanceInvalid"/>).
 /// Real-time: <see cref="Update"/> allocates nothing and takes no lock.
 /// </summary>
 public sealed class StandingBalanceController : IJointController, IControllerTelemetry
@@ -60,7 +61,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     private readonly double _omega, _dcmGain, _velocityTau, _halfLength, _halfWidth, _margin, _timeout;
     private readonly double[] _legTargets = new double[6];
 
-    private bool _initialized;
+    private bool _initialized, _crossed;
     private double _yaw0;
     private Vec3 _leftSoleG, _rightSoleG;
     private double _leftYaw, _rightYaw;
@@ -180,6 +181,14 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         if (!_initialized)
         {
             Initialize(leftSole, rightSole);
+        }
+        if (_crossed)
+        {
+            // Legs crossed: the support polygon below is empty and the leg IK would drive the legs
+            // through each other. Hold the pose until the stance is captured again (Reset).
+            HoldPose(commands);
+            Status = BalanceStatus.StanceInvalid;
+            return LoopFault.ControllerFault;
         }
         Quat toGround = Quat.FromYaw(-_yaw0);
         // The soles do not move: each locates the pelvis in G; average the two.
@@ -385,6 +394,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         _rightSoleG = toGround.Rotate(rightSole - middle);
         _leftSoleG = _leftSoleG with { Z = 0 };
         _rightSoleG = _rightSoleG with { Z = 0 };
+        _crossed = _leftSoleG.Y - _rightSoleG.Y < 2 * _halfWidth;
         _leftYaw = leftYaw - _yaw0;
         _rightYaw = rightYaw - _yaw0;
         Vec3 pelvis = toGround.Rotate(-middle);

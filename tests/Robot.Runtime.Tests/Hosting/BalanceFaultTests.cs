@@ -89,6 +89,25 @@ public class BalanceFaultTests
     }
 
     [Fact]
+    public void FakeState_CrossedLegs_IsAnInvalidStance()
+    {
+        // Fake: hip rolls that cross the legs until the left sole is right of the right one, a
+        // pose MuJoCo's contacts do not let the standing robot reach. A controller capturing its
+        // stance from it has no support polygon; before this it threw from a clamp in the tick.
+        var (_, state, robot) = Standing();
+        using (robot)
+        {
+            using var hardware = SimHardware.FlatGround();
+            Assert.Equal(LoopFault.None, Tick(BalanceFactory.Create(hardware), state, 5));
+            state.JointPosition[1] = -0.45; // left hip roll: the left foot swings right
+            state.JointPosition[7] = 0.45;  // right hip roll: the right foot swings left
+            StandingBalanceController crossed = BalanceFactory.Create(hardware);
+            Assert.Equal(LoopFault.ControllerFault, Tick(crossed, state, 5));
+            Assert.Equal(BalanceStatus.StanceInvalid, crossed.Status);
+        }
+    }
+
+    [Fact]
     public void Create_BadSupportAndFaultOptions_ListsEveryProblem()
     {
         var hardware = SimHardware.FlatGround();
