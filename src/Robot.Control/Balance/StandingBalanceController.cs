@@ -48,6 +48,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         "com_x_m", "com_y_m", "com_z_m", "com_vx_mps", "com_vy_mps",
         "dcm_x_m", "dcm_y_m", "zmp_cmd_x_m", "zmp_cmd_y_m", "pelvis_shift_x_m", "pelvis_shift_y_m", "status",
         "torso_lean_pitch_rad", "torso_lean_roll_rad", "left_support_share", "height_correction_m", "saturated_joint",
+        "zmp_meas_x_m", "zmp_meas_y_m",
     ];
 
     private readonly KinematicTree _tree;
@@ -69,7 +70,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     private readonly double _pelvisGain, _maxShift;
     private Vec3 _com, _comVelocity;
     private double _shiftX, _shiftY;
-    private double _zmpX, _zmpY, _dcmX, _dcmY;
+    private double _zmpX, _zmpY, _dcmX, _dcmY, _zmpMeasuredX = double.NaN, _zmpMeasuredY = double.NaN;
     private double _outsideSeconds;
 
     // Hip strategy.
@@ -156,6 +157,12 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     /// <summary>Measured DCM (x, y) in the ground frame, m.</summary>
     public (double X, double Y) Dcm => (_dcmX, _dcmY);
 
+    /// <summary>
+    /// The ZMP the ankle force/torque sensors measure (x, y) in the ground frame, m: where the
+    /// commanded one (telemetry <c>zmp_cmd_*</c>) actually ends up; not a number with both feet in the air.
+    /// </summary>
+    public (double X, double Y) MeasuredZmp => (_zmpMeasuredX, _zmpMeasuredY);
+
     /// <summary>Natural frequency of the LIPM, 1/s.</summary>
     public double Omega => _omega;
 
@@ -194,6 +201,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         // The soles do not move: each locates the pelvis in G; average the two.
         Vec3 pelvis = 0.5 * (_leftSoleG - toGround.Rotate(leftSole) + (_rightSoleG - toGround.Rotate(rightSole)));
         Vec3 com = pelvis + toGround.Rotate(_tree.Com);
+        MeasureZmp(measured, pelvis, toGround);
         double dt = tick.Dt;
         // CoM velocity from joint velocities and the gyro: the chain evaluated ε ahead, differenced.
         const double epsilon = 1e-3;
@@ -278,10 +286,35 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         ReadOnlySpan<double> values =
         [
             _com.X, _com.Y, _com.Z, _comVelocity.X, _comVelocity.Y, _dcmX, _dcmY, _zmpX, _zmpY, _shiftX, _shiftY, (double)Status,
-            _leanPitch, _leanRoll, _leftShare, _heightCorrection, SaturatedJoint,
+            _leanPitch, _leanRoll, _leftShare, _heightCorrection, SaturatedJoint, _zmpMeasuredX, _zmpMeasuredY,
         ];
         values[..Math.Min(values.Length, destination.Length)].CopyTo(destination);
     }
+
+    /// <summary>
+    /// The ZMP the feet actually provide (telemetry beside the commanded one): each loaded sole's
+    /// CoP from its ankle force/torque sensor, weighted by the load it carries; not a number when
+    /// neither sole carries 5 % of the weight. Uses the tree as updated for this tick's pose.
+    /// </summary>
+    private void MeasureZmp(RobotState measured, Vec3 pelvis, Quat toGround)
+    {
+        double minLoad = ContactLoadShare * _tree.TotalMass * LipmModel.Gravity;
+        FootCop.TryCompute(measured.LeftFootWrench, -_leftLeg.AnkleToSole.Z, minLoad, out double lx, out double ly, out double leftLoad);
+        FootCop.TryCompute(measured.RightFootWrench, -_rightLeg.AnkleToSole.Z, minLoad, out double rx, out double ry, out double rightLoad);
+        double load = leftLoad + rightLoad;
+        if (load <= 0)
+        {
+            (_zmpMeasuredX, _zmpMeasuredY) = (double.NaN, double.NaN);
+            return;
+        }
+        Vec3 left = leftLoad > 0 ? _tree.PointOn(_leftFoot, new Vec3(lx, ly, _leftLeg.AnkleToSole.Z)) : Vec3.Zero;
+        Vec3 right = rightLoad > 0 ? _tree.PointOn(_rightFoot, new Vec3(rx, ry, _rightLeg.AnkleToSole.Z)) : Vec3.Zero;
+        Vec3 zmp = pelvis + toGround.Rotate((leftLoad * left + rightLoad * right) / load);
+        (_zmpMeasuredX, _zmpMeasuredY) = (zmp.X, zmp.Y);
+    }
+
+    /// <summary>Share of the robot's weight a sole must carry for its sensor's CoP to count.</summary>
+    private const double ContactLoadShare = 0.05;
 
     /// <summary>
     /// The hip strategy: how far the DCM is past the deadband at each edge turns into a torso

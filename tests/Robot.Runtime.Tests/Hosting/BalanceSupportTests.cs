@@ -81,6 +81,38 @@ public class BalanceSupportTests
         }
     }
 
+    [Fact]
+    public void MeasuredZmp_FromTheAnkleSensors_MatchesStatics()
+    {
+        // At rest the ZMP is under the CoM; a steady horizontal force F on the pelvis, at height h,
+        // moves it ahead of the CoM by F·h / (m·g): both checked against MuJoCo's ankle sensors.
+        var (hardware, controller, robot, driver) = Stand();
+        using (robot)
+        {
+            driver.Run(1000);
+            var (x0, y0) = controller.MeasuredZmp;
+            Assert.InRange(x0 - controller.Com.X, -0.005, 0.005);
+            Assert.InRange(y0 - controller.Com.Y, -0.005, 0.005);
+            double offset0 = x0 - controller.Com.X;
+
+            const double force = 15;
+            hardware.Push(HumanoidModel.PelvisBody, force, 0, 0, duration: 3.0);
+            driver.Run(1500);
+            Span<double> pelvis = stackalloc double[3];
+            Span<double> quat = stackalloc double[4];
+            hardware.GetPelvisPose(pelvis, quat);
+            double height = pelvis[2] + 0.02; // the pelvis body's CoM, where the push acts, above the floor
+            double expected = force * height / (hardware.RobotMass * 9.81);
+            double moved = controller.MeasuredZmp.X - controller.Com.X - offset0;
+            Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
+            Assert.True(Math.Abs(moved - expected) < 0.15 * expected, $"the ZMP moved {moved * 1000:F1} mm ahead of the CoM, statics say {expected * 1000:F1} mm");
+            int signal = controller.SignalNames.ToList().IndexOf("zmp_meas_x_m");
+            Span<double> signals = stackalloc double[controller.SignalNames.Count];
+            controller.WriteSignals(signals);
+            Assert.Equal(controller.MeasuredZmp.X, signals[signal]);
+        }
+    }
+
     /// <summary>Largest CoM height error 1.5–2 s into a 300 N downward load on the pelvis, m.</summary>
     private static double HeightErrorUnderLoad(double maxCorrection)
     {
