@@ -14,13 +14,11 @@ namespace Robot.Control.Kinematics;
 public sealed class StepReach
 {
     private readonly (double Dx, double Dy)[] _landings;
-    private readonly HashSet<(int, int)> _cells;
     private readonly double _resolution;
 
-    private StepReach((double Dx, double Dy)[] landings, HashSet<(int, int)> cells, double resolution)
+    private StepReach((double Dx, double Dy)[] landings, double resolution)
     {
         _landings = landings;
-        _cells = cells;
         _resolution = resolution;
     }
 
@@ -29,7 +27,9 @@ public sealed class StepReach
 
     /// <summary>Whether the grid cell nearest to the offset (<paramref name="dx"/>, <paramref name="dy"/>) m is reachable.</summary>
     public bool Reaches(double dx, double dy) =>
-        _cells.Contains(((int)Math.Round(dx / _resolution), (int)Math.Round(dy / _resolution)));
+        _landings.Any(l => Cell(l.Dx) == Cell(dx) && Cell(l.Dy) == Cell(dy));
+
+    private long Cell(double offset) => (long)Math.Round(offset / _resolution);
 
     /// <summary>
     /// The reachable landings of <paramref name="swing"/> with <paramref name="stance"/> on the ground.
@@ -63,7 +63,6 @@ public sealed class StepReach
         int n = (int)Math.Ceiling(maxStepLength / resolution);
         Span<double> q = stackalloc double[6];
         var landings = new List<(double, double)>();
-        var cells = new HashSet<(int, int)>();
         for (int i = -n; i <= n; i++)
         {
             for (int j = 0; j <= n; j++)
@@ -87,9 +86,8 @@ public sealed class StepReach
                     continue;
                 }
                 landings.Add((dx, dy));
-                cells.Add((i, (int)Math.Round(dy / resolution)));
             }
         }
-        return new StepReach([.. landings], cells, resolution);
+        return new StepReach([.. landings], resolution);
     }
 }

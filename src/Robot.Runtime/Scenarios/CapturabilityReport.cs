@@ -78,7 +78,8 @@ public static class CapturabilityReport
             double angle = 2 * Math.PI * i / directions;
             double edge = support.DistanceToEdge(com.X, com.Y, angle);
             double V(int n) => Capturability.MaxVelocity(model, edge, maxStepLength, minStepTime, n);
-            // Standing is one of its options: at least V(0) exactly (its own 0-step edge comes from a bisection).
+            // Standing is one of its options: never below V(0), whose edge comes from the support
+            // polygon rather than the soles' hull (the same for side-by-side soles, to rounding).
             double reachable = Math.Max(V(0), StepCapture.MaxVelocity(model, com.X, com.Y, soles, angle, minStepTime, leftSteps.Landings, rightSteps.Landings).OneStep);
             rows.Add(new CapturabilityDirection(angle * 180 / Math.PI, edge, V(0), V(1), V(3), V(int.MaxValue),
                 mass * V(0), mass * V(1), mass * V(3), mass * V(int.MaxValue), reachable, mass * reachable));
