@@ -94,6 +94,35 @@ public sealed class FootHull
     }
 
     /// <summary>
+    /// The point nearest (x, y) that lies at least <paramref name="margin"/> inside the hull: the
+    /// point itself when it does. A CoP the feet cannot provide is moved to where they can, the
+    /// least distance (a move towards the centre would also turn the direction the CoP acts in).
+    /// Cyclic projections onto the edges' inward half-planes; a handful converge for the six edges.
+    /// </summary>
+    public (double X, double Y) Nearest(double x, double y, double margin)
+    {
+        for (int pass = 0; pass < 8; pass++)
+        {
+            bool moved = false;
+            for (int i = 0; i < _count; i++)
+            {
+                double d = EdgeInside(i, x, y, out double nx, out double ny);
+                if (d < margin)
+                {
+                    x += (margin - d) * nx;
+                    y += (margin - d) * ny;
+                    moved = true;
+                }
+            }
+            if (!moved)
+            {
+                break;
+            }
+        }
+        return (x, y);
+    }
+
+    /// <summary>
     /// Whether the hull and the axis-aligned rectangle [<paramref name="minX"/>, <paramref name="maxX"/>] ×
     /// [<paramref name="minY"/>, <paramref name="maxY"/>] share a point (touching counts). Exact: by the
     /// separating-axis theorem two convex polygons are apart only if one of their edges' normals

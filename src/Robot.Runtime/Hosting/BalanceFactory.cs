@@ -14,4 +14,16 @@ public static class BalanceFactory
         return new StandingBalanceController(model.Tree, model.ComHeight, model.Pose, SimulatedRobot.StandKp(), SimulatedRobot.StandKd(),
             model.MinPosition, model.MaxPosition, model.MaxTorque, options);
     }
+
+    /// <summary>
+    /// The balance controller the robot runs: the standing law with capture stepping
+    /// (<see cref="CaptureStepController"/>), LIPM height as for <see cref="Create"/>.
+    /// </summary>
+    public static CaptureStepController CreateStepping(SimHardware hardware, StandingBalanceOptions? options = null, CaptureStepOptions? step = null)
+    {
+        options ??= new StandingBalanceOptions();
+        StanceModel model = StanceModel.Of(hardware, options);
+        return new CaptureStepController(model.Tree, model.ComHeight, model.Pose, SimulatedRobot.StandKp(), SimulatedRobot.StandKd(),
+            model.MinPosition, model.MaxPosition, model.MaxTorque, options, step ?? new CaptureStepOptions());
+    }
 }

@@ -1,0 +1,652 @@
+using Robot.Control.Kinematics;
+using Robot.Control.Lipm;
+using Robot.Core.Control;
+using Robot.Core.Geometry;
+using Robot.Core.Hardware;
+
+namespace Robot.Control.Balance;
+
+/// <summary>
+/// Balance with stepping: the standing law (<see cref="StandingBalanceController"/>: ankle and hip
+/// strategies) until they are not enough, then a capture step and a closing step, then the
+/// standing law again in the new stance. Ground frame G as the standing law's.
+///
+/// <list type="number">
+/// <item>Trigger: the standing law raises <see cref="BalanceStatus.DcmNotCapturable"/> (the DCM
+///   outside the soles for its timeout), or the DCM is <see cref="CaptureStepOptions.TriggerPast"/>
+///   past their front or back. The fault is not passed on: this controller owns it.</item>
+/// <item>Capture step: the foot on the side the DCM leans to lifts at once (a weight shift first
+///   takes longer than the DCM allows). During the swing the CoP is held at the stance sole's
+///   point nearest the DCM; the pelvis follows the LIPM about that CoP (shifted against the DCM
+///   error) and drops within the legs' reach; the foot lands at the DCM predicted for touchdown
+///   from the stance CoP the ankle sensor measures, re-aimed until late in the swing.</item>
+/// <item>Double support: the DCM reference converges to the middle of the two soles, the CoP the
+///   LIPM asks for is kept inside their hull, the weight is shared at it with gravity
+///   feed-forward, and Kajita's stabiliser (ankle damping and foot force difference control from
+///   the ankle force/torque sensors) makes the soles carry it.</item>
+/// <item>Closing step: the rear foot is brought beside the landed one (a split stance leaves the
+///   DCM in the hull's narrow diagonal, where no CoP pushes it back in); after
+///   <see cref="CaptureStepOptions.SettleTime"/> the standing law captures the new stance.</item>
+/// </list>
+/// The estimate locates the pelvis from the loaded soles through the leg kinematics, each sole
+/// pivoting on the edge it rolls on once it tilts. Real-time: <see cref="Update"/> allocates
+/// nothing and takes no lock.
+/// </summary>
+public sealed class CaptureStepController : IJointController, IControllerTelemetry
+{
+    private static readonly string[] s_signals =
+    [
+        "phase", "steps", "status", "dcm_x_m", "dcm_y_m", "dcm_ref_x_m", "dcm_ref_y_m",
+        "cop_cmd_x_m", "cop_cmd_y_m", "landing_x_m", "landing_y_m", "pelvis_z_cmd_m",
+    ];
+
+    /// <summary>A sole's CoP counts for the landing prediction once it carries this share of the weight.</summary>
+    private const double CopLoadShare = 0.3;
+
+    /// <summary>How far ahead the swing leg's joint rates look, s.</summary>
+    private const double RateLookahead = 0.005;
+
+    /// <summary>Filter on the stance legs' command rates (the joint velocity targets), s.</summary>
+    private const double RateFilter = 0.003;
+
+    /// <summary>Largest pelvis shift against the DCM error, m.</summary>
+    private const double MaxShift = 0.06;
+
+    private readonly StandingBalanceController _standing;
+    private readonly CaptureStepOptions _o;
+    private readonly StandingBalanceOptions _legs;
+    private readonly KinematicTree _tree;
+    private readonly LegGeometry _leftLeg, _rightLeg;
+    private readonly int _leftFirst, _rightFirst, _leftFoot, _rightFoot;
+    private readonly double[] _pose, _kp, _kd, _min, _max, _ff, _lastCommand, _rate, _swingRate;
+    private readonly double[] _q = new double[6], _qAhead = new double[6];
+    private readonly double _omega, _halfLength, _halfWidth;
+    private readonly FootHull _hull = new();
+
+    private TickContext _tick;
+    private bool _initialized, _heightKnown;
+    private double _yaw0, _pelvisHeight;
+    private Vec3 _leftSoleG, _rightSoleG;
+    private double _leftYaw, _rightYaw;
+
+    private double _t, _touchSeconds, _outsideSeconds;
+    private bool _leftSwings, _closing, _closed, _swingRatesValid;
+    private Vec3 _swingStart, _landing;
+    private Vec3 _com, _velocity, _comRef, _velocityRef, _pelvisMeasured;
+    private double _dcmX, _dcmY, _dcmRefX, _dcmRefY, _copX, _copY, _measuredCopX, _measuredCopY;
+    private double _pelvisZ, _heightCommand, _landedPelvisZ, _estimateShare = 0.5, _loadLeft, _loadRight;
+    private double _leftPitch, _leftRoll, _rightPitch, _rightRoll, _heightDifference;
+
+    /// <param name="tree">Whole-body kinematics of the robot (shared with the standing law it wraps).</param>
+    /// <param name="comHeight">LIPM CoM height above the soles, m.</param>
+    /// <param name="defaultPose">Pose of every joint, rad.</param>
+    /// <param name="kp">Joint stiffness, N·m/rad.</param>
+    /// <param name="kd">Joint damping, N·m·s/rad.</param>
+    /// <param name="minPosition">Joint lower limits, rad.</param>
+    /// <param name="maxPosition">Joint upper limits, rad.</param>
+    /// <param name="maxTorque">Joint torque limits, N·m.</param>
+    /// <param name="options">The standing law's gains and geometry.</param>
+    /// <param name="step">The capture step's tunables.</param>
+    /// <exception cref="ArgumentException">Invalid options, listing every problem.</exception>
+    public CaptureStepController(KinematicTree tree, double comHeight, double[] defaultPose, double[] kp, double[] kd,
+        double[] minPosition, double[] maxPosition, double[] maxTorque, StandingBalanceOptions options, CaptureStepOptions step)
+    {
+        IReadOnlyList<string> errors = step.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("invalid capture step options: " + string.Join("; ", errors));
+        }
+        _standing = new StandingBalanceController(tree, comHeight, defaultPose, kp, kd, minPosition, maxPosition, maxTorque, options);
+        _o = step;
+        _legs = options;
+        _tree = tree;
+        _leftLeg = options.LeftLeg;
+        _rightLeg = options.RightLeg;
+        _leftFirst = options.LeftLegFirstJoint;
+        _rightFirst = options.RightLegFirstJoint;
+        _leftFoot = tree.BodyIndex(options.LeftFootBody);
+        _rightFoot = tree.BodyIndex(options.RightFootBody);
+        (_pose, _kp, _kd, _min, _max) = ((double[])defaultPose.Clone(), (double[])kp.Clone(), (double[])kd.Clone(), (double[])minPosition.Clone(), (double[])maxPosition.Clone());
+        int n = defaultPose.Length;
+        (_ff, _lastCommand, _rate, _swingRate) = (new double[n], new double[n], new double[n], new double[n]);
+        _omega = new LipmModel(comHeight).Omega;
+        _halfLength = options.SoleHalfLength;
+        _halfWidth = options.SoleHalfWidth;
+    }
+
+    /// <summary>The standing law this controller hands the robot back to between steps.</summary>
+    public StandingBalanceController Standing => _standing;
+
+    /// <summary>What the controller is doing now.</summary>
+    public StepPhase Phase { get; private set; }
+
+    /// <summary>Steps taken since start-up (capture and closing steps both count).</summary>
+    public int StepsTaken { get; private set; }
+
+    /// <summary>The latest status (a fault code when not Ok).</summary>
+    public BalanceStatus Status { get; private set; }
+
+    /// <summary>Measured DCM (x, y), ground frame, m.</summary>
+    public (double X, double Y) Dcm => (_dcmX, _dcmY);
+
+    /// <summary>Where the swing foot is being sent (the last landing while no foot swings), ground frame, m.</summary>
+    public (double X, double Y) Landing => (_landing.X, _landing.Y);
+
+    public IReadOnlyList<string> SignalNames => s_signals;
+
+    public void WriteSignals(Span<double> destination)
+    {
+        ReadOnlySpan<double> values =
+        [
+            (double)Phase, StepsTaken, (double)Status, _dcmX, _dcmY, _dcmRefX, _dcmRefY, _copX, _copY, _landing.X, _landing.Y, _pelvisZ,
+        ];
+        values[..Math.Min(values.Length, destination.Length)].CopyTo(destination);
+    }
+
+    public LoopFault Update(in TickContext tick, RobotState measured, in BaseEstimate estimate, Span<JointCommand> commands)
+    {
+        double dt = tick.Dt;
+        _tick = tick;
+        (_loadLeft, _loadRight) = (SoleLoad(measured.LeftFootWrench), SoleLoad(measured.RightFootWrench));
+        if (Phase == StepPhase.Standing)
+        {
+            if (!_initialized)
+            {
+                _tree.Update(measured.JointPosition, Vec3.Zero, estimate.Orientation);
+                Initialize();
+            }
+            LoopFault fault = _standing.Update(tick, measured, estimate, commands);
+            (_dcmX, _dcmY) = _standing.Dcm;
+            (_com, _velocity) = (_standing.Com, _standing.ComVelocity);
+            RememberCommands(commands, dt, moving: false);
+            bool uncapturable = _standing.Status == BalanceStatus.DcmNotCapturable;
+            double minX = Math.Min(_leftSoleG.X, _rightSoleG.X) - _halfLength, maxX = Math.Max(_leftSoleG.X, _rightSoleG.X) + _halfLength;
+            bool escapes = uncapturable || _dcmX > maxX + _o.TriggerPast || _dcmX < minX - _o.TriggerPast;
+            if (!escapes || (fault != LoopFault.None && !uncapturable))
+            {
+                Status = _standing.Status;
+                return fault;
+            }
+            StartCaptureStep();
+        }
+        _t += dt;
+        return Phase == StepPhase.Swing ? Swing(dt, measured, estimate, commands) : DoubleSupport(dt, measured, estimate, commands);
+    }
+
+    private void StartCaptureStep()
+    {
+        _leftSwings = _dcmY >= 0;
+        _closing = _closed = false;
+        _heightCommand = _pelvisHeight;
+        StartSwing();
+    }
+
+    private void StartSwing()
+    {
+        Phase = StepPhase.Swing;
+        StepsTaken++;
+        Status = BalanceStatus.Ok;
+        _t = 0;
+        _swingRatesValid = false;
+        _swingStart = _leftSwings ? _leftSoleG : _rightSoleG;
+        _landing = _swingStart;
+        Vec3 stance = _leftSwings ? _rightSoleG : _leftSoleG;
+        (_measuredCopX, _measuredCopY) = (stance.X, stance.Y);
+        (_comRef, _velocityRef) = (_com, _velocity);
+    }
+
+    private LoopFault Swing(double dt, RobotState measured, in BaseEstimate estimate, Span<JointCommand> commands)
+    {
+        Quat orientation = estimate.Orientation;
+        Quat toGround = Quat.FromYaw(-_yaw0);
+        int stanceFoot = _leftSwings ? _rightFoot : _leftFoot, swingFoot = _leftSwings ? _leftFoot : _rightFoot;
+        LegGeometry stanceLeg = _leftSwings ? _rightLeg : _leftLeg, swingLeg = _leftSwings ? _leftLeg : _rightLeg;
+        int stanceFirst = _leftSwings ? _rightFirst : _leftFirst, swingFirst = _leftSwings ? _leftFirst : _rightFirst;
+        Vec3 stanceG = _leftSwings ? _rightSoleG : _leftSoleG;
+        double stanceYaw = _leftSwings ? _rightYaw : _leftYaw, swingYaw = _leftSwings ? _leftYaw : _rightYaw;
+
+        Estimate(measured, orientation, toGround, 1, dt);
+        if (BrokenEstimate(commands) is { } broken)
+        {
+            return broken;
+        }
+
+        // The CoP is held at the stance sole's point nearest the DCM; the reference falls as the
+        // LIPM about it.
+        double margin = _o.StanceCopMargin;
+        _copX = Math.Clamp(_dcmX, stanceG.X - _halfLength + margin, stanceG.X + _halfLength - margin);
+        _copY = Math.Clamp(_dcmY, stanceG.Y - _halfWidth + margin / 2, stanceG.Y + _halfWidth - margin / 2);
+        double w2 = _omega * _omega;
+        _velocityRef = new Vec3(_velocityRef.X + w2 * (_comRef.X - _copX) * dt, _velocityRef.Y + w2 * (_comRef.Y - _copY) * dt, 0);
+        _comRef = new Vec3(_comRef.X + _velocityRef.X * dt, _comRef.Y + _velocityRef.Y * dt, _comRef.Z);
+        _dcmRefX = _comRef.X + _velocityRef.X / _omega;
+        _dcmRefY = _comRef.Y + _velocityRef.Y / _omega;
+
+        double swingTime = _o.SwingTime;
+        if (!_closing && _t <= _o.AimShare * swingTime)
+        {
+            AimCaptureStep(measured, toGround, stanceFoot, stanceLeg, stanceG, swingTime);
+        }
+        Vec3 swingTarget = SwingTarget(_t, swingTime);
+
+        // Pelvis: the LIPM reference shifted against the DCM error, dropping (minimum jerk, so the
+        // stance foot is never unloaded) but never higher than both legs reach.
+        Vec3 comOffset = _com - _pelvisMeasured;
+        double pelvisX = _comRef.X - comOffset.X + Math.Clamp(-_o.PelvisGain * (_dcmX - _dcmRefX), -MaxShift, MaxShift);
+        double pelvisY = _comRef.Y - comOffset.Y + Math.Clamp(-_o.PelvisGain * (_dcmY - _dcmRefY), -MaxShift, MaxShift);
+        double scheduled = _pelvisHeight - _o.PelvisDrop * MinimumJerk(Math.Clamp(_t / swingTime, 0, 1));
+        double reach = Math.Min(ReachHeight(_leftLeg, _leftSwings ? swingTarget : _leftSoleG, pelvisX, pelvisY),
+            ReachHeight(_rightLeg, _leftSwings ? _rightSoleG : swingTarget, pelvisX, pelvisY));
+        _pelvisZ = LimitHeight(scheduled, reach, dt);
+        var pelvisTarget = new Vec3(pelvisX, pelvisY, _pelvisZ);
+
+        HoldPose(commands);
+        // Feed-forward: the stance foot carries the whole weight at the CoP; the swing leg holds itself up.
+        Vec3 contact = toGround.Conjugate.Rotate(new Vec3(_copX, _copY, 0) - _pelvisMeasured);
+        _tree.SupportTorques(stanceFoot, contact, 1, LipmModel.Gravity, _ff);
+        _tree.SupportTorques(swingFoot, contact, 0, LipmModel.Gravity, _ff);
+        SolveLeg(stanceLeg, stanceG - pelvisTarget, Quat.FromYaw(stanceYaw), stanceFirst, 1, 1, commands);
+        // The swing foot is aimed from the pelvis as measured (position and tilt), with stiffer
+        // gains: with the stance gains it lags its path by 8 cm and overshoots the landing by 7.
+        Quat pelvisInG = toGround * orientation;
+        SolveLeg(swingLeg, pelvisInG.Conjugate.Rotate(swingTarget - _pelvisMeasured), pelvisInG.Conjugate * Quat.FromYaw(swingYaw), swingFirst,
+            _o.SwingStiffness, _o.SwingDamping, commands);
+        SwingRates(measured, orientation, toGround, pelvisInG, swingLeg, swingYaw, swingFirst, swingTime, commands);
+        RememberCommands(commands, dt, moving: true);
+
+        // Touchdown: the swing sole down and loaded for a few ticks, or the swing long over.
+        double soleHeight = _pelvisMeasured.Z + _tree.PointOn(swingFoot, swingLeg.AnkleToSole).Z;
+        double load = _leftSwings ? _loadLeft : _loadRight;
+        bool down = _t > 0.5 * swingTime && load > 0.2 * _tree.TotalMass * LipmModel.Gravity && soleHeight < 0.015;
+        _touchSeconds = down ? _touchSeconds + dt : 0;
+        if (_touchSeconds > 0.004 || _t > swingTime + 0.15)
+        {
+            Touchdown(measured, orientation, toGround, stanceFoot, stanceLeg, swingFoot, swingLeg, stanceG);
+        }
+        Status = BalanceStatus.Ok;
+        return LoopFault.None;
+    }
+
+    /// <summary>
+    /// The capture step's landing: the DCM predicted for touchdown from the stance CoP the ankle
+    /// sensor measures (the sole tips onto its edge: the commanded CoP is not where the ground
+    /// pushes), short by the touchdown impact's share, a little outwards, within the legs' reach
+    /// and never crossing over.
+    /// </summary>
+    private void AimCaptureStep(RobotState measured, Quat toGround, int stanceFoot, LegGeometry stanceLeg, Vec3 stanceG, double swingTime)
+    {
+        double px = _copX, py = _copY;
+        ReadOnlySpan<double> wrench = _leftSwings ? measured.RightFootWrench : measured.LeftFootWrench;
+        if (FootCop.TryCompute(wrench, -stanceLeg.AnkleToSole.Z, CopLoadShare * _tree.TotalMass * LipmModel.Gravity, out double fx, out double fy, out _))
+        {
+            Vec3 cop = _pelvisMeasured + toGround.Rotate(_tree.PointOn(stanceFoot, new Vec3(fx, fy, stanceLeg.AnkleToSole.Z)));
+            _measuredCopX += 0.2 * (cop.X - _measuredCopX);
+            _measuredCopY += 0.2 * (cop.Y - _measuredCopY);
+            (px, py) = (_measuredCopX, _measuredCopY);
+        }
+        double grow = Math.Exp(_omega * Math.Max(0, swingTime - _t));
+        double lx = px + (_dcmX - px) * grow, ly = py + (_dcmY - py) * grow;
+        double ex = lx - stanceG.X, ey = ly - stanceG.Y;
+        double norm = Math.Max(1e-6, Math.Sqrt(ex * ex + ey * ey));
+        lx -= _o.LandingShortfall * ex / norm;
+        double side = _leftSwings ? 1 : -1;
+        ly += side * _o.LandingOutward;
+        double dx = Math.Clamp(lx - stanceG.X, -_o.MaxBackward, _o.MaxForward);
+        double dy = Math.Clamp(side * (ly - stanceG.Y), _o.MinWidth, _o.MaxWidth);
+        _landing = new Vec3(stanceG.X + dx, stanceG.Y + side * dy, 0);
+    }
+
+    /// <summary>
+    /// The swing leg's joint velocity targets: the IK a moment ahead, the foot further along its
+    /// path and the pelvis moved by its estimated velocity and turned by the gyro. (Differencing
+    /// successive commands instead carries the estimate's noise into the rates: the hip motors
+    /// then alternate between their limits.)
+    /// </summary>
+    private void SwingRates(RobotState measured, Quat orientation, Quat toGround, Quat pelvisInG, LegGeometry swingLeg, double swingYaw,
+        int swingFirst, double swingTime, Span<JointCommand> commands)
+    {
+        Vec3 gyro = toGround.Rotate(orientation.Rotate(Vec3.From(measured.ImuGyro)));
+        double rate = gyro.Norm;
+        Quat turned = rate > 1e-9 ? (Quat.FromAxisAngle(gyro / rate, rate * RateLookahead) * pelvisInG).Normalized() : pelvisInG;
+        Vec3 pelvisAhead = _pelvisMeasured + RateLookahead * new Vec3(_velocity.X, _velocity.Y, 0);
+        LegKinematics.Inverse(swingLeg, turned.Conjugate.Rotate(SwingTarget(_t + RateLookahead, swingTime) - pelvisAhead),
+            turned.Conjugate * Quat.FromYaw(swingYaw), _qAhead);
+        Array.Clear(_swingRate);
+        for (int j = 0; j < 6; j++)
+        {
+            _swingRate[swingFirst + j] = (_qAhead[j] - commands[swingFirst + j].Position) / RateLookahead;
+        }
+        _swingRatesValid = true;
+    }
+
+    /// <summary>The swing foot is down: its sole joins the stance where the kinematics put it.</summary>
+    private void Touchdown(RobotState measured, Quat orientation, Quat toGround, int stanceFoot, LegGeometry stanceLeg, int swingFoot, LegGeometry swingLeg, Vec3 stanceG)
+    {
+        // The tree holds the pose 1 ms ahead (the velocity estimate): take the pose itself.
+        _tree.Update(measured.JointPosition, Vec3.Zero, orientation);
+        Vec3 sole = stanceG + toGround.Rotate(_tree.PointOn(swingFoot, swingLeg.AnkleToSole) - _tree.PointOn(stanceFoot, stanceLeg.AnkleToSole));
+        double yaw = _tree.Orientation(swingFoot).Yaw - _yaw0;
+        if (_leftSwings)
+        {
+            (_leftSoleG, _leftYaw) = (sole with { Z = 0 }, yaw);
+        }
+        else
+        {
+            (_rightSoleG, _rightYaw) = (sole with { Z = 0 }, yaw);
+        }
+        Phase = StepPhase.DoubleSupport;
+        _t = 0;
+        _outsideSeconds = 0;
+        (_leftPitch, _leftRoll, _rightPitch, _rightRoll, _heightDifference) = (0, 0, 0, 0, 0);
+        // At first the stance sole locates the pelvis; the landed one as it takes the load.
+        _estimateShare = _leftSwings ? 0 : 1;
+        _landedPelvisZ = _pelvisZ;
+        _hull.Set(_leftSoleG.X, _leftSoleG.Y, _rightSoleG.X, _rightSoleG.Y, _halfLength, _halfWidth);
+        (_dcmRefX, _dcmRefY) = _hull.Nearest(_dcmX, _dcmY, 0.02);
+        (_comRef, _velocityRef) = (_com, _velocity);
+    }
+
+    private LoopFault DoubleSupport(double dt, RobotState measured, in BaseEstimate estimate, Span<JointCommand> commands)
+    {
+        if (!_closed && _t >= _o.ClosingDelay)
+        {
+            // The closing step: the rear foot (the capture step's stance) beside the landed one.
+            _closed = _closing = true;
+            _leftSwings = !_leftSwings;
+            Vec3 landed = _leftSwings ? _rightSoleG : _leftSoleG;
+            StartSwing();
+            _landing = new Vec3(landed.X, landed.Y + (_leftSwings ? 1 : -1) * _o.ClosingWidth, 0);
+            return Swing(dt, measured, estimate, commands);
+        }
+        if (_closed && _t >= _o.SettleTime)
+        {
+            // Settled: the standing law captures the new stance (and G moves with it).
+            _standing.Reset();
+            _initialized = false;
+            Phase = StepPhase.Standing;
+            _t = 0;
+            return Update(_tick, measured, estimate, commands);
+        }
+        Quat orientation = estimate.Orientation;
+        Quat toGround = Quat.FromYaw(-_yaw0);
+        // The loaded sole is the one that does not slide: trust each in proportion to its load.
+        double left = Math.Max(_loadLeft, 1), right = Math.Max(_loadRight, 1);
+        _estimateShare += dt / (0.01 + dt) * (left / (left + right) - _estimateShare);
+        Estimate(measured, orientation, toGround, _estimateShare, dt);
+        if (BrokenEstimate(commands) is { } broken)
+        {
+            return broken;
+        }
+
+        // The DCM reference converges to the middle of the soles; the CoM reference follows it.
+        double midX = 0.5 * (_leftSoleG.X + _rightSoleG.X), midY = 0.5 * (_leftSoleG.Y + _rightSoleG.Y);
+        _dcmRefX -= _omega * _o.SettleGain * (_dcmRefX - midX) * dt;
+        _dcmRefY -= _omega * _o.SettleGain * (_dcmRefY - midY) * dt;
+        _velocityRef = new Vec3(_omega * (_dcmRefX - _comRef.X), _omega * (_dcmRefY - _comRef.Y), 0);
+        _comRef = new Vec3(_comRef.X + _velocityRef.X * dt, _comRef.Y + _velocityRef.Y * dt, _comRef.Z);
+
+        // The CoP the LIPM asks for, moved the least distance into the soles' hull.
+        double k = _legs.DcmGain / _omega;
+        (_copX, _copY) = _hull.Nearest(_dcmX + k * (_dcmX - _dcmRefX), _dcmY + k * (_dcmY - _dcmRefY), _legs.ZmpMargin);
+
+        Vec3 comOffset = _com - _pelvisMeasured;
+        double pelvisX = _comRef.X - comOffset.X + Math.Clamp(-_o.PelvisGain * (_dcmX - _dcmRefX), -MaxShift, MaxShift);
+        double pelvisY = _comRef.Y - comOffset.Y + Math.Clamp(-_o.PelvisGain * (_dcmY - _dcmRefY), -MaxShift, MaxShift);
+        double reach = Math.Min(ReachHeight(_leftLeg, _leftSoleG, pelvisX, pelvisY), ReachHeight(_rightLeg, _rightSoleG, pelvisX, pelvisY));
+        _pelvisZ = LimitHeight(_landedPelvisZ, reach, dt);
+        var pelvisTarget = new Vec3(pelvisX, pelvisY, _pelvisZ);
+
+        HoldPose(commands);
+        double leftShare = SupportShare.Left(_copX, _copY, _leftSoleG.X, _leftSoleG.Y, _rightSoleG.X, _rightSoleG.Y);
+        Quat toTree = toGround.Conjugate;
+        _tree.SupportTorques(_leftFoot, toTree.Rotate(InSole(_leftSoleG, _copX, _copY) - _pelvisMeasured), leftShare, LipmModel.Gravity, _ff);
+        _tree.SupportTorques(_rightFoot, toTree.Rotate(InSole(_rightSoleG, _copX, _copY) - _pelvisMeasured), 1 - leftShare, LipmModel.Gravity, _ff);
+        Stabilise(measured, toGround, leftShare, dt);
+        var lift = new Vec3(0, 0, 0.5 * _heightDifference);
+        SolveLeg(_leftLeg, _leftSoleG + lift - pelvisTarget, Quat.FromYaw(_leftYaw) * Tilt(_leftPitch, _leftRoll), _leftFirst, 1, 1, commands);
+        SolveLeg(_rightLeg, _rightSoleG - lift - pelvisTarget, Quat.FromYaw(_rightYaw) * Tilt(_rightPitch, _rightRoll), _rightFirst, 1, 1, commands);
+        HipStrategy(commands);
+        RememberCommands(commands, dt, moving: true);
+
+        // After the closing step there is no step left: a DCM that stays outside the soles means a fall.
+        _outsideSeconds = _closed && _hull.Inside(_dcmX, _dcmY) < -0.02 ? _outsideSeconds + dt : 0;
+        Status = _outsideSeconds > 4 * _legs.UncapturableTimeout ? BalanceStatus.DcmNotCapturable : BalanceStatus.Ok;
+        return Status == BalanceStatus.Ok ? LoopFault.None : LoopFault.ControllerFault;
+    }
+
+    /// <summary>A non-finite or implausibly fast estimate: hold the pose and fault, as the standing law does.</summary>
+    private LoopFault? BrokenEstimate(Span<JointCommand> commands)
+    {
+        bool finite = _com.IsFinite && _velocity.IsFinite && double.IsFinite(_dcmX) && double.IsFinite(_dcmY);
+        if (finite && _velocity.Norm <= _legs.MaxPlausibleComSpeed)
+        {
+            return null;
+        }
+        HoldPose(commands);
+        Status = finite ? BalanceStatus.EstimateImplausible : BalanceStatus.InvalidInput;
+        return LoopFault.ControllerFault;
+    }
+
+    private static Quat Tilt(double pitch, double roll) =>
+        Quat.FromAxisAngle(new Vec3(0, 1, 0), pitch) * Quat.FromAxisAngle(new Vec3(1, 0, 0), roll);
+
+    /// <summary>
+    /// Kajita's stabiliser in double support: ankle damping control turns each loaded sole so
+    /// that its CoP (ankle force/torque sensor) goes where the support distribution put it, and
+    /// foot force difference control lowers the foot that carries less than its share.
+    /// </summary>
+    private void Stabilise(RobotState measured, Quat toGround, double leftShare, double dt)
+    {
+        double weight = _tree.TotalMass * LipmModel.Gravity;
+        Damp(measured.LeftFootWrench, _leftFoot, _leftLeg, InSole(_leftSoleG, _copX, _copY), ref _leftPitch, ref _leftRoll, toGround, weight, dt);
+        Damp(measured.RightFootWrench, _rightFoot, _rightLeg, InSole(_rightSoleG, _copX, _copY), ref _rightPitch, ref _rightRoll, toGround, weight, dt);
+        double error = (2 * leftShare - 1) * weight - (_loadLeft - _loadRight);
+        _heightDifference = Math.Clamp(_heightDifference + dt * (-_o.FootForceGain * error - _heightDifference / _o.FootForceTime), -0.03, 0.03);
+    }
+
+    private void Damp(ReadOnlySpan<double> wrench, int foot, LegGeometry leg, Vec3 desired, ref double pitch, ref double roll, Quat toGround, double weight, double dt)
+    {
+        double k = _o.AnkleDampingGain, t = _o.AnkleDampingTime;
+        if (FootCop.TryCompute(wrench, -leg.AnkleToSole.Z, 0.05 * weight, out double x, out double y, out _))
+        {
+            Vec3 cop = _pelvisMeasured + toGround.Rotate(_tree.PointOn(foot, new Vec3(x, y, leg.AnkleToSole.Z)));
+            // CoP ahead of where it should be: turn the toe up (negative pitch about +y); too far
+            // left: lift the left edge (positive roll about +x).
+            pitch = Math.Clamp(pitch + dt * (-k * (cop.X - desired.X) - pitch / t), -0.15, 0.15);
+            roll = Math.Clamp(roll + dt * (k * (cop.Y - desired.Y) - roll / t), -0.15, 0.15);
+        }
+        else
+        {
+            pitch -= dt * pitch / t;
+            roll -= dt * roll / t;
+        }
+    }
+
+    /// <summary>Torso lean and arm swing towards where the DCM leaves the hull, past the standing law's deadband.</summary>
+    private void HipStrategy(Span<JointCommand> commands)
+    {
+        double past = _legs.HipStrategyDeadband - _hull.Inside(_dcmX, _dcmY);
+        double ex = _dcmX - 0.5 * (_leftSoleG.X + _rightSoleG.X), ey = _dcmY - 0.5 * (_leftSoleG.Y + _rightSoleG.Y);
+        double n = Math.Sqrt(ex * ex + ey * ey);
+        if (past <= 0 || n < 1e-6)
+        {
+            return;
+        }
+        double pastX = past * ex / n, pastY = past * ey / n;
+        Offset(_legs.WaistPitchJoint, Math.Clamp(_legs.TorsoPitchGain * pastX, -_legs.MaxTorsoLean, _legs.MaxTorsoLean), commands);
+        Offset(_legs.WaistRollJoint, Math.Clamp(-_legs.TorsoRollGain * pastY, -_legs.MaxTorsoLean, _legs.MaxTorsoLean), commands);
+        double arms = Math.Clamp(_legs.ArmSwingGain * pastX, -_legs.MaxArmSwing, _legs.MaxArmSwing);
+        foreach (int shoulder in _legs.ShoulderPitchJoints)
+        {
+            Offset(shoulder, arms, commands);
+        }
+    }
+
+    private void Offset(int joint, double angle, Span<JointCommand> commands) =>
+        commands[joint] = new JointCommand(Math.Clamp(_pose[joint] + angle, _min[joint], _max[joint]), 0, _kp[joint], _kd[joint], 0);
+
+    /// <summary>Highest pelvis (G, upright at x, y) from which the leg reaches the sole within <see cref="CaptureStepOptions.ReachShare"/> of its length.</summary>
+    private double ReachHeight(LegGeometry leg, Vec3 sole, double x, double y)
+    {
+        double hx = x + leg.HipOffset.X, hy = y + leg.HipOffset.Y;
+        double ax = sole.X - leg.AnkleToSole.X, ay = sole.Y - leg.AnkleToSole.Y, az = sole.Z - leg.AnkleToSole.Z;
+        double d2 = (hx - ax) * (hx - ax) + (hy - ay) * (hy - ay);
+        double l = _o.ReachShare * (leg.ThighLength + leg.ShankLength);
+        return az + Math.Sqrt(Math.Max(0, l * l - d2)) - leg.HipOffset.Z;
+    }
+
+    /// <summary>The pelvis height command: the schedule, never above the legs' reach, through a 50 ms filter.</summary>
+    private double LimitHeight(double scheduled, double reach, double dt)
+    {
+        _heightCommand += dt / (0.05 + dt) * (Math.Min(scheduled, reach) - _heightCommand);
+        return _heightCommand;
+    }
+
+    /// <summary>Where the swing sole is sent <paramref name="t"/> into the swing (G): minimum jerk across, a parabola up and down, pressed 5 mm into the floor once the swing is over.</summary>
+    private Vec3 SwingTarget(double t, double swingTime)
+    {
+        double s = MinimumJerk(Math.Clamp(t / (_o.TravelShare * swingTime), 0, 1));
+        double u = Math.Clamp(t / swingTime, 0, 1);
+        double z = t < swingTime ? _o.Clearance * 4 * u * (1 - u) : -0.005;
+        return new Vec3(_swingStart.X + (_landing.X - _swingStart.X) * s, _swingStart.Y + (_landing.Y - _swingStart.Y) * s, z);
+    }
+
+    private Vec3 InSole(Vec3 sole, double x, double y) => new(
+        Math.Clamp(x, sole.X - _halfLength + _legs.FeedForwardHeelToeMargin, sole.X + _halfLength - _legs.FeedForwardHeelToeMargin),
+        Math.Clamp(y, sole.Y - _halfWidth + _legs.FeedForwardSideMargin, sole.Y + _halfWidth - _legs.FeedForwardSideMargin), 0);
+
+    /// <summary>
+    /// Pelvis, CoM, CoM velocity and DCM in G from both soles, the left weighted by
+    /// <paramref name="leftWeight"/> (1 or 0 while one swings). Each sole is taken to pivot on the
+    /// edge it rolls on (<see cref="ContactPoint"/>).
+    /// </summary>
+    private void Estimate(RobotState measured, Quat orientation, Quat toGround, double leftWeight, double dt)
+    {
+        if (!_leftSwings && Phase == StepPhase.Swing)
+        {
+            leftWeight = 1;
+        }
+        else if (Phase == StepPhase.Swing)
+        {
+            leftWeight = 0;
+        }
+        _tree.Update(measured.JointPosition, Vec3.Zero, orientation);
+        Vec3 leftLocal = ContactPoint(_leftFoot, _leftLeg), rightLocal = ContactPoint(_rightFoot, _rightLeg);
+        Vec3 leftGround = OnGround(_leftSoleG, _leftYaw, leftLocal - _leftLeg.AnkleToSole);
+        Vec3 rightGround = OnGround(_rightSoleG, _rightYaw, rightLocal - _rightLeg.AnkleToSole);
+        Vec3 pelvis = leftWeight * (leftGround - toGround.Rotate(_tree.PointOn(_leftFoot, leftLocal)))
+            + (1 - leftWeight) * (rightGround - toGround.Rotate(_tree.PointOn(_rightFoot, rightLocal)));
+        Vec3 com = pelvis + toGround.Rotate(_tree.Com);
+        const double epsilon = 1e-3;
+        _tree.UpdateAhead(measured.JointPosition, measured.JointVelocity, Vec3.Zero, orientation, orientation.Rotate(Vec3.From(measured.ImuGyro)), epsilon);
+        Vec3 pelvisAhead = leftWeight * (leftGround - toGround.Rotate(_tree.PointOn(_leftFoot, leftLocal)))
+            + (1 - leftWeight) * (rightGround - toGround.Rotate(_tree.PointOn(_rightFoot, rightLocal)));
+        Vec3 raw = (pelvisAhead + toGround.Rotate(_tree.Com) - com) / epsilon;
+        _velocity += dt / (_legs.VelocityFilterTimeConstant + dt) * (raw - _velocity);
+        _com = com;
+        _pelvisMeasured = pelvis;
+        // Right after lift-off and touchdown the joint rates jump (the stance sole settles, the
+        // impact): the DCM takes the LIPM reference's velocity first, the measured one after.
+        double blend = _o.VelocityBlend > 0 ? Math.Clamp(_t / _o.VelocityBlend, 0, 1) : 1;
+        Vec3 velocity = blend * _velocity + (1 - blend) * _velocityRef;
+        _dcmX = _com.X + velocity.X / _omega;
+        _dcmY = _com.Y + velocity.Y / _omega;
+    }
+
+    /// <summary>
+    /// The point of the sole (foot frame) that stays on the ground: the centre while the foot is
+    /// flat, the edge it rolls on once it tilts past about 1°. A sole tipped onto its toe pivots
+    /// about the toe: taking the centre as fixed put the DCM at 0.50 m where it was 0.15 m.
+    /// </summary>
+    private Vec3 ContactPoint(int foot, LegGeometry leg)
+    {
+        Quat o = _tree.Orientation(foot);
+        double gx = o.Rotate(new Vec3(1, 0, 0)).Z, gy = o.Rotate(new Vec3(0, 1, 0)).Z;
+        const double slope = 0.02;
+        return leg.AnkleToSole + new Vec3(-_halfLength * Math.Clamp(gx / slope, -1, 1), -_halfWidth * Math.Clamp(gy / slope, -1, 1), 0);
+    }
+
+    /// <summary>Where the sole point <paramref name="offset"/> from the sole centre lies in G when the sole is flat.</summary>
+    private static Vec3 OnGround(Vec3 sole, double yaw, Vec3 offset)
+    {
+        Vec3 turned = Quat.FromYaw(yaw).Rotate(offset);
+        return new Vec3(sole.X + turned.X, sole.Y + turned.Y, 0);
+    }
+
+    /// <summary>The vertical load on a sole, N (the sensor's wrench is the shank's force on the foot: negative z under load).</summary>
+    private static double SoleLoad(ReadOnlySpan<double> wrench) => -wrench[2];
+
+    /// <summary>
+    /// Joint velocity targets for the legs: the swing leg's from <see cref="SwingRates"/>, the
+    /// others the difference of successive commands filtered at 3 ms (zero targets let the joint
+    /// damping brake every motion the controller asks for). While standing, only remembered.
+    /// </summary>
+    private void RememberCommands(Span<JointCommand> commands, double dt, bool moving)
+    {
+        double a = dt / (RateFilter + dt);
+        int swingFirst = _leftSwings ? _leftFirst : _rightFirst;
+        bool swinging = moving && Phase == StepPhase.Swing && _swingRatesValid;
+        for (int i = 0; i < commands.Length; i++)
+        {
+            if (!IsLeg(i))
+            {
+                continue;
+            }
+            double raw = (commands[i].Position - _lastCommand[i]) / dt;
+            _rate[i] = moving ? _rate[i] + a * (raw - _rate[i]) : 0;
+            _lastCommand[i] = commands[i].Position;
+            if (moving)
+            {
+                bool swingJoint = swinging && i >= swingFirst && i < swingFirst + 6;
+                commands[i] = commands[i] with { Velocity = swingJoint ? _swingRate[i] : _rate[i] };
+            }
+        }
+    }
+
+    private bool IsLeg(int joint) =>
+        (joint >= _leftFirst && joint < _leftFirst + 6) || (joint >= _rightFirst && joint < _rightFirst + 6);
+
+    private void SolveLeg(LegGeometry leg, Vec3 soleInPelvis, Quat soleOrientation, int first, double stiffness, double damping, Span<JointCommand> commands)
+    {
+        LegIkResult result = LegKinematics.Inverse(leg, soleInPelvis, soleOrientation, _q, _min.AsSpan(first, 6), _max.AsSpan(first, 6));
+        for (int j = 0; j < 6; j++)
+        {
+            int i = first + j;
+            double target = result == LegIkResult.InvalidInput ? _pose[i] : Math.Clamp(_q[j], _min[i], _max[i]);
+            commands[i] = new JointCommand(target, 0, stiffness * _kp[i], damping * _kd[i], _ff[i]);
+        }
+    }
+
+    private void HoldPose(Span<JointCommand> commands)
+    {
+        for (int i = 0; i < commands.Length; i++)
+        {
+            commands[i] = new JointCommand(_pose[i], 0, _kp[i], _kd[i], 0);
+        }
+    }
+
+    private static double MinimumJerk(double s) => s * s * s * (10 - 15 * s + 6 * s * s);
+
+    /// <summary>Captures the stance as the standing law does (G: origin between the soles, x along their mean heading).</summary>
+    private void Initialize()
+    {
+        Vec3 leftSole = _tree.PointOn(_leftFoot, _leftLeg.AnkleToSole);
+        Vec3 rightSole = _tree.PointOn(_rightFoot, _rightLeg.AnkleToSole);
+        double leftYaw = _tree.Orientation(_leftFoot).Yaw, rightYaw = _tree.Orientation(_rightFoot).Yaw;
+        _yaw0 = Math.Atan2(Math.Sin(leftYaw) + Math.Sin(rightYaw), Math.Cos(leftYaw) + Math.Cos(rightYaw));
+        Quat toGround = Quat.FromYaw(-_yaw0);
+        Vec3 middle = 0.5 * (leftSole + rightSole);
+        _leftSoleG = toGround.Rotate(leftSole - middle) with { Z = 0 };
+        _rightSoleG = toGround.Rotate(rightSole - middle) with { Z = 0 };
+        _leftYaw = leftYaw - _yaw0;
+        _rightYaw = rightYaw - _yaw0;
+        if (!_heightKnown)
+        {
+            // The stance height of the first stance: every step drops from it, not from the
+            // lower stance the last step left.
+            _pelvisHeight = toGround.Rotate(-middle).Z;
+            _heightKnown = true;
+        }
+        _initialized = true;
+    }
+}

@@ -1,0 +1,158 @@
+namespace Robot.Control.Balance;
+
+/// <summary>
+/// Tunables of the capture step (<see cref="CaptureStepController"/>). The defaults are the ones
+/// measured with <c>robot sim push</c> on our model; the measurements behind each are in
+/// docs/architecture.md ("Capture stepping").
+/// </summary>
+public sealed class CaptureStepOptions
+{
+    /// <summary>
+    /// Step when the DCM is this far past the front or back of the soles' bounding box, m, even
+    /// before the standing law gives up (it always steps when the standing law raises
+    /// <see cref="BalanceStatus.DcmNotCapturable"/>). Default 0.05: pushes the hip strategy can
+    /// still stop are left to it (triggered at the edge, diagonal pushes standing recovers fell).
+    /// </summary>
+    public double TriggerPast { get; set; } = 0.05;
+
+    /// <summary>Swing duration, s. Default 0.3.</summary>
+    public double SwingTime { get; set; } = 0.3;
+
+    /// <summary>
+    /// How far the pelvis drops during a swing, m (minimum-jerk over the swing). Default 0.06:
+    /// the legs are nearly straight at standing height and cannot reach a long step; faster or
+    /// deeper drops unload the stance foot.
+    /// </summary>
+    public double PelvisDrop { get; set; } = 0.06;
+
+    /// <summary>Swing foot clearance at mid-swing, m. Default 0.04.</summary>
+    public double Clearance { get; set; } = 0.04;
+
+    /// <summary>
+    /// The capture step lands this much short of the DCM predicted for touchdown, m. Default
+    /// 0.04: the touchdown impact takes that much off the DCM, which then ends over the sole's centre.
+    /// </summary>
+    public double LandingShortfall { get; set; } = 0.04;
+
+    /// <summary>Extra lateral distance of the landing outwards, away from the stance sole, m. Default 0.02.</summary>
+    public double LandingOutward { get; set; } = 0.02;
+
+    /// <summary>Share of the swing after which the landing is no longer re-aimed. Default 0.85.</summary>
+    public double AimShare { get; set; } = 0.85;
+
+    /// <summary>Share of the swing in which the foot covers the horizontal distance. Default 0.85.</summary>
+    public double TravelShare { get; set; } = 0.85;
+
+    /// <summary>Longest step forward from the stance sole, m. Default 0.35.</summary>
+    public double MaxForward { get; set; } = 0.35;
+
+    /// <summary>Longest step backward from the stance sole, m. Default 0.30.</summary>
+    public double MaxBackward { get; set; } = 0.30;
+
+    /// <summary>Narrowest lateral distance of a landing from the stance sole (no crossover), m. Default 0.16.</summary>
+    public double MinWidth { get; set; } = 0.16;
+
+    /// <summary>Widest lateral distance of a landing from the stance sole, m. Default 0.40.</summary>
+    public double MaxWidth { get; set; } = 0.40;
+
+    /// <summary>Lateral distance between the soles after the closing step, m. Default 0.18.</summary>
+    public double ClosingWidth { get; set; } = 0.18;
+
+    /// <summary>Time on both feet between the capture step's touchdown and the closing step's lift-off, s. Default 0.05.</summary>
+    public double ClosingDelay { get; set; } = 0.05;
+
+    /// <summary>
+    /// After the closing step, the standing law takes over again once this long has passed, s.
+    /// Default 1.0.
+    /// </summary>
+    public double SettleTime { get; set; } = 1.0;
+
+    /// <summary>How far inside the stance sole's edge the CoP is sent during a swing, m. Default 0.03.</summary>
+    public double StanceCopMargin { get; set; } = 0.03;
+
+    /// <summary>Pelvis shift against the DCM error to the LIPM reference, m per m. Default 1.</summary>
+    public double PelvisGain { get; set; } = 1;
+
+    /// <summary>After a touchdown, the DCM reference converges to the stance's middle at this multiple of ω. Default 0.5.</summary>
+    public double SettleGain { get; set; } = 0.5;
+
+    /// <summary>
+    /// Swing-leg stiffness and damping, multiples of the stance gains. Defaults 4 and 6: with the
+    /// stance gains the foot lags its path by 8 cm and overshoots the landing by 7.
+    /// </summary>
+    public double SwingStiffness { get; set; } = 4;
+
+    /// <inheritdoc cref="SwingStiffness"/>
+    public double SwingDamping { get; set; } = 6;
+
+    /// <summary>
+    /// After lift-off and touchdown the DCM estimate blends from the LIPM reference's velocity to
+    /// the measured one over this long, s. Default 0.03: in the first ticks the joint rates jump.
+    /// </summary>
+    public double VelocityBlend { get; set; } = 0.03;
+
+    /// <summary>Ankle damping control gain, rad/(s·m) of CoP error. Default 10.</summary>
+    public double AnkleDampingGain { get; set; } = 10;
+
+    /// <summary>Time constant with which the ankle damping offset returns to zero, s. Default 0.2.</summary>
+    public double AnkleDampingTime { get; set; } = 0.2;
+
+    /// <summary>Foot force difference control gain, m/(N·s). Default 1e-4.</summary>
+    public double FootForceGain { get; set; } = 1e-4;
+
+    /// <summary>Time constant with which the feet's height difference returns to zero, s. Default 0.5.</summary>
+    public double FootForceTime { get; set; } = 0.5;
+
+    /// <summary>The pelvis stays low enough for both legs to keep within this share of their length. Default 0.97.</summary>
+    public double ReachShare { get; set; } = 0.97;
+
+    /// <summary>Every problem with these options; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        void Check(string name, double value, bool strict)
+        {
+            if (!double.IsFinite(value) || value < 0 || (strict && value == 0))
+            {
+                errors.Add($"{name}: {value} must be a finite number {(strict ? ">" : "≥")} 0");
+            }
+        }
+        void Share(string name, double value)
+        {
+            if (!(value > 0 && value <= 1))
+            {
+                errors.Add($"{name}: {value} must be in (0, 1]");
+            }
+        }
+        Check(nameof(TriggerPast), TriggerPast, false);
+        Check(nameof(SwingTime), SwingTime, true);
+        Check(nameof(PelvisDrop), PelvisDrop, false);
+        Check(nameof(Clearance), Clearance, false);
+        Check(nameof(LandingShortfall), LandingShortfall, false);
+        Check(nameof(LandingOutward), LandingOutward, false);
+        Share(nameof(AimShare), AimShare);
+        Share(nameof(TravelShare), TravelShare);
+        Share(nameof(ReachShare), ReachShare);
+        Check(nameof(MaxForward), MaxForward, true);
+        Check(nameof(MaxBackward), MaxBackward, true);
+        Check(nameof(MinWidth), MinWidth, true);
+        if (!(MaxWidth >= MinWidth) || !double.IsFinite(MaxWidth))
+        {
+            errors.Add($"{nameof(MaxWidth)}: {MaxWidth} must be finite and at least {nameof(MinWidth)} ({MinWidth})");
+        }
+        Check(nameof(ClosingWidth), ClosingWidth, true);
+        Check(nameof(ClosingDelay), ClosingDelay, false);
+        Check(nameof(SettleTime), SettleTime, true);
+        Check(nameof(StanceCopMargin), StanceCopMargin, false);
+        Check(nameof(PelvisGain), PelvisGain, false);
+        Check(nameof(SettleGain), SettleGain, true);
+        Check(nameof(SwingStiffness), SwingStiffness, true);
+        Check(nameof(SwingDamping), SwingDamping, true);
+        Check(nameof(VelocityBlend), VelocityBlend, false);
+        Check(nameof(AnkleDampingGain), AnkleDampingGain, false);
+        Check(nameof(AnkleDampingTime), AnkleDampingTime, true);
+        Check(nameof(FootForceGain), FootForceGain, false);
+        Check(nameof(FootForceTime), FootForceTime, true);
+        return errors;
+    }
+}

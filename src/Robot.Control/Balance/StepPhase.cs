@@ -1,0 +1,14 @@
+namespace Robot.Control.Balance;
+
+/// <summary>What the capture-step controller is doing (telemetry signal <c>phase</c>).</summary>
+public enum StepPhase
+{
+    /// <summary>Both feet down, the standing law (ankle and hip strategies) in charge.</summary>
+    Standing,
+
+    /// <summary>One foot swinging: the capture step, or the closing step that brings the rear foot up.</summary>
+    Swing,
+
+    /// <summary>Both feet down after a touchdown, the DCM brought back between the soles.</summary>
+    DoubleSupport,
+}
