@@ -139,9 +139,10 @@ public static class DemoCommand
             output.Progress($"step 2/3: balancing for {s} s of simulated time with sensor noise; a {pushNs} N·s forward push at t = {s / 3:F1} s; recording {mcap}");
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var hardware = SimHardware.FlatGround();
-            var controller = BalanceFactory.Create(hardware);
+            var stepping = BalanceFactory.CreateStepping(hardware);
+            var controller = stepping.Standing;
             var noisy = new NoisyHardware(hardware, new SensorNoise(), seed: 1);
-            using var robot = SimulatedRobot.Create(controller, telemetry: true, hardware: hardware, wrapper: noisy);
+            using var robot = SimulatedRobot.Create(stepping, telemetry: true, hardware: hardware, wrapper: noisy);
             long messages;
             double maxDcm = 0;
             bool fell = false;

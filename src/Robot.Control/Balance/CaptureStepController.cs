@@ -34,10 +34,11 @@ namespace Robot.Control.Balance;
 /// </summary>
 public sealed class CaptureStepController : IJointController, IControllerTelemetry
 {
+    /// <summary>This controller's own signals; the standing law's follow them (its values as of its last tick).</summary>
     private static readonly string[] s_signals =
     [
-        "phase", "steps", "status", "dcm_x_m", "dcm_y_m", "dcm_ref_x_m", "dcm_ref_y_m",
-        "cop_cmd_x_m", "cop_cmd_y_m", "landing_x_m", "landing_y_m", "pelvis_z_cmd_m",
+        "step_phase", "steps_taken", "step_status", "step_dcm_x_m", "step_dcm_y_m", "step_dcm_ref_x_m", "step_dcm_ref_y_m",
+        "step_cop_cmd_x_m", "step_cop_cmd_y_m", "step_landing_x_m", "step_landing_y_m", "step_pelvis_z_cmd_m",
     ];
 
     /// <summary>A sole's CoP counts for the landing prediction once it carries this share of the weight.</summary>
@@ -62,6 +63,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     private readonly double[] _q = new double[6], _qAhead = new double[6];
     private readonly double _omega, _halfLength, _halfWidth;
     private readonly FootHull _hull = new();
+    private readonly string[] _signalNames;
 
     private TickContext _tick;
     private bool _initialized, _heightKnown;
@@ -112,6 +114,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         _omega = new LipmModel(comHeight).Omega;
         _halfLength = options.SoleHalfLength;
         _halfWidth = options.SoleHalfWidth;
+        _signalNames = [.. s_signals, .. _standing.SignalNames];
     }
 
     /// <summary>The standing law this controller hands the robot back to between steps.</summary>
@@ -132,7 +135,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     /// <summary>Where the swing foot is being sent (the last landing while no foot swings), ground frame, m.</summary>
     public (double X, double Y) Landing => (_landing.X, _landing.Y);
 
-    public IReadOnlyList<string> SignalNames => s_signals;
+    public IReadOnlyList<string> SignalNames => _signalNames;
 
     public void WriteSignals(Span<double> destination)
     {
@@ -140,7 +143,9 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         [
             (double)Phase, StepsTaken, (double)Status, _dcmX, _dcmY, _dcmRefX, _dcmRefY, _copX, _copY, _landing.X, _landing.Y, _pelvisZ,
         ];
-        values[..Math.Min(values.Length, destination.Length)].CopyTo(destination);
+        int own = Math.Min(values.Length, destination.Length);
+        values[..own].CopyTo(destination);
+        _standing.WriteSignals(destination[own..]);
     }
 
     public LoopFault Update(in TickContext tick, RobotState measured, in BaseEstimate estimate, Span<JointCommand> commands)

@@ -9,7 +9,7 @@ namespace Robot.Runtime.Scenarios;
 
 /// <summary>Outcome of <see cref="StandScenario"/>.</summary>
 public sealed record StandResult(double Seconds, bool Fell, double? FellAtSeconds, double MaxDcmErrorM, double MaxComDriftM, double MaxTiltRad,
-    string Fault, string BalanceStatus, double WallSeconds, double RealtimeFactor);
+    string Fault, string BalanceStatus, double WallSeconds, double RealtimeFactor, int Steps);
 
 /// <summary>
 /// The balance controller standing on flat ground with sensor noise, in simulated time. Falls
@@ -20,9 +20,11 @@ public static class StandScenario
     public static StandResult Run(double seconds, int seed = 1, SensorNoise? noise = null, Action<double>? progress = null, TextWriter? trace = null)
     {
         var hardware = SimHardware.FlatGround();
-        StandingBalanceController controller = BalanceFactory.Create(hardware);
+        CaptureStepController stepping = BalanceFactory.CreateStepping(hardware);
+        // The standing law inside reports the CoM and the DCM (the robot stands: no step is expected).
+        StandingBalanceController controller = stepping.Standing;
         var noisy = new NoisyHardware(hardware, noise ?? new SensorNoise(), seed);
-        using var robot = SimulatedRobot.Create(controller, hardware: hardware, wrapper: noisy);
+        using var robot = SimulatedRobot.Create(stepping, hardware: hardware, wrapper: noisy);
         var driver = new SimulatedTimeDriver(robot.Pipeline);
         var clock = Stopwatch.StartNew();
         long ticks = (long)Math.Round(seconds / hardware.Timestep);
@@ -68,7 +70,7 @@ public static class StandScenario
         }
         double wall = clock.Elapsed.TotalSeconds;
         double simulated = hardware.Simulation.Time;
-        return new StandResult(simulated, fellAt is not null, fellAt, maxDcm, maxDrift, maxTilt, robot.Pipeline.Fault.ToString(), controller.Status.ToString(),
-            wall, simulated / Math.Max(wall, 1e-9));
+        return new StandResult(simulated, fellAt is not null, fellAt, maxDcm, maxDrift, maxTilt, robot.Pipeline.Fault.ToString(), stepping.Status.ToString(),
+            wall, simulated / Math.Max(wall, 1e-9), stepping.StepsTaken);
     }
 }

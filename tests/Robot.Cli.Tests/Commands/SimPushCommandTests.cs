@@ -8,7 +8,7 @@ public class SimPushCommandTests
     public void Push_Json_BracketsTheRecoverableImpulseAndComparesWithTheBounds()
     {
         string png = Path.Combine(Path.GetTempPath(), $"push-{Guid.NewGuid():N}.png");
-        var (code, stdout, stderr) = CliRunner.Run("sim", "push", "--directions", "1", "--iterations", "3", "--json", "--plot", png);
+        var (code, stdout, stderr) = CliRunner.Run("sim", "push", "--directions", "1", "--resolution", "4", "--json", "--plot", png);
         Assert.True(code == 0, stderr);
         byte[] header = File.ReadAllBytes(png)[..8];
         File.Delete(png);
@@ -17,10 +17,12 @@ public class SimPushCommandTests
         JsonElement d = Assert.Single(json.RootElement.GetProperty("directions").EnumerateArray());
         double recovered = d.GetProperty("recoveredImpulseNs").GetDouble(), failed = d.GetProperty("failedImpulseNs").GetDouble();
         double zero = d.GetProperty("zeroStepBoundNs").GetDouble(), one = d.GetProperty("oneStepBoundNs").GetDouble();
-        Assert.True(recovered < failed, $"bracket [{recovered}, {failed}]");
+        // The sweep's grid: the first fall one step above the last recovery.
+        Assert.Equal(recovered + 4, failed, 9);
+        Assert.Equal(4, json.RootElement.GetProperty("resolutionNs").GetDouble());
         Assert.True(0 < zero && zero < one, $"bounds {zero}, {one}");
-        // The ankle strategy recovers forward pushes of about the 0-step bound: more than half of it, less than the 1-step bound.
-        Assert.InRange(recovered, zero / 2, one);
+        // Forward, stepping recovers past the 0-step bound (standing alone stops near it), and short of the 1-step bound.
+        Assert.InRange(recovered, zero, one);
         Assert.Equal(recovered / one, d.GetProperty("ratioToOneStep").GetDouble(), 9);
         double reachable = d.GetProperty("reachableOneStepBoundNs").GetDouble();
         Assert.InRange(reachable, zero, one);
@@ -41,9 +43,9 @@ public class SimPushCommandTests
     [Fact]
     public void Push_BadFlags_Exit2NamingEach()
     {
-        var (code, stdout, stderr) = CliRunner.Run("sim", "push", "--directions", "0", "--iterations", "99");
+        var (code, stdout, stderr) = CliRunner.Run("sim", "push", "--directions", "0", "--resolution", "0");
         Assert.Equal(2, code);
-        Assert.Contains("--directions 0 must be in [1, 36]; --iterations 99 must be in [1, 20]", stderr, StringComparison.Ordinal);
+        Assert.Contains("--directions 0 must be in [1, 36]; --resolution 0 must be in [0.1, 5] N·s", stderr, StringComparison.Ordinal);
         Assert.Equal("", stdout);
     }
 }

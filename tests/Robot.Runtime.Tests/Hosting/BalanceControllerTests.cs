@@ -75,8 +75,8 @@ public class BalanceControllerTests
         const double direction = 90;
         CapturabilityDirection bound = CapturabilityReport.Compute(8, CapturabilityReport.DefaultMaxStepLength, CapturabilityReport.DefaultMinStepTime).Directions.Single(d => Math.Abs(d.DirectionDeg - direction) < 1e-9);
         var ankleOnly = new StandingBalanceOptions { TorsoPitchGain = 0, TorsoRollGain = 0, ArmSwingGain = 0 };
-        Assert.True(PushScenario.Recovers(direction, bound.ZeroStepImpulseNs), $"fell at {bound.ZeroStepImpulseNs:F2} N·s with the hip strategy");
-        Assert.False(PushScenario.Recovers(direction, bound.ZeroStepImpulseNs, ankleOnly), "the ankle strategy alone recovered too: the test no longer shows the hip strategy's part");
+        Assert.True(PushScenario.Recovers(direction, bound.ZeroStepImpulseNs, stepping: false), $"fell at {bound.ZeroStepImpulseNs:F2} N·s with the hip strategy");
+        Assert.False(PushScenario.Recovers(direction, bound.ZeroStepImpulseNs, ankleOnly, stepping: false), "the ankle strategy alone recovered too: the test no longer shows the hip strategy's part");
     }
 
     [Fact]

@@ -33,9 +33,11 @@ public static class BenchControlCommand
             {
                 var table = new TextTable("µs", "p50", "p99", "p99.9", "max");
                 table.AddRow("balance controller step", $"{r.StepUs.P50:F2}", $"{r.StepUs.P99:F2}", $"{r.StepUs.P999:F2}", $"{r.StepUs.Max:F2}");
+                table.AddRow($"balance controller step, stepping ({r.StepsTaken} steps)", $"{r.SteppingStepUs.P50:F2}", $"{r.SteppingStepUs.P99:F2}", $"{r.SteppingStepUs.P999:F2}", $"{r.SteppingStepUs.Max:F2}");
                 table.AddRow("baseline: stance hold", $"{r.BaselineStepUs.P50:F2}", $"{r.BaselineStepUs.P99:F2}", $"{r.BaselineStepUs.P999:F2}", $"{r.BaselineStepUs.Max:F2}");
                 table.WriteTo(output.Out);
                 output.Out.WriteLine($"{r.Steps} steps after a {JitWarmUp.Seconds:0.#} s warm-up, {r.AllocatedBytesPerStep:F2} B allocated per tick (whole pipeline), JIT in the window {r.JitMsInWindow:F1} ms, fault {r.Fault}");
+                output.Out.WriteLine($"stepping: {ControlBenchmark.SteppingTicks} ticks after a {ControlBenchmark.SteppingPushNs} N·s forward push, {r.SteppingAllocatedBytesPerStep:F2} B allocated per tick");
             }
             return r.Fault == "None" ? 0 : 1;
         });

@@ -16,7 +16,7 @@ public static class PushPlot
         ArgumentNullException.ThrowIfNull(result);
         var plot = new ScottPlot.Plot();
         var rows = result.Directions;
-        double outer = rows.Max(d => Math.Max(d.OneStepBoundNs, d.FailedImpulseNs));
+        double outer = rows.Max(d => Math.Max(d.OneStepBoundNs, d.FailedImpulseNs ?? d.RecoveredImpulseNs));
         double ring = outer > 25 ? 10 : 5;
         for (double r = ring; r <= outer + ring; r += ring)
         {

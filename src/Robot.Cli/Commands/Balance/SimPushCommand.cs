@@ -3,7 +3,7 @@ using Robot.Runtime.Scenarios;
 
 namespace Robot.Cli.Commands.Balance;
 
-/// <summary><c>robot sim push --directions N [--iterations K] [--json] [--plot push.png]</c>: the largest push recovered per direction, against the capturability bounds.</summary>
+/// <summary><c>robot sim push --directions N [--resolution R] [--json] [--plot push.png]</c>: the largest push recovered per direction, against the capturability bounds.</summary>
 [CliVerb(Parent = "sim")]
 public static class SimPushCommand
 {
@@ -11,24 +11,25 @@ public static class SimPushCommand
     {
         var json = CommonOptions.Json();
         var directions = new Option<int>("--directions") { Description = "Push directions, evenly spread (0° = forward, 90° = left), 1–36.", DefaultValueFactory = _ => 8 };
-        var iterations = new Option<int>("--iterations") { Description = "Bisection steps per direction, 1–20.", DefaultValueFactory = _ => 7 };
+        var resolution = new Option<double>("--resolution") { Description = $"Grid step of the sweep, N·s, {PushScenario.MinResolution}–{PushScenario.MaxResolution}.", DefaultValueFactory = _ => PushScenario.DefaultResolution };
         var plotFile = new Option<FileInfo?>("--plot") { Description = "Write a polar chart (recovered impulse against the 0-step, 1-step and reachable 1-step bounds) as PNG." };
-        var command = new Command("push", "Push the standing humanoid at the pelvis in each direction; bisect the largest impulse it recovers from; compare with the 0- and 1-step capturability bounds.")
+        var command = new Command("push", "Push the standing humanoid at the pelvis in each direction with growing impulses; report the largest one below which every push was recovered (stepping when standing is not enough); compare with the 0- and 1-step capturability bounds.")
         {
-            directions, iterations, json, plotFile,
+            directions, resolution, json, plotFile,
         };
         command.SetAction(parseResult =>
         {
             var output = CliOutput.From(parseResult);
-            int n = parseResult.GetValue(directions), k = parseResult.GetValue(iterations);
+            int n = parseResult.GetValue(directions);
+            double r = parseResult.GetValue(resolution);
             var errors = new List<string>();
             if (n is < 1 or > 36)
             {
                 errors.Add($"--directions {n} must be in [1, 36]");
             }
-            if (k is < 1 or > 20)
+            if (!(r >= PushScenario.MinResolution && r <= PushScenario.MaxResolution))
             {
-                errors.Add($"--iterations {k} must be in [1, 20]");
+                errors.Add($"--resolution {r} must be in [{PushScenario.MinResolution}, {PushScenario.MaxResolution}] N·s");
             }
             FileInfo? png = parseResult.GetValue(plotFile);
             // Checked before the sweep, which takes minutes: a plot that cannot be written would lose it.
@@ -41,10 +42,10 @@ public static class SimPushCommand
                 output.Error.WriteLine("robot sim push: " + string.Join("; ", errors));
                 return 2;
             }
-            PushResult result = PushScenario.Run(n, k, output.Progress);
+            PushResult result = PushScenario.Run(n, r, output.Progress);
             if (png is not null)
             {
-                PushPlot.Save(png.FullName, result, $"push recovery from standing ({n} directions, {k} bisection steps)");
+                PushPlot.Save(png.FullName, result, $"push recovery from standing ({n} directions, {r} N·s grid)");
             }
             if (parseResult.GetValue(json))
             {
@@ -54,7 +55,7 @@ public static class SimPushCommand
             var table = new TextTable("direction", "recovered N·s", "fell at N·s", "0-step N·s", "1-step N·s", "reachable 1-step N·s", "× 0-step", "× 1-step", "× reachable 1-step");
             foreach (PushDirectionResult d in result.Directions)
             {
-                table.AddRow($"{d.DirectionDeg:F0}°", d.RecoveredImpulseNs.ToString("F1"), d.FailedImpulseNs.ToString("F1"), d.ZeroStepBoundNs.ToString("F1"),
+                table.AddRow($"{d.DirectionDeg:F0}°", d.RecoveredImpulseNs.ToString("F1"), (d.FailedImpulseNs?.ToString("F1") ?? "—"), d.ZeroStepBoundNs.ToString("F1"),
                     d.OneStepBoundNs.ToString("F1"), d.ReachableOneStepBoundNs.ToString("F1"), d.RatioToZeroStep.ToString("F2"), d.RatioToOneStep.ToString("F2"),
                     d.RatioToReachableOneStep.ToString("F2"));
             }

@@ -79,7 +79,7 @@ public static class RunCommand
             }
             string name = parseResult.GetValue(controller)!;
             var hardware = SimHardware.FlatGround();
-            IJointController? chosen = name == "balance" ? BalanceFactory.Create(hardware) : null;
+            IJointController? chosen = name == "balance" ? BalanceFactory.CreateStepping(hardware) : null;
             using var robot = SimulatedRobot.Create(chosen, telemetry: file is not null, hardware: hardware);
             TelemetryRecorder? recorder = file is null ? null : new TelemetryRecorder(file.FullName, robot.Telemetry!, hardware.Description, DateTimeOffset.UtcNow);
             var clock = Stopwatch.StartNew();

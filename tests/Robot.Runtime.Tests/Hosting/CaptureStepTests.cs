@@ -1,0 +1,128 @@
+using Robot.Control.Balance;
+using Robot.Core.Control;
+using Robot.Core.Geometry;
+using Robot.Core.Hardware;
+using Robot.Runtime.Hosting;
+using Robot.Runtime.Loop;
+using Robot.Runtime.Scenarios;
+using Robot.Sim;
+
+namespace Robot.Runtime.Tests.Hosting;
+
+/// <summary>The balance controller's capture stepping, in the real pipeline against MuJoCo.</summary>
+public class CaptureStepTests
+{
+    /// <summary>A robot on the stepping controller, stood 1 s, then pushed at the pelvis.</summary>
+    private static (CaptureStepController Controller, SimHardware Hardware, SimulatedRobot Robot, SimulatedTimeDriver Driver) Pushed(double directionDeg, double impulse)
+    {
+        var hardware = SimHardware.FlatGround();
+        CaptureStepController controller = BalanceFactory.CreateStepping(hardware);
+        var robot = SimulatedRobot.Create(controller, hardware: hardware);
+        var driver = new SimulatedTimeDriver(robot.Pipeline);
+        driver.Run(1000);
+        double a = directionDeg * Math.PI / 180;
+        hardware.Impulse(HumanoidModel.PelvisBody, impulse * Math.Cos(a), impulse * Math.Sin(a), 0, PushScenario.PushDuration);
+        return (controller, hardware, robot, driver);
+    }
+
+    /// <summary>
+    /// Pushes the standing law alone falls from (it recovers 13 N·s forward and 11 backward): the
+    /// controller steps, brings the rear foot up, stands again on the standing law, and 4 s later
+    /// is upright without a fault.
+    /// </summary>
+    [Theory]
+    [InlineData(0, 17)]
+    [InlineData(180, 18)]
+    public void Push_BeyondTheStandingLaw_RecoveredWithACaptureAndAClosingStep(double direction, double impulse)
+    {
+        Assert.False(PushScenario.Recovers(direction, impulse, stepping: false), "the standing law alone recovered: the test no longer shows stepping's part");
+        var (controller, hardware, robot, driver) = Pushed(direction, impulse);
+        using (robot)
+        {
+            driver.Run(4000, stopOnFault: true);
+            Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
+            Assert.True(hardware.PelvisTilt < 0.2, $"tilted {hardware.PelvisTilt:F2} rad");
+            Assert.Equal(2, controller.StepsTaken);
+            Assert.Equal(StepPhase.Standing, controller.Phase);
+            // The stance moved with the push: the capture step's landing is on the push's side.
+            Assert.True(Math.Cos(direction * Math.PI / 180) * controller.Landing.X > 0.15, $"landed at x = {controller.Landing.X:F3} m");
+        }
+    }
+
+    [Fact]
+    public void Push_TheStandingLawRecovers_TakesNoStep()
+    {
+        var (controller, _, robot, driver) = Pushed(0, 10);
+        using (robot)
+        {
+            driver.Run(3000, stopOnFault: true);
+            Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
+            Assert.Equal(0, controller.StepsTaken);
+            Assert.Equal(StepPhase.Standing, controller.Phase);
+        }
+    }
+
+    [Fact]
+    public void Tick_ThroughACaptureStep_AllocatesNothing()
+    {
+        var (controller, _, robot, driver) = Pushed(0, 17);
+        using (robot)
+        {
+            driver.Run(5);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            driver.Run(2000);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(2, controller.StepsTaken);
+            Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
+        }
+    }
+
+    [Fact]
+    public void FakeState_NotANumberDuringTheSwing_FaultsWithInvalidInputAndFiniteCommands()
+    {
+        // A broken joint reading mid-swing: the pipeline's estimator would catch it first, so the
+        // controller is ticked directly with a doctored copy of the state it last read.
+        var (controller, hardware, robot, driver) = Pushed(180, 18);
+        using (robot)
+        {
+            for (int k = 0; k < 1000 && controller.Phase != StepPhase.Swing; k++)
+            {
+                driver.Run(1);
+            }
+            Assert.Equal(StepPhase.Swing, controller.Phase);
+            var state = new RobotState(hardware.Description.JointCount);
+            Assert.True(hardware.Read(state));
+            state.JointPosition[3] = double.NaN;
+            double[] q = state.ImuOrientation;
+            var estimate = new BaseEstimate(new Quat(q[0], q[1], q[2], q[3]), Vec3.Zero, Vec3.Zero, true, true, LoopFault.None, 0);
+            var commands = new JointCommand[state.JointPosition.Length];
+            LoopFault fault = controller.Update(new TickContext(0, state.Time, 0.001), state, estimate, commands);
+            Assert.Equal(LoopFault.ControllerFault, fault);
+            Assert.Equal(BalanceStatus.InvalidInput, controller.Status);
+            Assert.All(commands, c => Assert.True(c.IsValid, "a faulted tick must still send valid commands"));
+        }
+    }
+
+    [Fact]
+    public void Create_BadCaptureStepOptions_ListsEveryProblem()
+    {
+        var hardware = SimHardware.FlatGround();
+        var step = new CaptureStepOptions { SwingTime = 0, AimShare = 1.5, MinWidth = 0.3, MaxWidth = 0.2, PelvisDrop = double.NaN };
+        var e = Assert.Throws<ArgumentException>(() => BalanceFactory.CreateStepping(hardware, step: step));
+        Assert.Contains("invalid capture step options", e.Message, StringComparison.Ordinal);
+        Assert.Contains("SwingTime: 0 must be a finite number > 0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("AimShare: 1.5 must be in (0, 1]", e.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxWidth: 0.2 must be finite and at least MinWidth (0.3)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("PelvisDrop: NaN must be a finite number ≥ 0", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Signals_AreTheStepperOwnThenTheStandingLaws()
+    {
+        var hardware = SimHardware.FlatGround();
+        CaptureStepController controller = BalanceFactory.CreateStepping(hardware);
+        Assert.Equal("step_phase", controller.SignalNames[0]);
+        Assert.Equal(controller.Standing.SignalNames, controller.SignalNames.Skip(controller.SignalNames.Count - controller.Standing.SignalNames.Count));
+        Assert.Equal(controller.SignalNames.Count, controller.SignalNames.Distinct().Count());
+    }
+}
