@@ -97,24 +97,33 @@ public sealed class FootHull
     /// The point nearest (x, y) that lies at least <paramref name="margin"/> inside the hull: the
     /// point itself when it does. A CoP the feet cannot provide is moved to where they can, the
     /// least distance (a move towards the centre would also turn the direction the CoP acts in).
-    /// Cyclic projections onto the edges' inward half-planes; a handful converge for the six edges.
+    /// Dykstra's alternating projections onto the edges' inward half-planes, which converge to the
+    /// exact projection (plain alternating projections stop at some point of the intersection,
+    /// not the nearest one). Allocates nothing.
     /// </summary>
     public (double X, double Y) Nearest(double x, double y, double margin)
     {
-        for (int pass = 0; pass < 8; pass++)
+        if (Inside(x, y) >= margin)
         {
-            bool moved = false;
+            return (x, y);
+        }
+        Span<double> qx = stackalloc double[8], qy = stackalloc double[8];
+        qx.Clear();
+        qy.Clear();
+        for (int pass = 0; pass < 100; pass++)
+        {
+            double moved = 0;
             for (int i = 0; i < _count; i++)
             {
-                double d = EdgeInside(i, x, y, out double nx, out double ny);
-                if (d < margin)
-                {
-                    x += (margin - d) * nx;
-                    y += (margin - d) * ny;
-                    moved = true;
-                }
+                double px = x + qx[i], py = y + qy[i];
+                double d = EdgeInside(i, px, py, out double nx, out double ny);
+                double shift = Math.Max(0, margin - d);
+                double nextX = px + shift * nx, nextY = py + shift * ny;
+                (qx[i], qy[i]) = (px - nextX, py - nextY);
+                moved += Math.Abs(nextX - x) + Math.Abs(nextY - y);
+                (x, y) = (nextX, nextY);
             }
-            if (!moved)
+            if (moved < 1e-12)
             {
                 break;
             }
