@@ -155,12 +155,12 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         (_loadLeft, _loadRight) = (SoleLoad(measured.LeftFootWrench), SoleLoad(measured.RightFootWrench));
         if (Phase == StepPhase.Standing)
         {
+            LoopFault fault = _standing.Update(tick, measured, estimate, commands);
             if (!_initialized)
             {
-                _tree.Update(measured.JointPosition, Vec3.Zero, estimate.Orientation);
-                Initialize();
+                // The standing law has just captured its stance: step in the same frame.
+                TakeStance(_standing.Stance);
             }
-            LoopFault fault = _standing.Update(tick, measured, estimate, commands);
             (_dcmX, _dcmY) = _standing.Dcm;
             (_com, _velocity) = (_standing.Com, _standing.ComVelocity);
             RememberCommands(commands, dt, moving: false);
@@ -365,7 +365,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         }
         if (_closed && _t >= _o.SettleTime)
         {
-            // Settled: the standing law captures the new stance (and G moves with it).
+            // Settled: the standing law captures the new stance (and G moves with it, for both).
             _standing.Reset();
             _initialized = false;
             Phase = StepPhase.Standing;
@@ -632,24 +632,14 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
 
     private static double MinimumJerk(double s) => s * s * s * (10 - 15 * s + 6 * s * s);
 
-    /// <summary>Captures the stance as the standing law does (G: origin between the soles, x along their mean heading).</summary>
-    private void Initialize()
+    private void TakeStance(StanceFrame stance)
     {
-        Vec3 leftSole = _tree.PointOn(_leftFoot, _leftLeg.AnkleToSole);
-        Vec3 rightSole = _tree.PointOn(_rightFoot, _rightLeg.AnkleToSole);
-        double leftYaw = _tree.Orientation(_leftFoot).Yaw, rightYaw = _tree.Orientation(_rightFoot).Yaw;
-        _yaw0 = Math.Atan2(Math.Sin(leftYaw) + Math.Sin(rightYaw), Math.Cos(leftYaw) + Math.Cos(rightYaw));
-        Quat toGround = Quat.FromYaw(-_yaw0);
-        Vec3 middle = 0.5 * (leftSole + rightSole);
-        _leftSoleG = toGround.Rotate(leftSole - middle) with { Z = 0 };
-        _rightSoleG = toGround.Rotate(rightSole - middle) with { Z = 0 };
-        _leftYaw = leftYaw - _yaw0;
-        _rightYaw = rightYaw - _yaw0;
+        (_leftSoleG, _rightSoleG, _leftYaw, _rightYaw, _yaw0) = (stance.LeftSole, stance.RightSole, stance.LeftYaw, stance.RightYaw, stance.Yaw);
         if (!_heightKnown)
         {
-            // The stance height of the first stance: every step drops from it, not from the
-            // lower stance the last step left.
-            _pelvisHeight = toGround.Rotate(-middle).Z;
+            // The first stance's height: every step drops from it, not from the lower stance the
+            // last step left.
+            _pelvisHeight = stance.PelvisHeight;
             _heightKnown = true;
         }
         _initialized = true;

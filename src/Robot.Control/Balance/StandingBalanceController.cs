@@ -166,6 +166,9 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     /// <summary>Natural frequency of the LIPM, 1/s.</summary>
     public double Omega => _omega;
 
+    /// <summary>The stance as captured at the first tick after start-up or <see cref="Reset"/> (default before it).</summary>
+    public StanceFrame Stance => new(_leftSoleG, _rightSoleG, _leftYaw, _rightYaw, _yaw0, _pelvisHeight);
+
     public IReadOnlyList<string> SignalNames => s_signals;
 
     /// <summary>Forgets the stance; the next tick captures the feet where they are.</summary>
