@@ -132,7 +132,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     /// <summary>Measured DCM (x, y), ground frame, m.</summary>
     public (double X, double Y) Dcm => (_dcmX, _dcmY);
 
-    /// <summary>Where the swing foot is being sent (the last landing while no foot swings), ground frame, m.</summary>
+    /// <summary>Where the swing foot is sent, or was last sent, m, in the ground frame of the stance the step started from.</summary>
     public (double X, double Y) Landing => (_landing.X, _landing.Y);
 
     public IReadOnlyList<string> SignalNames => _signalNames;
@@ -182,6 +182,8 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     {
         _leftSwings = _dcmY >= 0;
         _closing = _closed = false;
+        // The drop starts from the first stance's height, also when an earlier step left the
+        // pelvis lower (dropping from where it stands instead: 180° 21 N·s fell, 0° 21.5 recovered).
         _heightCommand = _pelvisHeight;
         StartSwing();
     }
