@@ -63,6 +63,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     private readonly double[] _q = new double[6], _qAhead = new double[6];
     private readonly double _omega, _halfLength, _halfWidth;
     private readonly FootHull _hull = new();
+    private readonly FootStabiliser _stabiliser;
     private readonly string[] _signalNames;
 
     private TickContext _tick;
@@ -77,7 +78,6 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     private Vec3 _com, _velocity, _comRef, _velocityRef, _pelvisMeasured;
     private double _dcmX, _dcmY, _dcmRefX, _dcmRefY, _copX, _copY, _measuredCopX, _measuredCopY;
     private double _pelvisZ, _heightCommand, _landedPelvisZ, _estimateShare = 0.5, _loadLeft, _loadRight;
-    private double _leftPitch, _leftRoll, _rightPitch, _rightRoll, _heightDifference;
 
     /// <param name="tree">Whole-body kinematics of the robot (shared with the standing law it wraps).</param>
     /// <param name="comHeight">LIPM CoM height above the soles, m.</param>
@@ -115,6 +115,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         _halfLength = options.SoleHalfLength;
         _halfWidth = options.SoleHalfWidth;
         _signalNames = [.. s_signals, .. _standing.SignalNames];
+        _stabiliser = new FootStabiliser(step.AnkleDampingGain, step.AnkleDampingTime, step.FootForceGain, step.FootForceTime);
     }
 
     /// <summary>The standing law this controller hands the robot back to between steps.</summary>
@@ -344,7 +345,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         Phase = StepPhase.DoubleSupport;
         _t = 0;
         _outsideSeconds = 0;
-        (_leftPitch, _leftRoll, _rightPitch, _rightRoll, _heightDifference) = (0, 0, 0, 0, 0);
+        _stabiliser.Reset();
         // At first the stance sole locates the pelvis; the landed one as it takes the load.
         _estimateShare = _leftSwings ? 0 : 1;
         _landedPelvisZ = _pelvisZ;
@@ -408,10 +409,13 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         Quat toTree = toGround.Conjugate;
         _tree.SupportTorques(_leftFoot, toTree.Rotate(InSole(_leftSoleG, _copX, _copY) - _pelvisMeasured), leftShare, LipmModel.Gravity, _ff);
         _tree.SupportTorques(_rightFoot, toTree.Rotate(InSole(_rightSoleG, _copX, _copY) - _pelvisMeasured), 1 - leftShare, LipmModel.Gravity, _ff);
-        Stabilise(measured, toGround, leftShare, dt);
-        var lift = new Vec3(0, 0, 0.5 * _heightDifference);
-        SolveLeg(_leftLeg, _leftSoleG + lift - pelvisTarget, Quat.FromYaw(_leftYaw) * Tilt(_leftPitch, _leftRoll), _leftFirst, 1, 1, commands);
-        SolveLeg(_rightLeg, _rightSoleG - lift - pelvisTarget, Quat.FromYaw(_rightYaw) * Tilt(_rightPitch, _rightRoll), _rightFirst, 1, 1, commands);
+        double weight = _tree.TotalMass * LipmModel.Gravity;
+        _stabiliser.Update(SoleCop(measured.LeftFootWrench, _leftFoot, _leftLeg, toGround, weight), InSole(_leftSoleG, _copX, _copY),
+            SoleCop(measured.RightFootWrench, _rightFoot, _rightLeg, toGround, weight), InSole(_rightSoleG, _copX, _copY),
+            leftShare, weight, _loadLeft, _loadRight, dt);
+        var lift = new Vec3(0, 0, 0.5 * _stabiliser.HeightDifference);
+        SolveLeg(_leftLeg, _leftSoleG + lift - pelvisTarget, Quat.FromYaw(_leftYaw) * _stabiliser.LeftTilt, _leftFirst, 1, 1, commands);
+        SolveLeg(_rightLeg, _rightSoleG - lift - pelvisTarget, Quat.FromYaw(_rightYaw) * _stabiliser.RightTilt, _rightFirst, 1, 1, commands);
         HipStrategy(commands);
         RememberCommands(commands, dt, moving: true);
 
@@ -434,39 +438,14 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         return LoopFault.ControllerFault;
     }
 
-    private static Quat Tilt(double pitch, double roll) =>
-        Quat.FromAxisAngle(new Vec3(0, 1, 0), pitch) * Quat.FromAxisAngle(new Vec3(1, 0, 0), roll);
-
-    /// <summary>
-    /// Kajita's stabiliser in double support: ankle damping control turns each loaded sole so
-    /// that its CoP (ankle force/torque sensor) goes where the support distribution put it, and
-    /// foot force difference control lowers the foot that carries less than its share.
-    /// </summary>
-    private void Stabilise(RobotState measured, Quat toGround, double leftShare, double dt)
+    /// <summary>A sole's CoP from its ankle sensor, in G; null when it carries under 5 % of the weight.</summary>
+    private Vec3? SoleCop(ReadOnlySpan<double> wrench, int foot, LegGeometry leg, Quat toGround, double weight)
     {
-        double weight = _tree.TotalMass * LipmModel.Gravity;
-        Damp(measured.LeftFootWrench, _leftFoot, _leftLeg, InSole(_leftSoleG, _copX, _copY), ref _leftPitch, ref _leftRoll, toGround, weight, dt);
-        Damp(measured.RightFootWrench, _rightFoot, _rightLeg, InSole(_rightSoleG, _copX, _copY), ref _rightPitch, ref _rightRoll, toGround, weight, dt);
-        double error = (2 * leftShare - 1) * weight - (_loadLeft - _loadRight);
-        _heightDifference = Math.Clamp(_heightDifference + dt * (-_o.FootForceGain * error - _heightDifference / _o.FootForceTime), -0.03, 0.03);
-    }
-
-    private void Damp(ReadOnlySpan<double> wrench, int foot, LegGeometry leg, Vec3 desired, ref double pitch, ref double roll, Quat toGround, double weight, double dt)
-    {
-        double k = _o.AnkleDampingGain, t = _o.AnkleDampingTime;
-        if (FootCop.TryCompute(wrench, -leg.AnkleToSole.Z, 0.05 * weight, out double x, out double y, out _))
+        if (!FootCop.TryCompute(wrench, -leg.AnkleToSole.Z, 0.05 * weight, out double x, out double y, out _))
         {
-            Vec3 cop = _pelvisMeasured + toGround.Rotate(_tree.PointOn(foot, new Vec3(x, y, leg.AnkleToSole.Z)));
-            // CoP ahead of where it should be: turn the toe up (negative pitch about +y); too far
-            // left: lift the left edge (positive roll about +x).
-            pitch = Math.Clamp(pitch + dt * (-k * (cop.X - desired.X) - pitch / t), -0.15, 0.15);
-            roll = Math.Clamp(roll + dt * (k * (cop.Y - desired.Y) - roll / t), -0.15, 0.15);
+            return null;
         }
-        else
-        {
-            pitch -= dt * pitch / t;
-            roll -= dt * roll / t;
-        }
+        return _pelvisMeasured + toGround.Rotate(_tree.PointOn(foot, new Vec3(x, y, leg.AnkleToSole.Z)));
     }
 
     /// <summary>Torso lean and arm swing towards where the DCM leaves the hull, past the standing law's deadband.</summary>
