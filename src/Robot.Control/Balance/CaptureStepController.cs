@@ -59,8 +59,9 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     private readonly KinematicTree _tree;
     private readonly LegGeometry _leftLeg, _rightLeg;
     private readonly int _leftFirst, _rightFirst, _leftFoot, _rightFoot;
-    private readonly double[] _pose, _kp, _kd, _min, _max, _ff, _lastCommand, _rate, _swingRate;
-    private readonly double[] _q = new double[6], _qAhead = new double[6];
+    private readonly JointTargets _targets;
+    private readonly double[] _ff, _lastCommand, _rate, _swingRate;
+    private readonly double[] _qAhead = new double[6];
     private readonly double _omega, _halfLength, _halfWidth;
     private readonly FootHull _hull = new();
     private readonly FootStabiliser _stabiliser;
@@ -73,7 +74,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     private double _leftYaw, _rightYaw;
 
     private double _t, _touchSeconds, _outsideSeconds;
-    private bool _leftSwings, _closing, _closed, _swingRatesValid;
+    private bool _leftSwings, _closing, _swingRatesValid;
     private Vec3 _swingStart, _landing;
     private Vec3 _com, _velocity, _comRef, _velocityRef, _pelvisMeasured;
     private double _dcmX, _dcmY, _dcmRefX, _dcmRefY, _copX, _copY, _measuredCopX, _measuredCopY;
@@ -108,7 +109,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         _rightFirst = options.RightLegFirstJoint;
         _leftFoot = tree.BodyIndex(options.LeftFootBody);
         _rightFoot = tree.BodyIndex(options.RightFootBody);
-        (_pose, _kp, _kd, _min, _max) = ((double[])defaultPose.Clone(), (double[])kp.Clone(), (double[])kd.Clone(), (double[])minPosition.Clone(), (double[])maxPosition.Clone());
+        _targets = new JointTargets(defaultPose, kp, kd, minPosition, maxPosition, options);
         int n = defaultPose.Length;
         (_ff, _lastCommand, _rate, _swingRate) = (new double[n], new double[n], new double[n], new double[n]);
         _omega = new LipmModel(comHeight).Omega;
@@ -182,7 +183,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     private void StartCaptureStep()
     {
         _leftSwings = _dcmY >= 0;
-        _closing = _closed = false;
+        _closing = false;
         // The drop starts from the first stance's height, also when an earlier step left the
         // pelvis lower (dropping from where it stands instead: 180° 21 N·s fell, 0° 21.5 recovered).
         _heightCommand = _pelvisHeight;
@@ -213,7 +214,8 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         Vec3 stanceG = _leftSwings ? _rightSoleG : _leftSoleG;
         double stanceYaw = _leftSwings ? _rightYaw : _leftYaw, swingYaw = _leftSwings ? _leftYaw : _rightYaw;
 
-        Estimate(measured, orientation, toGround, 1, dt);
+        // The stance sole alone locates the pelvis.
+        Estimate(measured, orientation, toGround, _leftSwings ? 0 : 1, dt);
         if (BrokenEstimate(commands) is { } broken)
         {
             return broken;
@@ -248,17 +250,17 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         _pelvisZ = LimitHeight(scheduled, reach, dt);
         var pelvisTarget = new Vec3(pelvisX, pelvisY, _pelvisZ);
 
-        HoldPose(commands);
+        _targets.HoldPose(commands);
         // Feed-forward: the stance foot carries the whole weight at the CoP; the swing leg holds itself up.
         Vec3 contact = toGround.Conjugate.Rotate(new Vec3(_copX, _copY, 0) - _pelvisMeasured);
         _tree.SupportTorques(stanceFoot, contact, 1, LipmModel.Gravity, _ff);
         _tree.SupportTorques(swingFoot, contact, 0, LipmModel.Gravity, _ff);
-        SolveLeg(stanceLeg, stanceG - pelvisTarget, Quat.FromYaw(stanceYaw), stanceFirst, 1, 1, commands);
+        _targets.SolveLeg(stanceLeg, stanceG - pelvisTarget, Quat.FromYaw(stanceYaw), stanceFirst, _ff, commands);
         // The swing foot is aimed from the pelvis as measured (position and tilt), with stiffer
         // gains: with the stance gains it lags its path by 8 cm and overshoots the landing by 7.
         Quat pelvisInG = toGround * orientation;
-        SolveLeg(swingLeg, pelvisInG.Conjugate.Rotate(swingTarget - _pelvisMeasured), pelvisInG.Conjugate * Quat.FromYaw(swingYaw), swingFirst,
-            _o.SwingStiffness, _o.SwingDamping, commands);
+        _targets.SolveLeg(swingLeg, pelvisInG.Conjugate.Rotate(swingTarget - _pelvisMeasured), pelvisInG.Conjugate * Quat.FromYaw(swingYaw), swingFirst,
+            _ff, commands, _o.SwingStiffness, _o.SwingDamping);
         SwingRates(measured, orientation, toGround, pelvisInG, swingLeg, swingYaw, swingFirst, swingTime, commands);
         RememberCommands(commands, dt, moving: true);
 
@@ -285,9 +287,8 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     {
         double px = _copX, py = _copY;
         ReadOnlySpan<double> wrench = _leftSwings ? measured.RightFootWrench : measured.LeftFootWrench;
-        if (FootCop.TryCompute(wrench, -stanceLeg.AnkleToSole.Z, CopLoadShare * _tree.TotalMass * LipmModel.Gravity, out double fx, out double fy, out _))
+        if (SoleCop(wrench, stanceFoot, stanceLeg, toGround, CopLoadShare * _tree.TotalMass * LipmModel.Gravity) is { } cop)
         {
-            Vec3 cop = _pelvisMeasured + toGround.Rotate(_tree.PointOn(stanceFoot, new Vec3(fx, fy, stanceLeg.AnkleToSole.Z)));
             _measuredCopX += 0.2 * (cop.X - _measuredCopX);
             _measuredCopY += 0.2 * (cop.Y - _measuredCopY);
             (px, py) = (_measuredCopX, _measuredCopY);
@@ -356,17 +357,17 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
 
     private LoopFault DoubleSupport(double dt, RobotState measured, in BaseEstimate estimate, Span<JointCommand> commands)
     {
-        if (!_closed && _t >= _o.ClosingDelay)
+        if (!_closing && _t >= _o.ClosingDelay)
         {
             // The closing step: the rear foot (the capture step's stance) beside the landed one.
-            _closed = _closing = true;
+            _closing = true;
             _leftSwings = !_leftSwings;
             Vec3 landed = _leftSwings ? _rightSoleG : _leftSoleG;
             StartSwing();
             _landing = new Vec3(landed.X, landed.Y + (_leftSwings ? 1 : -1) * _o.ClosingWidth, 0);
             return Swing(dt, measured, estimate, commands);
         }
-        if (_closed && _t >= _o.SettleTime)
+        if (_closing && _t >= _o.SettleTime)
         {
             // Settled: the standing law captures the new stance (and G moves with it, for both).
             _standing.Reset();
@@ -404,23 +405,23 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         _pelvisZ = LimitHeight(_landedPelvisZ, reach, dt);
         var pelvisTarget = new Vec3(pelvisX, pelvisY, _pelvisZ);
 
-        HoldPose(commands);
+        _targets.HoldPose(commands);
         double leftShare = SupportShare.Left(_copX, _copY, _leftSoleG.X, _leftSoleG.Y, _rightSoleG.X, _rightSoleG.Y);
         Quat toTree = toGround.Conjugate;
         _tree.SupportTorques(_leftFoot, toTree.Rotate(InSole(_leftSoleG, _copX, _copY) - _pelvisMeasured), leftShare, LipmModel.Gravity, _ff);
         _tree.SupportTorques(_rightFoot, toTree.Rotate(InSole(_rightSoleG, _copX, _copY) - _pelvisMeasured), 1 - leftShare, LipmModel.Gravity, _ff);
         double weight = _tree.TotalMass * LipmModel.Gravity;
-        _stabiliser.Update(SoleCop(measured.LeftFootWrench, _leftFoot, _leftLeg, toGround, weight), InSole(_leftSoleG, _copX, _copY),
-            SoleCop(measured.RightFootWrench, _rightFoot, _rightLeg, toGround, weight), InSole(_rightSoleG, _copX, _copY),
+        _stabiliser.Update(SoleCop(measured.LeftFootWrench, _leftFoot, _leftLeg, toGround, 0.05 * weight), InSole(_leftSoleG, _copX, _copY),
+            SoleCop(measured.RightFootWrench, _rightFoot, _rightLeg, toGround, 0.05 * weight), InSole(_rightSoleG, _copX, _copY),
             leftShare, weight, _loadLeft, _loadRight, dt);
         var lift = new Vec3(0, 0, 0.5 * _stabiliser.HeightDifference);
-        SolveLeg(_leftLeg, _leftSoleG + lift - pelvisTarget, Quat.FromYaw(_leftYaw) * _stabiliser.LeftTilt, _leftFirst, 1, 1, commands);
-        SolveLeg(_rightLeg, _rightSoleG - lift - pelvisTarget, Quat.FromYaw(_rightYaw) * _stabiliser.RightTilt, _rightFirst, 1, 1, commands);
+        _targets.SolveLeg(_leftLeg, _leftSoleG + lift - pelvisTarget, Quat.FromYaw(_leftYaw) * _stabiliser.LeftTilt, _leftFirst, _ff, commands);
+        _targets.SolveLeg(_rightLeg, _rightSoleG - lift - pelvisTarget, Quat.FromYaw(_rightYaw) * _stabiliser.RightTilt, _rightFirst, _ff, commands);
         HipStrategy(commands);
         RememberCommands(commands, dt, moving: true);
 
         // After the closing step there is no step left: a DCM that stays outside the soles means a fall.
-        _outsideSeconds = _closed && _hull.Inside(_dcmX, _dcmY) < -0.02 ? _outsideSeconds + dt : 0;
+        _outsideSeconds = _closing && _hull.Inside(_dcmX, _dcmY) < -0.02 ? _outsideSeconds + dt : 0;
         Status = _outsideSeconds > 4 * _legs.UncapturableTimeout ? BalanceStatus.DcmNotCapturable : BalanceStatus.Ok;
         return Status == BalanceStatus.Ok ? LoopFault.None : LoopFault.ControllerFault;
     }
@@ -433,15 +434,15 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         {
             return null;
         }
-        HoldPose(commands);
+        _targets.HoldPose(commands);
         Status = finite ? BalanceStatus.EstimateImplausible : BalanceStatus.InvalidInput;
         return LoopFault.ControllerFault;
     }
 
-    /// <summary>A sole's CoP from its ankle sensor, in G; null when it carries under 5 % of the weight.</summary>
-    private Vec3? SoleCop(ReadOnlySpan<double> wrench, int foot, LegGeometry leg, Quat toGround, double weight)
+    /// <summary>A sole's CoP from its ankle sensor, in G; null when it carries less than <paramref name="minLoad"/> N.</summary>
+    private Vec3? SoleCop(ReadOnlySpan<double> wrench, int foot, LegGeometry leg, Quat toGround, double minLoad)
     {
-        if (!FootCop.TryCompute(wrench, -leg.AnkleToSole.Z, 0.05 * weight, out double x, out double y, out _))
+        if (!FootCop.TryCompute(wrench, -leg.AnkleToSole.Z, minLoad, out double x, out double y, out _))
         {
             return null;
         }
@@ -458,18 +459,8 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         {
             return;
         }
-        double pastX = past * ex / n, pastY = past * ey / n;
-        Offset(_legs.WaistPitchJoint, Math.Clamp(_legs.TorsoPitchGain * pastX, -_legs.MaxTorsoLean, _legs.MaxTorsoLean), commands);
-        Offset(_legs.WaistRollJoint, Math.Clamp(-_legs.TorsoRollGain * pastY, -_legs.MaxTorsoLean, _legs.MaxTorsoLean), commands);
-        double arms = Math.Clamp(_legs.ArmSwingGain * pastX, -_legs.MaxArmSwing, _legs.MaxArmSwing);
-        foreach (int shoulder in _legs.ShoulderPitchJoints)
-        {
-            Offset(shoulder, arms, commands);
-        }
+        _targets.Lean(past * ex / n, past * ey / n, commands);
     }
-
-    private void Offset(int joint, double angle, Span<JointCommand> commands) =>
-        commands[joint] = new JointCommand(Math.Clamp(_pose[joint] + angle, _min[joint], _max[joint]), 0, _kp[joint], _kd[joint], 0);
 
     /// <summary>Highest pelvis (G, upright at x, y) from which the leg reaches the sole within <see cref="CaptureStepOptions.ReachShare"/> of its length.</summary>
     private double ReachHeight(LegGeometry leg, Vec3 sole, double x, double y)
@@ -503,19 +494,11 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
 
     /// <summary>
     /// Pelvis, CoM, CoM velocity and DCM in G from both soles, the left weighted by
-    /// <paramref name="leftWeight"/> (1 or 0 while one swings). Each sole is taken to pivot on the
+    /// <paramref name="leftWeight"/> (1 or 0 while one swings: the stance sole alone). Each sole is taken to pivot on the
     /// edge it rolls on (<see cref="ContactPoint"/>).
     /// </summary>
     private void Estimate(RobotState measured, Quat orientation, Quat toGround, double leftWeight, double dt)
     {
-        if (!_leftSwings && Phase == StepPhase.Swing)
-        {
-            leftWeight = 1;
-        }
-        else if (Phase == StepPhase.Swing)
-        {
-            leftWeight = 0;
-        }
         _tree.Update(measured.JointPosition, Vec3.Zero, orientation);
         Vec3 leftLocal = ContactPoint(_leftFoot, _leftLeg), rightLocal = ContactPoint(_rightFoot, _rightLeg);
         Vec3 leftGround = OnGround(_leftSoleG, _leftYaw, leftLocal - _leftLeg.AnkleToSole);
@@ -574,7 +557,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         bool swinging = moving && Phase == StepPhase.Swing && _swingRatesValid;
         for (int i = 0; i < commands.Length; i++)
         {
-            if (!IsLeg(i))
+            if (!_targets.IsLeg(i))
             {
                 continue;
             }
@@ -586,28 +569,6 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
                 bool swingJoint = swinging && i >= swingFirst && i < swingFirst + 6;
                 commands[i] = commands[i] with { Velocity = swingJoint ? _swingRate[i] : _rate[i] };
             }
-        }
-    }
-
-    private bool IsLeg(int joint) =>
-        (joint >= _leftFirst && joint < _leftFirst + 6) || (joint >= _rightFirst && joint < _rightFirst + 6);
-
-    private void SolveLeg(LegGeometry leg, Vec3 soleInPelvis, Quat soleOrientation, int first, double stiffness, double damping, Span<JointCommand> commands)
-    {
-        LegIkResult result = LegKinematics.Inverse(leg, soleInPelvis, soleOrientation, _q, _min.AsSpan(first, 6), _max.AsSpan(first, 6));
-        for (int j = 0; j < 6; j++)
-        {
-            int i = first + j;
-            double target = result == LegIkResult.InvalidInput ? _pose[i] : Math.Clamp(_q[j], _min[i], _max[i]);
-            commands[i] = new JointCommand(target, 0, stiffness * _kp[i], damping * _kd[i], _ff[i]);
-        }
-    }
-
-    private void HoldPose(Span<JointCommand> commands)
-    {
-        for (int i = 0; i < commands.Length; i++)
-        {
-            commands[i] = new JointCommand(_pose[i], 0, _kp[i], _kd[i], 0);
         }
     }
 

@@ -54,13 +54,13 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     private readonly KinematicTree _tree;
     private readonly LegGeometry _leftLeg, _rightLeg;
     private readonly int _leftFirst, _rightFirst, _leftFoot, _rightFoot;
-    private readonly double[] _pose, _kp, _kd, _min, _max, _maxTorque;
+    private readonly JointTargets _targets;
+    private readonly double[] _maxTorque;
     private readonly double[] _feedForward, _saturatedSeconds;
     private readonly bool _gravityFeedForward;
     private readonly double _heightTau, _maxHeightCorrection, _maxComSpeed, _saturationShare, _saturationTimeout, _ffHeelToeMargin, _ffSideMargin;
     private double _comHeightRef, _heightCorrection, _leftShare = 0.5;
     private readonly double _omega, _dcmGain, _velocityTau, _halfLength, _halfWidth, _margin, _timeout;
-    private readonly double[] _legTargets = new double[6];
 
     private bool _initialized, _crossed;
     private double _yaw0;
@@ -74,9 +74,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     private double _outsideSeconds;
 
     // Hip strategy.
-    private readonly double _pitchGain, _rollGain, _armGain, _hipDeadband, _maxLean, _maxArmSwing;
-    private readonly int _waistRoll, _waistPitch;
-    private readonly int[] _shoulders;
+    private readonly double _hipDeadband;
     private double _leanPitch, _leanRoll;
 
     /// <param name="tree">Whole-body kinematics of the robot.</param>
@@ -103,7 +101,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         }
         foreach (int joint in (int[])[options.WaistRollJoint, options.WaistPitchJoint, .. options.ShoulderPitchJoints ?? []])
         {
-            if (joint < 0 || joint >= n || IsLegJoint(joint, options.LeftLegFirstJoint, options.RightLegFirstJoint))
+            if (joint < 0 || joint >= n || JointTargets.IsLegJoint(joint, options.LeftLegFirstJoint, options.RightLegFirstJoint))
             {
                 errors.Add($"hip strategy joint {joint} must be one of the {n} joints and not a leg joint");
             }
@@ -119,7 +117,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         _rightFirst = options.RightLegFirstJoint;
         _leftFoot = tree.BodyIndex(options.LeftFootBody);
         _rightFoot = tree.BodyIndex(options.RightFootBody);
-        (_pose, _kp, _kd, _min, _max) = ((double[])defaultPose.Clone(), (double[])kp.Clone(), (double[])kd.Clone(), (double[])minPosition.Clone(), (double[])maxPosition.Clone());
+        _targets = new JointTargets(defaultPose, kp, kd, minPosition, maxPosition, options);
         _maxTorque = (double[])maxTorque.Clone();
         _feedForward = new double[n];
         _saturatedSeconds = new double[n];
@@ -137,9 +135,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         _timeout = options.UncapturableTimeout;
         _pelvisGain = options.PelvisGain;
         _maxShift = options.MaxPelvisShift;
-        (_pitchGain, _rollGain, _armGain) = (options.TorsoPitchGain, options.TorsoRollGain, options.ArmSwingGain);
-        (_hipDeadband, _maxLean, _maxArmSwing) = (options.HipStrategyDeadband, options.MaxTorsoLean, options.MaxArmSwing);
-        (_waistRoll, _waistPitch, _shoulders) = (options.WaistRollJoint, options.WaistPitchJoint, [.. options.ShoulderPitchJoints!]);
+        _hipDeadband = options.HipStrategyDeadband;
     }
 
     /// <summary>The latest status (a fault code when not Ok).</summary>
@@ -196,7 +192,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         {
             // Legs crossed: the support polygon below is empty and the leg IK would drive the legs
             // through each other. Hold the pose until the stance is captured again (Reset).
-            HoldPose(commands);
+            _targets.HoldPose(commands);
             Status = BalanceStatus.StanceInvalid;
             return LoopFault.ControllerFault;
         }
@@ -234,7 +230,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         bool finite = com.IsFinite && _comVelocity.IsFinite;
         if (!finite || _comVelocity.Norm > _maxComSpeed)
         {
-            HoldPose(commands);
+            _targets.HoldPose(commands);
             Status = finite ? BalanceStatus.EstimateImplausible : BalanceStatus.InvalidInput;
             return LoopFault.ControllerFault;
         }
@@ -254,9 +250,9 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         _shiftY = Math.Clamp(-_pelvisGain * (_dcmY - _dcmTargetY), -_maxShift, _maxShift);
         var pelvisTarget = new Vec3(_pelvisX0 + _shiftX, _pelvisY0 + _shiftY, _pelvisHeight + _heightCorrection);
         // Every joint holds its default pose; the legs' IK and the hip strategy then overwrite theirs.
-        HoldPose(commands);
-        LegIkResult left = SolveLeg(_leftLeg, _leftSoleG - pelvisTarget, _leftYaw, _leftFirst, commands);
-        LegIkResult right = SolveLeg(_rightLeg, _rightSoleG - pelvisTarget, _rightYaw, _rightFirst, commands);
+        _targets.HoldPose(commands);
+        LegIkResult left = _targets.SolveLeg(_leftLeg, _leftSoleG - pelvisTarget, Quat.FromYaw(_leftYaw), _leftFirst, _feedForward, commands);
+        LegIkResult right = _targets.SolveLeg(_rightLeg, _rightSoleG - pelvisTarget, Quat.FromYaw(_rightYaw), _rightFirst, _feedForward, commands);
         HipStrategy(minX, maxX, minY, maxY, commands);
 
         // Every tick, whatever else is wrong: the saturation timers must not pause.
@@ -320,46 +316,14 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     private const double ContactLoadShare = 0.05;
 
     /// <summary>
-    /// The hip strategy: how far the DCM is past the deadband at each edge turns into a torso
-    /// lean and an arm swing the same way (pitch forward for a DCM escaping forward; roll
-    /// towards the side it escapes to), on top of the default pose.
+    /// The hip strategy: how far the DCM is past the deadband at each edge of the support box
+    /// turns into a torso lean and an arm swing the same way (<see cref="JointTargets.Lean"/>).
     /// </summary>
     private void HipStrategy(double minX, double maxX, double minY, double maxY, Span<JointCommand> commands)
     {
         double pastX = Math.Max(0, _dcmX - (maxX - _hipDeadband)) - Math.Max(0, minX + _hipDeadband - _dcmX);
         double pastY = Math.Max(0, _dcmY - (maxY - _hipDeadband)) - Math.Max(0, minY + _hipDeadband - _dcmY);
-        // Positive pitch (about +y) turns the head forward (+x); negative roll (about +x) turns it left (+y).
-        _leanPitch = Math.Clamp(_pitchGain * pastX, -_maxLean, _maxLean);
-        _leanRoll = Math.Clamp(-_rollGain * pastY, -_maxLean, _maxLean);
-        // Shoulder pitch turns the arms about +y too: the same sense as the torso's forward lean.
-        double armSwing = Math.Clamp(_armGain * pastX, -_maxArmSwing, _maxArmSwing);
-        Offset(_waistPitch, _leanPitch, commands);
-        Offset(_waistRoll, _leanRoll, commands);
-        foreach (int shoulder in _shoulders)
-        {
-            Offset(shoulder, armSwing, commands);
-        }
-    }
-
-    private void Offset(int joint, double angle, Span<JointCommand> commands) =>
-        commands[joint] = new JointCommand(Math.Clamp(_pose[joint] + angle, _min[joint], _max[joint]), 0, _kp[joint], _kd[joint], 0);
-
-    private static bool IsLegJoint(int joint, int leftFirst, int rightFirst) =>
-        (joint >= leftFirst && joint < leftFirst + 6) || (joint >= rightFirst && joint < rightFirst + 6);
-
-    private bool IsLeg(int joint) => IsLegJoint(joint, _leftFirst, _rightFirst);
-
-    private LegIkResult SolveLeg(LegGeometry leg, Vec3 soleInPelvis, double soleYaw, int first, Span<JointCommand> commands)
-    {
-        LegIkResult result = LegKinematics.Inverse(leg, soleInPelvis, Quat.FromYaw(soleYaw), _legTargets,
-            _min.AsSpan(first, 6), _max.AsSpan(first, 6));
-        for (int j = 0; j < 6; j++)
-        {
-            int i = first + j;
-            double target = result == LegIkResult.InvalidInput ? _pose[i] : Math.Clamp(_legTargets[j], _min[i], _max[i]);
-            commands[i] = new JointCommand(target, 0, _kp[i], _kd[i], _feedForward[i]);
-        }
-        return result;
+        (_leanPitch, _leanRoll) = _targets.Lean(pastX, pastY, commands);
     }
 
     /// <summary>
@@ -398,7 +362,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         SaturatedJoint = -1;
         for (int i = 0; i < torque.Length && i < _saturatedSeconds.Length; i++)
         {
-            if (!IsLeg(i))
+            if (!_targets.IsLeg(i))
             {
                 continue;
             }
@@ -411,14 +375,6 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         return SaturatedJoint >= 0;
     }
 
-    /// <summary>Every joint to its default pose, without feed-forward: what a faulted tick sends, and where every tick starts.</summary>
-    private void HoldPose(Span<JointCommand> commands)
-    {
-        for (int i = 0; i < commands.Length; i++)
-        {
-            commands[i] = new JointCommand(_pose[i], 0, _kp[i], _kd[i], 0);
-        }
-    }
 
     private void Initialize(Vec3 leftSole, Vec3 rightSole)
     {
