@@ -13,8 +13,10 @@ namespace Robot.Control.Balance;
 ///
 /// <list type="number">
 /// <item>Trigger: the standing law raises <see cref="BalanceStatus.DcmNotCapturable"/> (the DCM
-///   outside the soles for its timeout), or the DCM is <see cref="CaptureStepOptions.TriggerPast"/>
-///   past their front or back. The fault is not passed on: this controller owns it.</item>
+///   outside the soles for its timeout), the DCM is <see cref="CaptureStepOptions.TriggerPast"/>
+///   past their front or back, or a sole rolls onto its edge (<see cref="CaptureStepOptions.RollTilt"/>)
+///   with the DCM at their front or back. The DCM here is this controller's own, contact-aware
+///   estimate, run beside the standing law's. The fault is not passed on: this controller owns it.</item>
 /// <item>Capture step: the foot on the side the DCM leans to lifts at once (a weight shift first
 ///   takes longer than the DCM allows). During the swing the CoP is held at the stance sole's
 ///   point nearest the DCM; the pelvis follows the LIPM about that CoP (shifted against the DCM
@@ -163,12 +165,17 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
                 // The standing law has just captured its stance: step in the same frame.
                 TakeStance(_standing.Stance);
             }
-            (_dcmX, _dcmY) = _standing.Dcm;
-            (_com, _velocity) = (_standing.Com, _standing.ComVelocity);
+            // The step's own estimate runs beside the standing law's, whose soles are flat: a sole
+            // rolling on its edge carries the CoM past where flat soles put it (forward, the
+            // standing law's DCM made the step late enough to lose pushes from 17.5 N·s).
+            double left = Math.Max(_loadLeft, 1), right = Math.Max(_loadRight, 1);
+            Estimate(measured, estimate.Orientation, Quat.FromYaw(-_yaw0), left / (left + right), dt);
             RememberCommands(commands, dt, moving: false);
             bool uncapturable = _standing.Status == BalanceStatus.DcmNotCapturable;
             double minX = Math.Min(_leftSoleG.X, _rightSoleG.X) - _halfLength, maxX = Math.Max(_leftSoleG.X, _rightSoleG.X) + _halfLength;
-            bool escapes = uncapturable || _dcmX > maxX + _o.TriggerPast || _dcmX < minX - _o.TriggerPast;
+            bool atEnd = _dcmX > maxX - _o.RollZone || _dcmX < minX + _o.RollZone;
+            bool rolling = atEnd && Math.Max(SoleTilt(_leftFoot), SoleTilt(_rightFoot)) > _o.RollTilt;
+            bool escapes = uncapturable || rolling || _dcmX > maxX + _o.TriggerPast || _dcmX < minX - _o.TriggerPast;
             if (!escapes || (fault != LoopFault.None && !uncapturable))
             {
                 Status = _standing.Status;
@@ -516,7 +523,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         _pelvisMeasured = pelvis;
         // Right after lift-off and touchdown the joint rates jump (the stance sole settles, the
         // impact): the DCM takes the LIPM reference's velocity first, the measured one after.
-        double blend = _o.VelocityBlend > 0 ? Math.Clamp(_t / _o.VelocityBlend, 0, 1) : 1;
+        double blend = _o.VelocityBlend > 0 && Phase != StepPhase.Standing ? Math.Clamp(_t / _o.VelocityBlend, 0, 1) : 1;
         Vec3 velocity = blend * _velocity + (1 - blend) * _velocityRef;
         _dcmX = _com.X + velocity.X / _omega;
         _dcmY = _com.Y + velocity.Y / _omega;
@@ -529,10 +536,23 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     /// </summary>
     private Vec3 ContactPoint(int foot, LegGeometry leg)
     {
-        Quat o = _tree.Orientation(foot);
-        double gx = o.Rotate(new Vec3(1, 0, 0)).Z, gy = o.Rotate(new Vec3(0, 1, 0)).Z;
+        (double gx, double gy) = SoleSlopes(foot);
         const double slope = 0.02;
         return leg.AnkleToSole + new Vec3(-_halfLength * Math.Clamp(gx / slope, -1, 1), -_halfWidth * Math.Clamp(gy / slope, -1, 1), 0);
+    }
+
+    /// <summary>How far a sole is tilted: the larger of its long and cross axes' slopes (the tree as last updated).</summary>
+    private double SoleTilt(int foot)
+    {
+        (double gx, double gy) = SoleSlopes(foot);
+        return Math.Max(Math.Abs(gx), Math.Abs(gy));
+    }
+
+    /// <summary>The rise of a sole's long (x) and cross (y) axes per unit length (the tree as last updated).</summary>
+    private (double X, double Y) SoleSlopes(int foot)
+    {
+        Quat o = _tree.Orientation(foot);
+        return (o.Rotate(new Vec3(1, 0, 0)).Z, o.Rotate(new Vec3(0, 1, 0)).Z);
     }
 
     /// <summary>Where the sole point <paramref name="offset"/> from the sole centre lies in G when the sole is flat.</summary>

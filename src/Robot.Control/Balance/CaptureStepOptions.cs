@@ -15,6 +15,23 @@ public sealed class CaptureStepOptions
     /// </summary>
     public double TriggerPast { get; set; } = 0.05;
 
+    /// <summary>
+    /// Step when a sole has rolled onto its edge by more than this tilt, rad, while the DCM is
+    /// within <see cref="RollZone"/> of the front or back of the soles. Default 0.08. A diagonal
+    /// push tips the robot over a sole's corner with the DCM pinned at the edge, never
+    /// <see cref="TriggerPast"/> beyond it: without this trigger the step came 0.3 s later, from
+    /// a pelvis tilted 0.23 rad, and every diagonal step fell. Lower thresholds step from pushes
+    /// the swing then lost (135°: 18 N·s at 0.07); higher ones step too late (135°: 16 N·s at 0.10).
+    /// </summary>
+    public double RollTilt { get; set; } = 0.08;
+
+    /// <summary>
+    /// How near the front or back of the soles the DCM must be for <see cref="RollTilt"/> to
+    /// trigger a step, m. Default 0.01. Pushes to the side are left out: a sideways step lifts
+    /// the loaded foot and fell from every push the standing law does not stop.
+    /// </summary>
+    public double RollZone { get; set; } = 0.01;
+
     /// <summary>Swing duration, s. Default 0.3.</summary>
     public double SwingTime { get; set; } = 0.3;
 
@@ -40,8 +57,11 @@ public sealed class CaptureStepOptions
     /// <summary>Share of the swing after which the landing is no longer re-aimed. Default 0.85.</summary>
     public double AimShare { get; set; } = 0.85;
 
-    /// <summary>Share of the swing in which the foot covers the horizontal distance. Default 0.85.</summary>
-    public double TravelShare { get; set; } = 0.85;
+    /// <summary>
+    /// Share of the swing in which the foot covers the horizontal distance. Default 1: the foot
+    /// travels until it lands (0.85 lost diagonal pushes from 18.5 N·s, 45°).
+    /// </summary>
+    public double TravelShare { get; set; } = 1;
 
     /// <summary>Longest step forward from the stance sole, m. Default 0.35.</summary>
     public double MaxForward { get; set; } = 0.35;
@@ -52,8 +72,11 @@ public sealed class CaptureStepOptions
     /// <summary>Narrowest lateral distance of a landing from the stance sole (no crossover), m. Default 0.16.</summary>
     public double MinWidth { get; set; } = 0.16;
 
-    /// <summary>Widest lateral distance of a landing from the stance sole, m. Default 0.40.</summary>
-    public double MaxWidth { get; set; } = 0.40;
+    /// <summary>
+    /// Widest lateral distance of a landing from the stance sole, m. Default 0.50: a diagonal
+    /// push carries the DCM 0.4–0.5 m sideways of the stance sole by touchdown (0.40 held 135° to 16 N·s).
+    /// </summary>
+    public double MaxWidth { get; set; } = 0.50;
 
     /// <summary>Lateral distance between the soles after the closing step, m. Default 0.18.</summary>
     public double ClosingWidth { get; set; } = 0.18;
@@ -125,6 +148,8 @@ public sealed class CaptureStepOptions
             }
         }
         Check(nameof(TriggerPast), TriggerPast, false);
+        Check(nameof(RollTilt), RollTilt, true);
+        Check(nameof(RollZone), RollZone, false);
         Check(nameof(SwingTime), SwingTime, true);
         Check(nameof(PelvisDrop), PelvisDrop, false);
         Check(nameof(Clearance), Clearance, false);

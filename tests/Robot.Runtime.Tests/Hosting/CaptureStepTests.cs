@@ -26,13 +26,16 @@ public class CaptureStepTests
     }
 
     /// <summary>
-    /// Pushes the standing law alone falls from (it recovers 13 N·s forward and 11 backward): the
-    /// controller steps, brings the rear foot up, stands again on the standing law, and 4 s later
-    /// is upright without a fault.
+    /// Pushes the standing law alone falls from (it recovers 13 N·s forward, 11 backward, 18 at
+    /// 45° and 15 at 135°): the controller steps, brings the rear foot up, stands again on the
+    /// standing law, and 4 s later is upright without a fault. The diagonals are stepped because a
+    /// sole rolls onto its corner (<see cref="CaptureStepOptions.RollTilt"/>).
     /// </summary>
     [Theory]
     [InlineData(0, 17)]
     [InlineData(180, 18)]
+    [InlineData(45, 20)]
+    [InlineData(135, 20)]
     public void Push_BeyondTheStandingLaw_RecoveredWithACaptureAndAClosingStep(double direction, double impulse)
     {
         Assert.False(PushScenario.Recovers(direction, impulse, stepping: false), "the standing law alone recovered: the test no longer shows stepping's part");
@@ -44,15 +47,24 @@ public class CaptureStepTests
             Assert.True(hardware.PelvisTilt < 0.2, $"tilted {hardware.PelvisTilt:F2} rad");
             Assert.Equal(2, controller.StepsTaken);
             Assert.Equal(StepPhase.Standing, controller.Phase);
-            // The stance moved with the push: the capture step's landing is on the push's side.
-            Assert.True(Math.Cos(direction * Math.PI / 180) * controller.Landing.X > 0.15, $"landed at x = {controller.Landing.X:F3} m");
+            // The stance moved with the push: the last landing is on the push's side.
+            double a = direction * Math.PI / 180;
+            double along = Math.Cos(a) * controller.Landing.X + Math.Sin(a) * controller.Landing.Y;
+            Assert.True(along > 0.15, $"landed at ({controller.Landing.X:F3}, {controller.Landing.Y:F3}) m, {along:F3} m along the push");
         }
     }
 
-    [Fact]
-    public void Push_TheStandingLawRecovers_TakesNoStep()
+    /// <summary>
+    /// Pushes the standing law stops are left to it, sideways too, where the feet roll onto their
+    /// outer edges (a sideways step would lift the loaded foot).
+    /// </summary>
+    [Theory]
+    [InlineData(0, 10)]
+    [InlineData(90, 14)]
+    [InlineData(270, 14)]
+    public void Push_TheStandingLawRecovers_TakesNoStep(double direction, double impulse)
     {
-        var (controller, _, robot, driver) = Pushed(0, 10);
+        var (controller, _, robot, driver) = Pushed(direction, impulse);
         using (robot)
         {
             driver.Run(3000, stopOnFault: true);
@@ -107,13 +119,15 @@ public class CaptureStepTests
     public void Create_BadCaptureStepOptions_ListsEveryProblem()
     {
         var hardware = SimHardware.FlatGround();
-        var step = new CaptureStepOptions { SwingTime = 0, AimShare = 1.5, MinWidth = 0.3, MaxWidth = 0.2, PelvisDrop = double.NaN };
+        var step = new CaptureStepOptions { SwingTime = 0, AimShare = 1.5, MinWidth = 0.3, MaxWidth = 0.2, PelvisDrop = double.NaN, RollTilt = 0, RollZone = -0.01 };
         var e = Assert.Throws<ArgumentException>(() => BalanceFactory.CreateStepping(hardware, step: step));
         Assert.Contains("invalid capture step options", e.Message, StringComparison.Ordinal);
         Assert.Contains("SwingTime: 0 must be a finite number > 0", e.Message, StringComparison.Ordinal);
         Assert.Contains("AimShare: 1.5 must be in (0, 1]", e.Message, StringComparison.Ordinal);
         Assert.Contains("MaxWidth: 0.2 must be finite and at least MinWidth (0.3)", e.Message, StringComparison.Ordinal);
         Assert.Contains("PelvisDrop: NaN must be a finite number ≥ 0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("RollTilt: 0 must be a finite number > 0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("RollZone: -0.01 must be a finite number ≥ 0", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
