@@ -27,7 +27,11 @@ public sealed record PushDirectionResult(double DirectionDeg, double RecoveredIm
 /// <param name="PushDurationS">Each push lasts this long (a constant force of impulse / duration), s.</param>
 /// <param name="ResolutionNs">Grid step of the sweep, N·s.</param>
 /// <param name="Controller">What recovered: the strategies the controller used.</param>
-public sealed record PushResult(IReadOnlyList<PushDirectionResult> Directions, double PushDurationS, double ResolutionNs, string Controller)
+/// <param name="DomainSeed">
+/// Seed of the model's perturbation (<see cref="SimHardware.RandomizeDomain"/>: friction and body
+/// masses scaled), or null for the nominal model. The controller and the bounds keep the nominal model.
+/// </param>
+public sealed record PushResult(IReadOnlyList<PushDirectionResult> Directions, double PushDurationS, double ResolutionNs, string Controller, int? DomainSeed = null)
 {
     /// <summary>Ratio to the 1-step bound the issue targets in every direction.</summary>
     public const double TargetRatioToOneStep = 0.9;
@@ -55,7 +59,8 @@ public static class PushScenario
     /// <param name="directions">Number of directions, 1–36.</param>
     /// <param name="resolution">Grid step of the sweep, 0.1–5 N·s.</param>
     /// <param name="progress">Receives a line per trial, when given.</param>
-    public static PushResult Run(int directions, double resolution = DefaultResolution, Action<string>? progress = null)
+    /// <param name="domainSeed">Perturb the simulated model with this seed (<see cref="SimHardware.RandomizeDomain"/>); null: the nominal model.</param>
+    public static PushResult Run(int directions, double resolution = DefaultResolution, Action<string>? progress = null, int? domainSeed = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(directions, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(directions, 36);
@@ -73,7 +78,7 @@ public static class PushScenario
             for (int k = 1; k * resolution <= 2 * bound.OneStepImpulseNs; k++)
             {
                 double trial = k * resolution;
-                bool ok = Recovers(bound.DirectionDeg, trial);
+                bool ok = Recovers(bound.DirectionDeg, trial, domainSeed: domainSeed);
                 progress?.Invoke($"push {bound.DirectionDeg:F0}°: {trial:F1} N·s {(ok ? "recovered" : "fell")}");
                 if (!ok)
                 {
@@ -85,7 +90,7 @@ public static class PushScenario
             results.Add(new PushDirectionResult(bound.DirectionDeg, recovered, failed, bound.ZeroStepImpulseNs, bound.OneStepImpulseNs,
                 recovered / bound.ZeroStepImpulseNs, recovered / bound.OneStepImpulseNs, bound.ReachableOneStepImpulseNs, recovered / bound.ReachableOneStepImpulseNs));
         }
-        return new PushResult(results, PushDuration, resolution, "standing balance (ankle strategy: pelvis shift against the DCM error, the desired ZMP split between the feet with gravity feed-forward; hip strategy: torso lean and arm swing towards the DCM's escape) and, when they are not enough, a capture step to the predicted DCM and a closing step");
+        return new PushResult(results, PushDuration, resolution, "standing balance (ankle strategy: pelvis shift against the DCM error, the desired ZMP split between the feet with gravity feed-forward; hip strategy: torso lean and arm swing towards the DCM's escape) and, when they are not enough, a capture step to the predicted DCM and a closing step", domainSeed);
     }
 
     /// <summary>Default grid step of the sweep, N·s.</summary>
@@ -105,9 +110,14 @@ public static class PushScenario
     /// <param name="impulse">Impulse on the pelvis, N·s, over <see cref="PushDuration"/>.</param>
     /// <param name="options">The standing law's options (default: the shipped ones).</param>
     /// <param name="stepping">Whether the controller may step (false: the standing law alone).</param>
-    public static bool Recovers(double directionDeg, double impulse, StandingBalanceOptions? options = null, bool stepping = true)
+    /// <param name="domainSeed">Perturb the simulated model with this seed (<see cref="SimHardware.RandomizeDomain"/>); null: the nominal model.</param>
+    public static bool Recovers(double directionDeg, double impulse, StandingBalanceOptions? options = null, bool stepping = true, int? domainSeed = null)
     {
         var hardware = SimHardware.FlatGround();
+        if (domainSeed is int seed)
+        {
+            hardware.RandomizeDomain(seed);
+        }
         IJointController controller = stepping ? BalanceFactory.CreateStepping(hardware, options) : BalanceFactory.Create(hardware, options);
         using var robot = SimulatedRobot.Create(controller, hardware: hardware);
         var driver = new SimulatedTimeDriver(robot.Pipeline);

@@ -30,6 +30,22 @@ public class SimPushCommandTests
     }
 
     [Fact]
+    public void Push_DomainSeed_SweepsThePerturbedModelAndSaysSo()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("sim", "push", "--directions", "1", "--resolution", "5", "--domain-seed", "3", "--json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(3, json.RootElement.GetProperty("domainSeed").GetInt32());
+        JsonElement d = Assert.Single(json.RootElement.GetProperty("directions").EnumerateArray());
+        // Forward, past the 0-step bound on the perturbed model too.
+        Assert.True(d.GetProperty("recoveredImpulseNs").GetDouble() >= 15, stdout);
+
+        (code, stdout, stderr) = CliRunner.Run("sim", "push", "--directions", "1", "--resolution", "5", "--domain-seed", "3");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("model perturbed with seed 3", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Push_PlotIntoAMissingFolder_Exit2BeforeTheSweep()
     {
         string missing = Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}", "push.png");
@@ -43,9 +59,9 @@ public class SimPushCommandTests
     [Fact]
     public void Push_BadFlags_Exit2NamingEach()
     {
-        var (code, stdout, stderr) = CliRunner.Run("sim", "push", "--directions", "0", "--resolution", "0");
+        var (code, stdout, stderr) = CliRunner.Run("sim", "push", "--directions", "0", "--resolution", "0", "--domain-seed", "-1");
         Assert.Equal(2, code);
-        Assert.Contains("--directions 0 must be in [1, 36]; --resolution 0 must be in [0.1, 5] N·s", stderr, StringComparison.Ordinal);
+        Assert.Contains("--directions 0 must be in [1, 36]; --resolution 0 must be in [0.1, 5] N·s; --domain-seed -1 must be ≥ 0", stderr, StringComparison.Ordinal);
         Assert.Equal("", stdout);
     }
 }

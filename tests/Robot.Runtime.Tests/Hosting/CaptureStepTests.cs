@@ -74,6 +74,21 @@ public class CaptureStepTests
         }
     }
 
+    /// <summary>
+    /// The step does not rely on the nominal model: with friction and body masses perturbed
+    /// (the controller keeping the nominal model), diagonal and forward pushes beyond the standing
+    /// law on that model are still recovered.
+    /// </summary>
+    [Theory]
+    [InlineData(45, 20, 1)]
+    [InlineData(135, 20, 2)]
+    [InlineData(0, 18, 3)]
+    public void Push_OnAPerturbedModel_StillRecovered(double direction, double impulse, int domainSeed)
+    {
+        Assert.False(PushScenario.Recovers(direction, impulse, stepping: false, domainSeed: domainSeed), "the standing law alone recovered: the test no longer shows stepping's part");
+        Assert.True(PushScenario.Recovers(direction, impulse, domainSeed: domainSeed));
+    }
+
     [Fact]
     public void Tick_ThroughACaptureStep_AllocatesNothing()
     {
