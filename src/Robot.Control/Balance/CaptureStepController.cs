@@ -182,8 +182,9 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
             (double standingX, double standingY) = _standing.Dcm;
             double minY = _rightSoleG.Y - _halfWidth, maxY = _leftSoleG.Y + _halfWidth;
             double inside = Math.Min(Math.Min(standingX - minX, maxX - standingX), Math.Min(standingY - minY, maxY - standingY));
-            bool tilted = Math.Max(SoleTilt(_leftFoot), SoleTilt(_rightFoot)) > OwnEstimateTilt;
-            if (inside < OwnEstimateInside || tilted)
+            // The tree holds this tick's pose 1 ms ahead, as the own estimate leaves it too.
+            double tilt = Math.Max(SoleTilt(_leftFoot), SoleTilt(_rightFoot));
+            if (inside < OwnEstimateInside || tilt > OwnEstimateTilt)
             {
                 if (!_ownEstimate)
                 {
@@ -201,7 +202,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
                 (_com, _velocity) = (_standing.Com, _standing.ComVelocity);
             }
             bool atEnd = _dcmX > maxX - _o.RollZone || _dcmX < minX + _o.RollZone;
-            bool rolling = atEnd && Math.Max(SoleTilt(_leftFoot), SoleTilt(_rightFoot)) > _o.RollTilt;
+            bool rolling = atEnd && tilt > _o.RollTilt;
             bool escapes = uncapturable || rolling || _dcmX > maxX + _o.TriggerPast || _dcmX < minX - _o.TriggerPast;
             if (!escapes || (fault != LoopFault.None && !uncapturable))
             {
