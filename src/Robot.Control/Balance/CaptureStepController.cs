@@ -77,7 +77,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
 
     private TickContext _tick;
     private bool _initialized, _heightKnown;
-    private double _yaw0, _pelvisHeight;
+    private double _yaw0, _pelvisHeight, _dropFrom;
     private Vec3 _leftSoleG, _rightSoleG;
     private double _leftYaw, _rightYaw;
 
@@ -209,19 +209,22 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
                 Status = _standing.Status;
                 return fault;
             }
-            StartCaptureStep();
+            StartCaptureStep(_standing.Stance.PelvisHeight);
         }
         _t += dt;
         return Phase == StepPhase.Swing ? Swing(dt, measured, estimate, commands) : DoubleSupport(dt, measured, estimate, commands);
     }
 
-    private void StartCaptureStep()
+    /// <param name="standingHeight">Pelvis height the step starts from, m.</param>
+    private void StartCaptureStep(double standingHeight)
     {
         _leftSwings = _dcmY >= 0;
         _closing = false;
-        // The drop starts from the first stance's height, also when an earlier step left the
-        // pelvis lower (dropping from where it stands instead: 180° 21 N·s fell, 0° 21.5 recovered).
-        _heightCommand = _pelvisHeight;
+        // The drop starts from where the pelvis stands: after an earlier step that is up to 6 cm
+        // under the first stance. (From the first stance's height, the pelvis rose 5 cm as the
+        // foot lifted, and a second push after a step fell: 17 then 14 N·s forward.)
+        _dropFrom = Math.Min(_pelvisHeight, standingHeight);
+        _heightCommand = _dropFrom;
         StartSwing();
     }
 
@@ -279,7 +282,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         Vec3 comOffset = _com - _pelvisMeasured;
         double pelvisX = _comRef.X - comOffset.X + Math.Clamp(-_o.PelvisGain * (_dcmX - _dcmRefX), -MaxShift, MaxShift);
         double pelvisY = _comRef.Y - comOffset.Y + Math.Clamp(-_o.PelvisGain * (_dcmY - _dcmRefY), -MaxShift, MaxShift);
-        double scheduled = _pelvisHeight - _o.PelvisDrop * MinimumJerk(Math.Clamp(_t / swingTime, 0, 1));
+        double scheduled = _dropFrom - _o.PelvisDrop * MinimumJerk(Math.Clamp(_t / swingTime, 0, 1));
         double reach = Math.Min(ReachHeight(_leftLeg, _leftSwings ? swingTarget : _leftSoleG, pelvisX, pelvisY),
             ReachHeight(_rightLeg, _leftSwings ? _rightSoleG : swingTarget, pelvisX, pelvisY));
         _pelvisZ = LimitHeight(scheduled, reach, dt);
@@ -627,8 +630,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         (_leftSoleG, _rightSoleG, _leftYaw, _rightYaw, _yaw0) = (stance.LeftSole, stance.RightSole, stance.LeftYaw, stance.RightYaw, stance.Yaw);
         if (!_heightKnown)
         {
-            // The first stance's height: every step drops from it, not from the lower stance the
-            // last step left.
+            // The first stance's height: no step drops from above it.
             _pelvisHeight = stance.PelvisHeight;
             _heightKnown = true;
         }

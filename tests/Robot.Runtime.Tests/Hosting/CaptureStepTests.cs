@@ -89,6 +89,32 @@ public class CaptureStepTests
         Assert.True(PushScenario.Recovers(direction, impulse, domainSeed: domainSeed));
     }
 
+    /// <summary>
+    /// A second push once the standing law has taken the lowered stance over: stepped again from
+    /// there (the drop starts where the pelvis stands; from the first stance's height the pelvis
+    /// rose as the foot lifted and the robot fell).
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(180)]
+    public void SecondPush_AfterAStep_SteppedAgainAndRecovered(double direction)
+    {
+        var (controller, hardware, robot, driver) = Pushed(direction, 17);
+        using (robot)
+        {
+            driver.Run(2000, stopOnFault: true);
+            Assert.Equal(StepPhase.Standing, controller.Phase);
+            Assert.Equal(2, controller.StepsTaken);
+            double a = direction * Math.PI / 180;
+            hardware.Impulse(HumanoidModel.PelvisBody, 14 * Math.Cos(a), 14 * Math.Sin(a), 0, PushScenario.PushDuration);
+            driver.Run(4000, stopOnFault: true);
+            Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
+            Assert.True(hardware.PelvisTilt < 0.2, $"tilted {hardware.PelvisTilt:F2} rad");
+            Assert.Equal(4, controller.StepsTaken);
+            Assert.Equal(StepPhase.Standing, controller.Phase);
+        }
+    }
+
     [Fact]
     public void Tick_ThroughACaptureStep_AllocatesNothing()
     {
