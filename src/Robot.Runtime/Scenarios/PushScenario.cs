@@ -41,6 +41,13 @@ public sealed record PushResult(IReadOnlyList<PushDirectionResult> Directions, d
 
     /// <summary>Whether every direction recovered at least 0.9 of the 1-step bound.</summary>
     public bool MeetsOneStepTarget => Directions.All(d => d.RatioToOneStep >= TargetRatioToOneStep);
+
+    /// <summary>
+    /// Whether every direction recovered at least 0.9 of the 1-step bound for a step our legs can
+    /// take (<see cref="PushDirectionResult.ReachableOneStepBoundNs"/>): the same ratio against
+    /// what these legs can reach, beside Koolen's bound, which assumes longer steps and crossovers.
+    /// </summary>
+    public bool MeetsReachableOneStepTarget => Directions.All(d => d.RatioToReachableOneStep >= TargetRatioToOneStep);
 }
 
 /// <summary>

@@ -27,6 +27,9 @@ public class SimPushCommandTests
         double reachable = d.GetProperty("reachableOneStepBoundNs").GetDouble();
         Assert.InRange(reachable, zero, one);
         Assert.Equal(recovered / reachable, d.GetProperty("ratioToReachableOneStep").GetDouble(), 9);
+        // Both verdicts follow the ratios of the one direction swept.
+        Assert.Equal(recovered / one >= 0.9, json.RootElement.GetProperty("meetsOneStepTarget").GetBoolean());
+        Assert.Equal(recovered / reachable >= 0.9, json.RootElement.GetProperty("meetsReachableOneStepTarget").GetBoolean());
     }
 
     [Fact]
@@ -43,6 +46,7 @@ public class SimPushCommandTests
         (code, stdout, stderr) = CliRunner.Run("sim", "push", "--directions", "1", "--resolution", "5", "--domain-seed", "3");
         Assert.True(code == 0, stderr);
         Assert.Contains("model perturbed with seed 3", stdout, StringComparison.Ordinal);
+        Assert.Contains("× reachable 1-step bound: ", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
