@@ -174,33 +174,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
             RememberCommands(commands, dt, moving: false);
             bool uncapturable = _standing.Status == BalanceStatus.DcmNotCapturable;
             double minX = Math.Min(_leftSoleG.X, _rightSoleG.X) - _halfLength, maxX = Math.Max(_leftSoleG.X, _rightSoleG.X) + _halfLength;
-            // Near the soles' edge the step's own estimate takes over from the standing law's,
-            // whose soles are flat: a sole rolling on its edge carries the CoM past where flat
-            // soles put it (forward, the standing law's DCM made the step late enough to lose
-            // pushes from 17.5 N·s). Well inside, with flat soles, the two agree, and the standing
-            // law's costs nothing extra (the own estimate is two more passes over the tree, 3 µs).
-            (double standingX, double standingY) = _standing.Dcm;
-            double minY = _rightSoleG.Y - _halfWidth, maxY = _leftSoleG.Y + _halfWidth;
-            double inside = Math.Min(Math.Min(standingX - minX, maxX - standingX), Math.Min(standingY - minY, maxY - standingY));
-            // The tree holds this tick's pose 1 ms ahead, as the own estimate leaves it too.
-            double tilt = Math.Max(SoleTilt(_leftFoot), SoleTilt(_rightFoot));
-            if (inside < OwnEstimateInside || tilt > OwnEstimateTilt)
-            {
-                if (!_ownEstimate)
-                {
-                    // Its velocity filter starts from the standing law's estimate.
-                    _velocity = _standing.ComVelocity;
-                    _ownEstimate = true;
-                }
-                double left = Math.Max(_loadLeft, 1), right = Math.Max(_loadRight, 1);
-                Estimate(measured, estimate.Orientation, Quat.FromYaw(-_yaw0), left / (left + right), dt);
-            }
-            else
-            {
-                _ownEstimate = false;
-                (_dcmX, _dcmY) = (standingX, standingY);
-                (_com, _velocity) = (_standing.Com, _standing.ComVelocity);
-            }
+            double tilt = StandingEstimate(measured, estimate.Orientation, minX, maxX, dt);
             bool atEnd = _dcmX > maxX - _o.RollZone || _dcmX < minX + _o.RollZone;
             bool rolling = atEnd && tilt > _o.RollTilt;
             bool escapes = uncapturable || rolling || _dcmX > maxX + _o.TriggerPast || _dcmX < minX - _o.TriggerPast;
@@ -213,6 +187,41 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         }
         _t += dt;
         return Phase == StepPhase.Swing ? Swing(dt, measured, estimate, commands) : DoubleSupport(dt, measured, estimate, commands);
+    }
+
+    /// <summary>
+    /// The DCM while standing, and how far the more tilted sole is tilted (the trigger reads
+    /// both). Near the soles' edge the step's own estimate takes over from the standing law's,
+    /// whose soles are flat: a sole rolling on its edge carries the CoM past where flat soles put
+    /// it (forward, the standing law's DCM made the step late enough to lose pushes from 17.5
+    /// N·s). Well inside, with flat soles, the two agree, and the standing law's costs nothing
+    /// extra (the own estimate is two more passes over the tree, 3 µs).
+    /// </summary>
+    private double StandingEstimate(RobotState measured, Quat orientation, double minX, double maxX, double dt)
+    {
+        (double standingX, double standingY) = _standing.Dcm;
+        double minY = _rightSoleG.Y - _halfWidth, maxY = _leftSoleG.Y + _halfWidth;
+        double inside = Math.Min(Math.Min(standingX - minX, maxX - standingX), Math.Min(standingY - minY, maxY - standingY));
+        // The tree holds this tick's pose 1 ms ahead, as the own estimate leaves it too.
+        double tilt = Math.Max(SoleTilt(_leftFoot), SoleTilt(_rightFoot));
+        if (inside < OwnEstimateInside || tilt > OwnEstimateTilt)
+        {
+            if (!_ownEstimate)
+            {
+                // Its velocity filter starts from the standing law's estimate.
+                _velocity = _standing.ComVelocity;
+                _ownEstimate = true;
+            }
+            double left = Math.Max(_loadLeft, 1), right = Math.Max(_loadRight, 1);
+            Estimate(measured, orientation, Quat.FromYaw(-_yaw0), left / (left + right), dt);
+        }
+        else
+        {
+            _ownEstimate = false;
+            (_dcmX, _dcmY) = (standingX, standingY);
+            (_com, _velocity) = (_standing.Com, _standing.ComVelocity);
+        }
+        return tilt;
     }
 
     /// <param name="standingHeight">Pelvis height the step starts from, m.</param>
@@ -541,13 +550,11 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         Vec3 leftLocal = ContactPoint(_leftFoot, _leftLeg), rightLocal = ContactPoint(_rightFoot, _rightLeg);
         Vec3 leftGround = OnGround(_leftSoleG, _leftYaw, leftLocal - _leftLeg.AnkleToSole);
         Vec3 rightGround = OnGround(_rightSoleG, _rightYaw, rightLocal - _rightLeg.AnkleToSole);
-        Vec3 pelvis = leftWeight * (leftGround - toGround.Rotate(_tree.PointOn(_leftFoot, leftLocal)))
-            + (1 - leftWeight) * (rightGround - toGround.Rotate(_tree.PointOn(_rightFoot, rightLocal)));
+        Vec3 pelvis = PelvisOnSoles(leftGround, leftLocal, rightGround, rightLocal, toGround, leftWeight);
         Vec3 com = pelvis + toGround.Rotate(_tree.Com);
         const double epsilon = 1e-3;
         _tree.UpdateAhead(measured.JointPosition, measured.JointVelocity, Vec3.Zero, orientation, orientation.Rotate(Vec3.From(measured.ImuGyro)), epsilon);
-        Vec3 pelvisAhead = leftWeight * (leftGround - toGround.Rotate(_tree.PointOn(_leftFoot, leftLocal)))
-            + (1 - leftWeight) * (rightGround - toGround.Rotate(_tree.PointOn(_rightFoot, rightLocal)));
+        Vec3 pelvisAhead = PelvisOnSoles(leftGround, leftLocal, rightGround, rightLocal, toGround, leftWeight);
         Vec3 raw = (pelvisAhead + toGround.Rotate(_tree.Com) - com) / epsilon;
         _velocity += dt / (_legs.VelocityFilterTimeConstant + dt) * (raw - _velocity);
         _com = com;
@@ -559,6 +566,15 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         _dcmX = _com.X + velocity.X / _omega;
         _dcmY = _com.Y + velocity.Y / _omega;
     }
+
+    /// <summary>
+    /// The pelvis in G as the tree's current pose puts it: each sole's contact point
+    /// (<paramref name="leftLocal"/>, foot frame) held where it lies on the ground, the two
+    /// weighted by <paramref name="leftWeight"/>.
+    /// </summary>
+    private Vec3 PelvisOnSoles(Vec3 leftGround, Vec3 leftLocal, Vec3 rightGround, Vec3 rightLocal, Quat toGround, double leftWeight) =>
+        leftWeight * (leftGround - toGround.Rotate(_tree.PointOn(_leftFoot, leftLocal)))
+        + (1 - leftWeight) * (rightGround - toGround.Rotate(_tree.PointOn(_rightFoot, rightLocal)));
 
     /// <summary>
     /// The point of the sole (foot frame) that stays on the ground: the centre while the foot is

@@ -1,6 +1,6 @@
 namespace Robot.Control.Balance;
 
-/// <summary>What the capture-step controller is doing (telemetry signal <c>phase</c>).</summary>
+/// <summary>What the capture-step controller is doing (telemetry signal <c>step_phase</c>).</summary>
 public enum StepPhase
 {
     /// <summary>Both feet down, the standing law (ankle and hip strategies) in charge.</summary>

@@ -2,6 +2,7 @@ using Robot.Control.Balance;
 using Robot.Core.Control;
 using Robot.Runtime.Hosting;
 using Robot.Runtime.Loop;
+using Robot.Runtime.Scenarios;
 using Robot.Sim;
 
 namespace Robot.Runtime.Benchmarks;
@@ -49,7 +50,7 @@ public static class ControlBenchmark
 
         // Stepping: a push the standing law alone falls from (it recovers 13 N·s forward).
         balance.Histogram.Reset();
-        hardware.Impulse(HumanoidModel.PelvisBody, SteppingPushNs, 0, 0, duration: 0.05);
+        hardware.Impulse(HumanoidModel.PelvisBody, SteppingPushNs, 0, 0, duration: PushScenario.PushDuration);
         long beforeStepping = GC.GetAllocatedBytesForCurrentThread();
         driver.Run(SteppingTicks);
         long steppingAllocated = GC.GetAllocatedBytesForCurrentThread() - beforeStepping;
@@ -74,7 +75,7 @@ public static class ControlBenchmark
         using var robot = SimulatedRobot.Create(BalanceFactory.CreateStepping(hardware), hardware: hardware);
         var driver = new SimulatedTimeDriver(robot.Pipeline);
         driver.Run(300);
-        hardware.Impulse(HumanoidModel.PelvisBody, SteppingPushNs, 0, 0, duration: 0.05);
+        hardware.Impulse(HumanoidModel.PelvisBody, SteppingPushNs, 0, 0, duration: PushScenario.PushDuration);
         driver.Run(SteppingTicks);
     }
 

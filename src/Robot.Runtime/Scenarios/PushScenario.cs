@@ -55,7 +55,7 @@ public sealed record PushResult(IReadOnlyList<PushDirectionResult> Directions, d
 /// noise) at the pelvis from rest, in each direction, with impulses growing on a grid until the
 /// first fall: the largest impulse recovered is one below which every push on the grid was
 /// recovered too. (A bisection would assume that recovery is monotone in the impulse; with
-/// stepping it is not quite: the 0.5 N·s sweep forward recovers 18–21 N·s but falls at 17.5.)
+/// stepping it is not quite: the 0.5 N·s sweep at 45° falls at 21 N·s but recovers 21.5–25.)
 /// It recovers when, 3 s after the push, it has neither fallen (pelvis below 0.55 m or tilted
 /// past 25°) nor faulted. Each trial starts from a fresh simulation, so trials are independent
 /// and deterministic.

@@ -20,9 +20,15 @@ public class CaptureStepTests
         var robot = SimulatedRobot.Create(controller, hardware: hardware);
         var driver = new SimulatedTimeDriver(robot.Pipeline);
         driver.Run(1000);
+        Push(hardware, directionDeg, impulse);
+        return (controller, hardware, robot, driver);
+    }
+
+    /// <summary>An impulse on the pelvis towards <paramref name="directionDeg"/> (0 = forward, 90 = left), N·s.</summary>
+    private static void Push(SimHardware hardware, double directionDeg, double impulse)
+    {
         double a = directionDeg * Math.PI / 180;
         hardware.Impulse(HumanoidModel.PelvisBody, impulse * Math.Cos(a), impulse * Math.Sin(a), 0, PushScenario.PushDuration);
-        return (controller, hardware, robot, driver);
     }
 
     /// <summary>
@@ -109,8 +115,7 @@ public class CaptureStepTests
             // 0.5 s after the closing step), 2 s after it is the standing law's.
             Assert.Equal(afterMs >= 2000 ? StepPhase.Standing : StepPhase.DoubleSupport, controller.Phase);
             Assert.Equal(2, controller.StepsTaken);
-            double a = direction * Math.PI / 180;
-            hardware.Impulse(HumanoidModel.PelvisBody, 16 * Math.Cos(a), 16 * Math.Sin(a), 0, PushScenario.PushDuration);
+            Push(hardware, direction, 16);
             driver.Run(4000, stopOnFault: true);
             Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
             Assert.True(hardware.PelvisTilt < 0.2, $"tilted {hardware.PelvisTilt:F2} rad");
