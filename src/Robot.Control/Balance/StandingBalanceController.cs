@@ -58,11 +58,12 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     private readonly double[] _maxTorque;
     private readonly double[] _feedForward, _saturatedSeconds;
     private readonly bool _gravityFeedForward;
-    private readonly double _heightTau, _maxHeightCorrection, _maxComSpeed, _saturationShare, _saturationTimeout, _ffHeelToeMargin, _ffSideMargin;
+    private readonly double _heightTau, _maxHeightCorrection, _returnRate, _maxComSpeed, _saturationShare, _saturationTimeout, _ffHeelToeMargin, _ffSideMargin;
     private double _comHeightRef, _heightCorrection, _leftShare = 0.5;
     private readonly double _omega, _dcmGain, _velocityTau, _halfLength, _halfWidth, _margin, _timeout;
 
     private bool _initialized, _crossed;
+    private double _restHeight = double.NaN, _restComHeight, _restX, _restY;
     private double _yaw0;
     private Vec3 _leftSoleG, _rightSoleG;
     private double _leftYaw, _rightYaw;
@@ -123,7 +124,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         _saturatedSeconds = new double[n];
         _gravityFeedForward = options.GravityFeedForward;
         (_ffHeelToeMargin, _ffSideMargin) = (options.FeedForwardHeelToeMargin, options.FeedForwardSideMargin);
-        (_heightTau, _maxHeightCorrection) = (options.ComHeightTimeConstant, options.MaxHeightCorrection);
+        (_heightTau, _maxHeightCorrection, _returnRate) = (options.ComHeightTimeConstant, options.MaxHeightCorrection, options.ReturnRate);
         _maxComSpeed = options.MaxPlausibleComSpeed;
         (_saturationShare, _saturationTimeout) = (options.SaturationShare, options.SaturationTimeout);
         _omega = new LipmModel(comHeight).Omega;
@@ -239,6 +240,8 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         // The tree holds the pose 1 ms ahead (the velocity estimate above): the torques differ by
         // ε·q̇, far under a percent, and a second update would cost more than it corrects.
         DistributeSupport(pelvis, toGround);
+
+        ReturnToRest(outside, dt);
 
         // CoM height regulation: the pelvis takes up the CoM's height error, slowly and within a bound.
         _heightCorrection = Math.Clamp(_heightCorrection + dt / _heightTau * (_comHeightRef - com.Z), -_maxHeightCorrection, _maxHeightCorrection);
@@ -356,6 +359,36 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         sole.X + Math.Clamp(dx, -_halfLength + _ffHeelToeMargin, _halfLength - _ffHeelToeMargin),
         sole.Y + Math.Clamp(dy, -_halfWidth + _ffSideMargin, _halfWidth - _ffSideMargin), 0);
 
+    /// <summary>
+    /// A stance captured off the rest posture (the first stance's: its pelvis height, and the
+    /// CoM where it stood over the soles' middle) returns to it at
+    /// <see cref="StandingBalanceOptions.ReturnRate"/> while the DCM is inside the soles: the
+    /// pelvis rises, with the CoM height reference, and the DCM target and the pelvis move
+    /// back over the middle. A capture step leaves the robot 5–6 cm lower and the CoM 4 cm
+    /// off the middle. Left there, each further step dropped it another 5–6 cm, and a third
+    /// push forward fell from a crouch.
+    /// </summary>
+    private void ReturnToRest(bool outside, double dt)
+    {
+        if (outside)
+        {
+            return;
+        }
+        double step = _returnRate * dt;
+        _pelvisHeight += Math.Clamp(_restHeight - _pelvisHeight, 0, step);
+        // The CoM's own rest height: a crouch folds the legs' mass up towards the pelvis, so the
+        // CoM does not rise by as much as the pelvis (the same rise overshot by 1 cm).
+        _comHeightRef += Math.Clamp(_restComHeight - _comHeightRef, 0, step);
+        double ex = _restX - _dcmTargetX, ey = _restY - _dcmTargetY;
+        double off = Math.Sqrt(ex * ex + ey * ey);
+        if (off > 1e-9)
+        {
+            double share = Math.Min(off, step) / off;
+            (_dcmTargetX, _dcmTargetY) = (_dcmTargetX + share * ex, _dcmTargetY + share * ey);
+            (_pelvisX0, _pelvisY0) = (_pelvisX0 + share * ex, _pelvisY0 + share * ey);
+        }
+    }
+
     /// <summary>Whether a leg joint has stayed at its torque limit for longer than the timeout.</summary>
     private bool Saturated(ReadOnlySpan<double> torque, double dt)
     {
@@ -393,6 +426,11 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         _pelvisHeight = pelvis.Z;
         (_pelvisX0, _pelvisY0) = (pelvis.X, pelvis.Y);
         _com = pelvis + toGround.Rotate(_tree.Com);
+        if (double.IsNaN(_restHeight))
+        {
+            // The first stance is the rest posture later stances return to.
+            (_restHeight, _restComHeight, _restX, _restY) = (_pelvisHeight, _com.Z, _com.X, _com.Y);
+        }
         _comHeightRef = _com.Z;
         _heightCorrection = 0;
         _comVelocity = Vec3.Zero;

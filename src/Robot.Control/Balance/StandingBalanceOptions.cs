@@ -78,6 +78,13 @@ public sealed class StandingBalanceOptions
     public double MaxHeightCorrection { get; set; } = 0.03;
 
     /// <summary>
+    /// How fast a stance captured off the rest posture (lower than the first stance, or with the
+    /// CoM off the soles' middle, as a capture step leaves it) returns to it, m/s, both the
+    /// pelvis height and the CoM over the soles (0: keep the stance as captured). Default 0.06.
+    /// </summary>
+    public double ReturnRate { get; set; } = 0.06;
+
+    /// <summary>
     /// A CoM speed above this is not a push the robot can be in, it is a broken estimate (the
     /// ∞-step capturability bound is about 1.2 m/s): the controller faults, m/s. Default 3.
     /// </summary>
@@ -157,6 +164,7 @@ public sealed class StandingBalanceOptions
             errors.Add($"{nameof(FeedForwardSideMargin)}: {FeedForwardSideMargin} must be ≥ 0 and smaller than the sole half-width {SoleHalfWidth}");
         }
         Check(nameof(MaxHeightCorrection), MaxHeightCorrection, false);
+        Check(nameof(ReturnRate), ReturnRate, false);
         Check(nameof(MaxPlausibleComSpeed), MaxPlausibleComSpeed, true);
         Check(nameof(SaturationTimeout), SaturationTimeout, true);
         if (!(SaturationShare > 0 && SaturationShare <= 1))

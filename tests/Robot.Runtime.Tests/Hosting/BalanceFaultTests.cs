@@ -114,7 +114,7 @@ public class BalanceFaultTests
         var options = new StandingBalanceOptions
         {
             ComHeightTimeConstant = 0, MaxHeightCorrection = -1, MaxPlausibleComSpeed = double.NaN, SaturationShare = 1.5,
-            SaturationTimeout = -0.1, FeedForwardHeelToeMargin = 0.2, FeedForwardSideMargin = 0.05,
+            SaturationTimeout = -0.1, FeedForwardHeelToeMargin = 0.2, FeedForwardSideMargin = 0.05, ReturnRate = -0.02,
         };
         var e = Assert.Throws<ArgumentException>(() => BalanceFactory.Create(hardware, options));
         foreach (string expected in new[]
@@ -124,6 +124,7 @@ public class BalanceFaultTests
             "SaturationTimeout: -0.1 must be a finite number > 0",
             "FeedForwardHeelToeMargin: 0.2 must be ≥ 0 and smaller than the sole half-length 0.09",
             "FeedForwardSideMargin: 0.05 must be ≥ 0 and smaller than the sole half-width 0.03",
+            "ReturnRate: -0.02 must be a finite number ≥ 0",
         })
         {
             Assert.Contains(expected, e.Message, StringComparison.Ordinal);

@@ -13,10 +13,11 @@ namespace Robot.Runtime.Tests.Hosting;
 public class CaptureStepTests
 {
     /// <summary>A robot on the stepping controller, stood 1 s, then pushed at the pelvis.</summary>
-    private static (CaptureStepController Controller, SimHardware Hardware, SimulatedRobot Robot, SimulatedTimeDriver Driver) Pushed(double directionDeg, double impulse)
+    private static (CaptureStepController Controller, SimHardware Hardware, SimulatedRobot Robot, SimulatedTimeDriver Driver) Pushed(double directionDeg, double impulse,
+        StandingBalanceOptions? options = null)
     {
         var hardware = SimHardware.FlatGround();
-        CaptureStepController controller = BalanceFactory.CreateStepping(hardware);
+        CaptureStepController controller = BalanceFactory.CreateStepping(hardware, options);
         var robot = SimulatedRobot.Create(controller, hardware: hardware);
         var driver = new SimulatedTimeDriver(robot.Pipeline);
         driver.Run(1000);
@@ -122,6 +123,53 @@ public class CaptureStepTests
             Assert.Equal(4, controller.StepsTaken);
             Assert.Equal(StepPhase.Standing, controller.Phase);
         }
+    }
+
+    /// <summary>
+    /// Three forward pushes 2 s apart (17, 16 and 16 N·s), each stepped: after every step the
+    /// stance returns to the rest posture (the first stance's pelvis height, the CoM back over
+    /// the soles' middle), so each step starts from standing height and the robot ends where it
+    /// started, upright. Kept as captured (<see cref="StandingBalanceOptions.ReturnRate"/> 0),
+    /// every step left it another 5–6 cm lower: it ended 16 cm down or, with the pushes 1 ms
+    /// later, fell. The test asserts one or the other.
+    /// </summary>
+    [Fact]
+    public void RepeatedPushes_TheStanceReturnsToRestAfterEachStep()
+    {
+        (LoopFault fault, double tilt, int steps, double drop, Vec3 com, Vec3 restCom) = ThreePushes(new StandingBalanceOptions());
+        Assert.Equal(LoopFault.None, fault);
+        Assert.True(tilt < 0.2, $"tilted {tilt:F2} rad");
+        Assert.Equal(6, steps);
+        Assert.True(Math.Abs(drop) < 0.005, $"the pelvis ended {drop * 1000:F1} mm under where it first stood");
+        Assert.True(Math.Abs(com.X - restCom.X) < 0.01 && Math.Abs(com.Y - restCom.Y) < 0.01,
+            $"the CoM ended at ({com.X:F3}, {com.Y:F3}) m over the soles' middle, at rest ({restCom.X:F3}, {restCom.Y:F3})");
+
+        (LoopFault keptFault, double keptTilt, _, double keptDrop, _, _) = ThreePushes(new StandingBalanceOptions { ReturnRate = 0 });
+        bool stood = keptFault == LoopFault.None && keptTilt < 0.2;
+        Assert.False(stood && keptDrop < 0.1, $"kept at the captured stance, the robot stood {keptDrop * 1000:F0} mm low: the test no longer shows the return's part");
+    }
+
+    /// <summary>17, 16 and 16 N·s forward, 2 s apart, then 3 s: the outcome, the pelvis's drop from the first stance (m) and the standing law's CoM now and at rest.</summary>
+    private static (LoopFault Fault, double Tilt, int Steps, double Drop, Vec3 Com, Vec3 RestCom) ThreePushes(StandingBalanceOptions options)
+    {
+        var hardware = SimHardware.FlatGround();
+        CaptureStepController controller = BalanceFactory.CreateStepping(hardware, options);
+        using var robot = SimulatedRobot.Create(controller, hardware: hardware);
+        var driver = new SimulatedTimeDriver(robot.Pipeline);
+        driver.Run(1000);
+        Span<double> pelvis = stackalloc double[3];
+        Span<double> quat = stackalloc double[4];
+        hardware.GetPelvisPose(pelvis, quat);
+        double restHeight = pelvis[2];
+        Vec3 restCom = controller.Standing.Com;
+        foreach (double impulse in new[] { 17.0, 16, 16 })
+        {
+            Push(hardware, 0, impulse);
+            driver.Run(2000, stopOnFault: true);
+        }
+        driver.Run(1000, stopOnFault: true);
+        hardware.GetPelvisPose(pelvis, quat);
+        return (robot.Pipeline.Fault, hardware.PelvisTilt, controller.StepsTaken, restHeight - pelvis[2], controller.Standing.Com, restCom);
     }
 
     [Fact]
