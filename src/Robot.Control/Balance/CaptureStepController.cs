@@ -27,8 +27,9 @@ namespace Robot.Control.Balance;
 ///   feed-forward, and Kajita's stabiliser (ankle damping and foot force difference control from
 ///   the ankle force/torque sensors) makes the soles carry it.</item>
 /// <item>Closing step: the rear foot is brought beside the landed one (a split stance leaves the
-///   DCM in the hull's narrow diagonal, where no CoP pushes it back in); after
-///   <see cref="CaptureStepOptions.SettleTime"/> the standing law captures the new stance.</item>
+///   DCM in the hull's narrow diagonal, where no CoP pushes it back in), wide enough to have the
+///   DCM inside; after <see cref="CaptureStepOptions.SettleTime"/> the standing law captures the
+///   new stance.</item>
 /// </list>
 /// The estimate locates the pelvis from the loaded soles through the leg kinematics, each sole
 /// pivoting on the edge it rolls on once it tilts. Real-time: <see cref="Update"/> allocates
@@ -280,9 +281,16 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         _dcmRefY = _comRef.Y + _velocityRef.Y / _omega;
 
         double swingTime = _o.SwingTime;
-        if (!_closing && _t <= _o.AimShare * swingTime)
+        if (_t <= _o.AimShare * swingTime)
         {
-            AimCaptureStep(measured, toGround, stanceFoot, stanceLeg, stanceG, swingTime);
+            if (_closing)
+            {
+                AimClosingStep(stanceG);
+            }
+            else
+            {
+                AimCaptureStep(measured, toGround, stanceFoot, stanceLeg, stanceG, swingTime);
+            }
         }
         Vec3 swingTarget = SwingTarget(_t, swingTime);
 
@@ -353,6 +361,21 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     }
 
     /// <summary>
+    /// The closing step's landing, re-aimed from the DCM until late in the swing: beside the
+    /// landed sole, <see cref="CaptureStepOptions.ClosingWidth"/> from it, or wider (within
+    /// <see cref="CaptureStepOptions.MaxWidth"/>) when the DCM lies out on the closing foot's
+    /// side, so that the DCM ends <see cref="CaptureStepOptions.ClosingInside"/> inside the
+    /// closing sole's centre. (Once the closing foot is down no CoP pushes a DCM at its outer
+    /// edge back between the soles.)
+    /// </summary>
+    private void AimClosingStep(Vec3 landed)
+    {
+        double side = _leftSwings ? 1 : -1;
+        double width = Math.Clamp(side * (_dcmY - landed.Y) + _o.ClosingInside, _o.ClosingWidth, _o.MaxWidth);
+        _landing = new Vec3(landed.X, landed.Y + side * width, 0);
+    }
+
+    /// <summary>
     /// The swing leg's joint velocity targets: the IK a moment ahead, the foot further along its
     /// path and the pelvis moved by its estimated velocity and turned by the gyro. (Differencing
     /// successive commands instead carries the estimate's noise into the rates: the hip motors
@@ -411,7 +434,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
             _leftSwings = !_leftSwings;
             Vec3 landed = _leftSwings ? _rightSoleG : _leftSoleG;
             StartSwing();
-            _landing = new Vec3(landed.X, landed.Y + (_leftSwings ? 1 : -1) * _o.ClosingWidth, 0);
+            AimClosingStep(landed);
             return Swing(dt, measured, estimate, commands);
         }
         if (_closing && _t >= _o.SettleTime)
@@ -419,6 +442,10 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
             // Settled: the standing law captures the new stance (and G moves with it, for both).
             _standing.Reset();
             _initialized = false;
+            // The own estimate's velocity filter holds the settling's velocity, in the old G: when
+            // it is next needed it starts again from the standing law's. (Carried over, a
+            // glitch in it stepped the robot again at once: 45° at 20 N·s took four steps.)
+            _ownEstimate = false;
             Phase = StepPhase.Standing;
             _t = 0;
             return Update(_tick, measured, estimate, commands);

@@ -81,6 +81,16 @@ public sealed class CaptureStepOptions
     /// <summary>Lateral distance between the soles after the closing step, m. Default 0.18.</summary>
     public double ClosingWidth { get; set; } = 0.18;
 
+    /// <summary>
+    /// The closing step lands wider than <see cref="ClosingWidth"/> (up to <see cref="MaxWidth"/>)
+    /// when the DCM lies out on the closing foot's side, so that the DCM ends at least this far
+    /// inside the closing sole's centre, m (negative: it may end outside). Default 0.06. At the
+    /// fixed width (−1), pushes between the swept directions left the DCM on the closing
+    /// sole's outer edge: handed back there, the standing law stepped sideways and fell (30°
+    /// from 15 N·s, 150° and 210° from 17, 320–340° from 16–17; 36 directions × 12–20 N·s).
+    /// </summary>
+    public double ClosingInside { get; set; } = 0.06;
+
     /// <summary>Time on both feet between the capture step's touchdown and the closing step's lift-off, s. Default 0.05.</summary>
     public double ClosingDelay { get; set; } = 0.05;
 
@@ -168,6 +178,10 @@ public sealed class CaptureStepOptions
             errors.Add($"{nameof(MaxWidth)}: {MaxWidth} must be finite and at least {nameof(MinWidth)} ({MinWidth})");
         }
         Check(nameof(ClosingWidth), ClosingWidth, true);
+        if (!double.IsFinite(ClosingInside))
+        {
+            errors.Add($"{nameof(ClosingInside)}: {ClosingInside} must be a finite number");
+        }
         Check(nameof(ClosingDelay), ClosingDelay, false);
         Check(nameof(SettleTime), SettleTime, true);
         Check(nameof(StanceCopMargin), StanceCopMargin, false);

@@ -14,10 +14,10 @@ public class CaptureStepTests
 {
     /// <summary>A robot on the stepping controller, stood 1 s, then pushed at the pelvis.</summary>
     private static (CaptureStepController Controller, SimHardware Hardware, SimulatedRobot Robot, SimulatedTimeDriver Driver) Pushed(double directionDeg, double impulse,
-        StandingBalanceOptions? options = null)
+        StandingBalanceOptions? options = null, CaptureStepOptions? step = null)
     {
         var hardware = SimHardware.FlatGround();
-        CaptureStepController controller = BalanceFactory.CreateStepping(hardware, options);
+        CaptureStepController controller = BalanceFactory.CreateStepping(hardware, options, step);
         var robot = SimulatedRobot.Create(controller, hardware: hardware);
         var driver = new SimulatedTimeDriver(robot.Pipeline);
         driver.Run(1000);
@@ -62,6 +62,37 @@ public class CaptureStepTests
     }
 
     /// <summary>
+    /// Pushes between the directions <c>sim push --directions 8</c> sweeps: the DCM ends out on
+    /// the closing foot's side, and the closing step lands wider to have it inside
+    /// (<see cref="CaptureStepOptions.ClosingInside"/>). At the fixed closing width the DCM
+    /// was left on the closing sole's outer edge, the standing law stepped sideways from there
+    /// and the robot fell, which the test asserts.
+    /// </summary>
+    [Theory]
+    [InlineData(30, 15)]
+    [InlineData(150, 17)]
+    [InlineData(210, 17)]
+    public void Push_BetweenTheSweptDirections_ClosingStepLandsUnderTheDcm(double direction, double impulse)
+    {
+        var (controller, hardware, robot, driver) = Pushed(direction, impulse);
+        using (robot)
+        {
+            driver.Run(4000, stopOnFault: true);
+            Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
+            Assert.True(hardware.PelvisTilt < 0.2, $"tilted {hardware.PelvisTilt:F2} rad");
+            Assert.Equal(2, controller.StepsTaken);
+            Assert.Equal(StepPhase.Standing, controller.Phase);
+        }
+        var (fixedWidth, fixedHardware, fixedRobot, fixedDriver) = Pushed(direction, impulse, step: new CaptureStepOptions { ClosingInside = -1 });
+        using (fixedRobot)
+        {
+            fixedDriver.Run(4000, stopOnFault: true);
+            bool stood = fixedRobot.Pipeline.Fault == LoopFault.None && fixedHardware.PelvisTilt < 0.2 && fixedWidth.StepsTaken == 2;
+            Assert.False(stood, "at the fixed closing width the robot stood on two steps: the test no longer shows the wider closing step's part");
+        }
+    }
+
+    /// <summary>
     /// Pushes the standing law stops are left to it, sideways too, where the feet roll onto their
     /// outer edges (a sideways step would lift the loaded foot).
     /// </summary>
@@ -102,9 +133,9 @@ public class CaptureStepTests
     /// the pelvis rose as the foot lifted and the robot fell).
     /// </summary>
     [Theory]
-    [InlineData(0, 1000)]
+    [InlineData(0, 900)]
     [InlineData(0, 2000)]
-    [InlineData(180, 1000)]
+    [InlineData(180, 900)]
     [InlineData(180, 2000)]
     public void SecondPush_AfterAStep_SteppedAgainAndRecovered(double direction, int afterMs)
     {
@@ -112,8 +143,8 @@ public class CaptureStepTests
         using (robot)
         {
             driver.Run(afterMs, stopOnFault: true);
-            // 1 s after the push the new stance is still settling (the standing law takes it over
-            // 0.5 s after the closing step), 2 s after it is the standing law's.
+            // 0.9 s after the push the new stance is still settling (the standing law takes it
+            // over 0.5 s after the closing step), 2 s after it is the standing law's.
             Assert.Equal(afterMs >= 2000 ? StepPhase.Standing : StepPhase.DoubleSupport, controller.Phase);
             Assert.Equal(2, controller.StepsTaken);
             Push(hardware, direction, 16);
@@ -217,7 +248,10 @@ public class CaptureStepTests
     public void Create_BadCaptureStepOptions_ListsEveryProblem()
     {
         var hardware = SimHardware.FlatGround();
-        var step = new CaptureStepOptions { SwingTime = 0, AimShare = 1.5, MinWidth = 0.3, MaxWidth = 0.2, PelvisDrop = double.NaN, RollTilt = 0, RollZone = -0.01 };
+        var step = new CaptureStepOptions
+        {
+            SwingTime = 0, AimShare = 1.5, MinWidth = 0.3, MaxWidth = 0.2, PelvisDrop = double.NaN, RollTilt = 0, RollZone = -0.01, ClosingInside = double.NaN,
+        };
         var e = Assert.Throws<ArgumentException>(() => BalanceFactory.CreateStepping(hardware, step: step));
         Assert.Contains("invalid capture step options", e.Message, StringComparison.Ordinal);
         Assert.Contains("SwingTime: 0 must be a finite number > 0", e.Message, StringComparison.Ordinal);
@@ -226,6 +260,7 @@ public class CaptureStepTests
         Assert.Contains("PelvisDrop: NaN must be a finite number ≥ 0", e.Message, StringComparison.Ordinal);
         Assert.Contains("RollTilt: 0 must be a finite number > 0", e.Message, StringComparison.Ordinal);
         Assert.Contains("RollZone: -0.01 must be a finite number ≥ 0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ClosingInside: NaN must be a finite number", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
