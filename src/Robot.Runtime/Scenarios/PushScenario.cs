@@ -129,19 +129,31 @@ public static class PushScenario
         using var robot = SimulatedRobot.Create(controller, hardware: hardware);
         var driver = new SimulatedTimeDriver(robot.Pipeline);
         driver.Run(1000);
-        double a = directionDeg * Math.PI / 180;
-        hardware.Impulse("pelvis", impulse * Math.Cos(a), impulse * Math.Sin(a), 0, PushDuration);
-        Span<double> pelvis = stackalloc double[3];
-        Span<double> quat = stackalloc double[4];
+        Push(hardware, directionDeg, impulse);
         for (int k = 0; k < 3000; k++)
         {
             driver.Run(1);
-            hardware.GetPelvisPose(pelvis, quat);
-            if (pelvis[2] < 0.55 || hardware.PelvisTilt > 0.436)
+            if (HasFallen(hardware))
             {
                 return false;
             }
         }
         return robot.Pipeline.Fault == LoopFault.None;
+    }
+
+    /// <summary>Starts a push of <paramref name="impulse"/> N·s on the pelvis towards <paramref name="directionDeg"/> (0 = forward, 90 = left), over <see cref="PushDuration"/>.</summary>
+    internal static void Push(SimHardware hardware, double directionDeg, double impulse)
+    {
+        double a = directionDeg * Math.PI / 180;
+        hardware.Impulse("pelvis", impulse * Math.Cos(a), impulse * Math.Sin(a), 0, PushDuration);
+    }
+
+    /// <summary>Whether the robot is down: the pelvis below 0.55 m or tilted past 25°.</summary>
+    internal static bool HasFallen(SimHardware hardware)
+    {
+        Span<double> pelvis = stackalloc double[3];
+        Span<double> quat = stackalloc double[4];
+        hardware.GetPelvisPose(pelvis, quat);
+        return pelvis[2] < 0.55 || hardware.PelvisTilt > 0.436;
     }
 }
