@@ -25,6 +25,15 @@ public class CaptureStepTests
         return (controller, hardware, robot, driver);
     }
 
+    /// <summary>The robot stands again on the standing law, upright and without a fault, after <paramref name="steps"/> steps in all.</summary>
+    private static void AssertStandingAfter(int steps, CaptureStepController controller, SimHardware hardware, SimulatedRobot robot)
+    {
+        Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
+        Assert.True(hardware.PelvisTilt < 0.2, $"tilted {hardware.PelvisTilt:F2} rad");
+        Assert.Equal(steps, controller.StepsTaken);
+        Assert.Equal(StepPhase.Standing, controller.Phase);
+    }
+
     /// <summary>An impulse on the pelvis towards <paramref name="directionDeg"/> (0 = forward, 90 = left), N·s.</summary>
     private static void Push(SimHardware hardware, double directionDeg, double impulse)
     {
@@ -50,10 +59,7 @@ public class CaptureStepTests
         using (robot)
         {
             driver.Run(4000, stopOnFault: true);
-            Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
-            Assert.True(hardware.PelvisTilt < 0.2, $"tilted {hardware.PelvisTilt:F2} rad");
-            Assert.Equal(2, controller.StepsTaken);
-            Assert.Equal(StepPhase.Standing, controller.Phase);
+            AssertStandingAfter(2, controller, hardware, robot);
             // The stance moved with the push: the last landing is on the push's side.
             double a = direction * Math.PI / 180;
             double along = Math.Cos(a) * controller.Landing.X + Math.Sin(a) * controller.Landing.Y;
@@ -78,10 +84,7 @@ public class CaptureStepTests
         using (robot)
         {
             driver.Run(4000, stopOnFault: true);
-            Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
-            Assert.True(hardware.PelvisTilt < 0.2, $"tilted {hardware.PelvisTilt:F2} rad");
-            Assert.Equal(2, controller.StepsTaken);
-            Assert.Equal(StepPhase.Standing, controller.Phase);
+            AssertStandingAfter(2, controller, hardware, robot);
         }
         var (fixedWidth, fixedHardware, fixedRobot, fixedDriver) = Pushed(direction, impulse, step: new CaptureStepOptions { ClosingInside = -1 });
         using (fixedRobot)
@@ -102,13 +105,11 @@ public class CaptureStepTests
     [InlineData(270, 14)]
     public void Push_TheStandingLawRecovers_TakesNoStep(double direction, double impulse)
     {
-        var (controller, _, robot, driver) = Pushed(direction, impulse);
+        var (controller, hardware, robot, driver) = Pushed(direction, impulse);
         using (robot)
         {
             driver.Run(3000, stopOnFault: true);
-            Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
-            Assert.Equal(0, controller.StepsTaken);
-            Assert.Equal(StepPhase.Standing, controller.Phase);
+            AssertStandingAfter(0, controller, hardware, robot);
         }
     }
 
@@ -149,10 +150,7 @@ public class CaptureStepTests
             Assert.Equal(2, controller.StepsTaken);
             Push(hardware, direction, 16);
             driver.Run(4000, stopOnFault: true);
-            Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
-            Assert.True(hardware.PelvisTilt < 0.2, $"tilted {hardware.PelvisTilt:F2} rad");
-            Assert.Equal(4, controller.StepsTaken);
-            Assert.Equal(StepPhase.Standing, controller.Phase);
+            AssertStandingAfter(4, controller, hardware, robot);
         }
     }
 
