@@ -3,6 +3,7 @@ using Robot.Core.Control;
 using Robot.Runtime.Hosting;
 using Robot.Runtime.Loop;
 using Robot.Sim;
+using Robot.Sim.Scenarios;
 
 namespace Robot.Runtime.Scenarios;
 
@@ -148,12 +149,12 @@ public static class PushScenario
         hardware.Impulse("pelvis", impulse * Math.Cos(a), impulse * Math.Sin(a), 0, PushDuration);
     }
 
-    /// <summary>Whether the robot is down: the pelvis below 0.55 m or tilted past 25°.</summary>
+    /// <summary>Whether the robot is down: the pelvis below 0.55 m or tilted past 25° (<see cref="IdleScenario"/>'s criteria).</summary>
     internal static bool HasFallen(SimHardware hardware)
     {
         Span<double> pelvis = stackalloc double[3];
         Span<double> quat = stackalloc double[4];
         hardware.GetPelvisPose(pelvis, quat);
-        return pelvis[2] < 0.55 || hardware.PelvisTilt > 0.436;
+        return pelvis[2] < IdleScenario.MinPelvisHeight || hardware.PelvisTilt > IdleScenario.MaxTilt;
     }
 }

@@ -4,6 +4,7 @@ using Robot.Core.Control;
 using Robot.Runtime.Hosting;
 using Robot.Runtime.Loop;
 using Robot.Sim;
+using Robot.Sim.Scenarios;
 
 namespace Robot.Runtime.Scenarios;
 
@@ -54,7 +55,7 @@ public static class StandScenario
             hardware.GetPelvisPose(pelvis, quat);
             double tilt = hardware.PelvisTilt;
             maxTilt = Math.Max(maxTilt, tilt);
-            if (pelvis[2] < 0.55 || tilt > 0.436)
+            if (pelvis[2] < IdleScenario.MinPelvisHeight || tilt > IdleScenario.MaxTilt)
             {
                 fellAt = hardware.Simulation.Time;
                 break;
