@@ -87,7 +87,7 @@ public sealed class CaptureStepOptions
     /// inside the closing sole's centre, m (negative: it may end outside). Default 0.06. At the
     /// fixed width (−1), pushes between the swept directions left the DCM on the closing
     /// sole's outer edge: handed back there, the standing law stepped sideways and fell (30°
-    /// from 15 N·s, 150° and 210° from 17, 320–340° from 16–17; 36 directions × 12–20 N·s).
+    /// from 15 N·s, 150° and 210° from 17, 320°–340° from 17–20; 36 directions × 12–20 N·s).
     /// </summary>
     public double ClosingInside { get; set; } = 0.06;
 

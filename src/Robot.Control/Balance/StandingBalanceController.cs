@@ -363,8 +363,8 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     /// A stance captured off the rest posture (the first stance's: its pelvis height, and the
     /// CoM where it stood over the soles' middle) returns to it at
     /// <see cref="StandingBalanceOptions.ReturnRate"/> while the DCM is inside the soles: the
-    /// pelvis rises, with the CoM height reference, and the DCM target and the pelvis move
-    /// back over the middle. A capture step leaves the robot 5–6 cm lower and the CoM 4 cm
+    /// pelvis rises to the first stance's height and the CoM height reference to the first CoM
+    /// height, and the DCM target and the pelvis move back over the middle. A capture step leaves the robot 5–6 cm lower and the CoM 4 cm
     /// off the middle. Left there, each further step dropped it another 5–6 cm, and a third
     /// push forward fell from a crouch.
     /// </summary>
