@@ -77,8 +77,8 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     private readonly string[] _signalNames;
 
     private TickContext _tick;
-    private bool _initialized, _heightKnown;
-    private double _yaw0, _pelvisHeight, _dropFrom;
+    private bool _initialized;
+    private double _yaw0, _dropFrom;
     private Vec3 _leftSoleG, _rightSoleG;
     private double _leftYaw, _rightYaw;
 
@@ -230,10 +230,11 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     {
         _leftSwings = _dcmY >= 0;
         _closing = false;
-        // The drop starts from where the pelvis stands: after an earlier step that is up to 6 cm
-        // under the first stance. (From the first stance's height, the pelvis rose 5 cm as the
-        // foot lifted, and a second push after a step fell: 17 then 14 N·s forward.)
-        _dropFrom = Math.Min(_pelvisHeight, standingHeight);
+        // The drop starts from where the pelvis stands, never above the first stance: soon after
+        // an earlier step, while the stance rises back, that is up to 6 cm under it. (From the
+        // first stance's height the pelvis rose 5 cm as the foot lifted, and a second push after a
+        // step fell: 17 then 14 N·s forward.)
+        _dropFrom = Math.Min(_standing.RestPelvisHeight, standingHeight);
         _heightCommand = _dropFrom;
         StartSwing();
     }
@@ -671,12 +672,6 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     private void TakeStance(StanceFrame stance)
     {
         (_leftSoleG, _rightSoleG, _leftYaw, _rightYaw, _yaw0) = (stance.LeftSole, stance.RightSole, stance.LeftYaw, stance.RightYaw, stance.Yaw);
-        if (!_heightKnown)
-        {
-            // The first stance's height: no step drops from above it.
-            _pelvisHeight = stance.PelvisHeight;
-            _heightKnown = true;
-        }
         _initialized = true;
     }
 }

@@ -163,8 +163,14 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     /// <summary>Natural frequency of the LIPM, 1/s.</summary>
     public double Omega => _omega;
 
-    /// <summary>The stance as captured at the first tick after start-up or <see cref="Reset"/> (default before it).</summary>
+    /// <summary>
+    /// The stance as captured at the first tick after start-up or <see cref="Reset"/> (default
+    /// before it), with the pelvis height it holds now (it rises back to <see cref="RestPelvisHeight"/>).
+    /// </summary>
     public StanceFrame Stance => new(_leftSoleG, _rightSoleG, _leftYaw, _rightYaw, _yaw0, _pelvisHeight);
+
+    /// <summary>The first stance's pelvis height, which later stances return to, m (NaN before the first tick).</summary>
+    public double RestPelvisHeight => _restHeight;
 
     public IReadOnlyList<string> SignalNames => s_signals;
 

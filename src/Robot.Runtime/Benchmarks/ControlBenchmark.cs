@@ -50,7 +50,7 @@ public static class ControlBenchmark
 
         // Stepping: a push the standing law alone falls from (it recovers 13 N·s forward).
         balance.Histogram.Reset();
-        hardware.Impulse(HumanoidModel.PelvisBody, SteppingPushNs, 0, 0, duration: PushScenario.PushDuration);
+        PushScenario.Push(hardware, 0, SteppingPushNs);
         long beforeStepping = GC.GetAllocatedBytesForCurrentThread();
         driver.Run(SteppingTicks);
         long steppingAllocated = GC.GetAllocatedBytesForCurrentThread() - beforeStepping;
@@ -75,7 +75,7 @@ public static class ControlBenchmark
         using var robot = SimulatedRobot.Create(BalanceFactory.CreateStepping(hardware), hardware: hardware);
         var driver = new SimulatedTimeDriver(robot.Pipeline);
         driver.Run(300);
-        hardware.Impulse(HumanoidModel.PelvisBody, SteppingPushNs, 0, 0, duration: PushScenario.PushDuration);
+        PushScenario.Push(hardware, 0, SteppingPushNs);
         driver.Run(SteppingTicks);
     }
 

@@ -87,7 +87,7 @@ public static class BumpScenario
         using var robot = SimulatedRobot.Create(controller, hardware: hardware);
         var driver = new SimulatedTimeDriver(robot.Pipeline);
         driver.Run(1000);
-        double startHeight = PelvisHeight(hardware);
+        double startHeight = PushScenario.PelvisHeight(hardware);
         var random = new Random(seed);
         var bumps = new List<Bump>();
         int ticksPerInterval = (int)Math.Round(interval * 1000);
@@ -121,14 +121,6 @@ public static class BumpScenario
         LoopFault fault = robot.Pipeline.Fault;
         int survived = bumps.Count - (fell || fault != LoopFault.None ? 1 : 0);
         return new BumpResult(bumps, survived, fell, ended, fault.ToString(), controller.Status.ToString(),
-            startHeight - PelvisHeight(hardware), interval, minImpulse, maxImpulse, seed, domainSeed);
-    }
-
-    private static double PelvisHeight(SimHardware hardware)
-    {
-        Span<double> pelvis = stackalloc double[3];
-        Span<double> quat = stackalloc double[4];
-        hardware.GetPelvisPose(pelvis, quat);
-        return pelvis[2];
+            startHeight - PushScenario.PelvisHeight(hardware), interval, minImpulse, maxImpulse, seed, domainSeed);
     }
 }

@@ -146,15 +146,19 @@ public static class PushScenario
     internal static void Push(SimHardware hardware, double directionDeg, double impulse)
     {
         double a = directionDeg * Math.PI / 180;
-        hardware.Impulse("pelvis", impulse * Math.Cos(a), impulse * Math.Sin(a), 0, PushDuration);
+        hardware.Impulse(HumanoidModel.PelvisBody, impulse * Math.Cos(a), impulse * Math.Sin(a), 0, PushDuration);
     }
 
     /// <summary>Whether the robot is down: the pelvis below 0.55 m or tilted past 25° (<see cref="IdleScenario"/>'s criteria).</summary>
-    internal static bool HasFallen(SimHardware hardware)
+    internal static bool HasFallen(SimHardware hardware) =>
+        PelvisHeight(hardware) < IdleScenario.MinPelvisHeight || hardware.PelvisTilt > IdleScenario.MaxTilt;
+
+    /// <summary>The pelvis's height above the floor, m.</summary>
+    internal static double PelvisHeight(SimHardware hardware)
     {
         Span<double> pelvis = stackalloc double[3];
         Span<double> quat = stackalloc double[4];
         hardware.GetPelvisPose(pelvis, quat);
-        return pelvis[2] < IdleScenario.MinPelvisHeight || hardware.PelvisTilt > IdleScenario.MaxTilt;
+        return pelvis[2];
     }
 }
