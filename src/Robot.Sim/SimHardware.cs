@@ -517,6 +517,15 @@ public sealed class SimHardware : IRobotHardware
         Simulation.SiteXmat.Slice(9 * site, 9).CopyTo(rotation);
     }
 
+    /// <summary>How far apart the sole centres are across the floor (world x-y), m: the stance width when the feet stand side by side.</summary>
+    public double SoleDistance()
+    {
+        ReadOnlySpan<double> xpos = Simulation.SiteXpos;
+        int left = 3 * Binding.LeftSoleSite, right = 3 * Binding.RightSoleSite;
+        double dx = xpos[left] - xpos[right], dy = xpos[left + 1] - xpos[right + 1];
+        return Math.Sqrt(dx * dx + dy * dy);
+    }
+
     /// <summary>Gripper finger touch forces, N: left a, left b, right a, right b.</summary>
     public void GetFingerTouch(Span<double> forces)
     {

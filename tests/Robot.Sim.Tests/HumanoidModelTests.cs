@@ -60,6 +60,9 @@ public class HumanoidModelTests
         Assert.Equal(1, rot[8], 9); // feet flat
         Assert.InRange(com[0], left[0] - 0.09, left[0] + 0.09);
         Assert.InRange(com[1], right[1], left[1]);
+        // The soles stand side by side: their distance is the stance width.
+        Assert.Equal(left[1] - right[1], hardware.SoleDistance(), 9);
+        Assert.InRange(hardware.SoleDistance(), 0.15, 0.25);
     }
 
     [Fact]

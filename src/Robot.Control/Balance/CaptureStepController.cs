@@ -41,7 +41,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     private static readonly string[] s_signals =
     [
         "step_phase", "steps_taken", "step_status", "step_dcm_x_m", "step_dcm_y_m", "step_dcm_ref_x_m", "step_dcm_ref_y_m",
-        "step_cop_cmd_x_m", "step_cop_cmd_y_m", "step_landing_x_m", "step_landing_y_m", "step_pelvis_z_cmd_m",
+        "step_cop_cmd_x_m", "step_cop_cmd_y_m", "step_landing_x_m", "step_landing_y_m", "step_pelvis_z_cmd_m", "squaring_steps",
     ];
 
     /// <summary>A sole's CoP counts for the landing prediction once it carries this share of the weight.</summary>
@@ -62,6 +62,34 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     /// <summary>Largest pelvis shift against the DCM error, m.</summary>
     private const double MaxShift = 0.06;
 
+    /// <summary>The soles' relative yaw may differ this much from the first stance's before a squaring step, rad.</summary>
+    private const double SquareYawTolerance = 0.1;
+
+    /// <summary>Quiet, for the squaring check: the CoM slower than this, m/s.</summary>
+    private const double QuietSpeed = 0.03;
+
+    /// <summary>A weight shift ends when the DCM is this far off the standing law's target (a push), m.</summary>
+    private const double ShiftPushed = 0.03;
+
+    /// <summary>A squaring step's foot lifts once it carries less than this share of the weight.</summary>
+    private const double LiftLoadShare = 0.4;
+
+    /// <summary>
+    /// After a squaring step's touchdown the standing law takes over after this long, s: the
+    /// step has carried the DCM to the middle, the landing is soft, and the double support here
+    /// is weaker against a push than the standing law (a sideways 12 N·s push in it fell).
+    /// </summary>
+    private const double SquaringSettle = 0.1;
+
+    /// <summary>A squaring step whose DCM is pushed to land this far outside the stance it lands in becomes a recovery step, m.</summary>
+    private const double SquaringOutside = -0.03;
+
+    /// <summary>A weight shift that has not unloaded the foot by then gives the robot back to the standing law, s.</summary>
+    private const double ShiftTimeout = 2;
+
+    /// <summary>At most this many squaring steps in a row, without a disturbance in between (a landing that misses the tolerance is not chased forever).</summary>
+    private const int MaxSquaringInRow = 2;
+
     private readonly StandingBalanceController _standing;
     private readonly CaptureStepOptions _o;
     private readonly StandingBalanceOptions _legs;
@@ -72,7 +100,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     private readonly double[] _ff, _lastCommand, _rate, _swingRate;
     private readonly double[] _qAhead = new double[6];
     private readonly double _omega, _halfLength, _halfWidth;
-    private readonly FootHull _hull = new();
+    private readonly FootHull _hull = new(), _squareHull = new();
     private readonly FootStabiliser _stabiliser;
     private readonly string[] _signalNames;
 
@@ -85,6 +113,14 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     private double _t, _touchSeconds, _outsideSeconds;
     private bool _leftSwings, _closing, _swingRatesValid, _ownEstimate;
     private Vec3 _swingStart, _landing;
+    private double _swingStartYaw, _landingYaw;
+
+    // Squaring: the first stance's placement of the left sole from the right (in the right
+    // sole's heading), the time stood quiet, whether this quiet spell has been checked.
+    private Vec3 _restOffset;
+    private double _restYawOffset, _quietSeconds, _pushedSeconds;
+    private bool _restKnown, _squareChecked, _squaring;
+    private int _squaringInRow;
     private Vec3 _com, _velocity, _comRef, _velocityRef, _pelvisMeasured;
     private double _dcmX, _dcmY, _dcmRefX, _dcmRefY, _copX, _copY, _measuredCopX, _measuredCopY;
     private double _pelvisZ, _heightCommand, _landedPelvisZ, _estimateShare = 0.5, _loadLeft, _loadRight;
@@ -134,8 +170,11 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     /// <summary>What the controller is doing now.</summary>
     public StepPhase Phase { get; private set; }
 
-    /// <summary>Steps taken since start-up (capture and closing steps both count).</summary>
+    /// <summary>Steps taken to recover since start-up (capture and closing steps both count; squaring steps do not).</summary>
     public int StepsTaken { get; private set; }
+
+    /// <summary>Steps taken since start-up to square the stance up again (<see cref="CaptureStepOptions.SquareUp"/>).</summary>
+    public int SquaringSteps { get; private set; }
 
     /// <summary>The latest status (a fault code when not Ok).</summary>
     public BalanceStatus Status { get; private set; }
@@ -152,7 +191,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     {
         ReadOnlySpan<double> values =
         [
-            (double)Phase, StepsTaken, (double)Status, _dcmX, _dcmY, _dcmRefX, _dcmRefY, _copX, _copY, _landing.X, _landing.Y, _pelvisZ,
+            (double)Phase, StepsTaken, (double)Status, _dcmX, _dcmY, _dcmRefX, _dcmRefY, _copX, _copY, _landing.X, _landing.Y, _pelvisZ, SquaringSteps,
         ];
         int own = Math.Min(values.Length, destination.Length);
         values[..own].CopyTo(destination);
@@ -164,7 +203,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         double dt = tick.Dt;
         _tick = tick;
         (_loadLeft, _loadRight) = (SoleLoad(measured.LeftFootWrench), SoleLoad(measured.RightFootWrench));
-        if (Phase == StepPhase.Standing)
+        if (Phase is StepPhase.Standing or StepPhase.WeightShift)
         {
             LoopFault fault = _standing.Update(tick, measured, estimate, commands);
             if (!_initialized)
@@ -182,8 +221,24 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
             if (!escapes || (fault != LoopFault.None && !uncapturable))
             {
                 Status = _standing.Status;
+                if (fault != LoopFault.None)
+                {
+                    EndWeightShift();
+                }
+                else if (Phase == StepPhase.WeightShift)
+                {
+                    // From the next tick: this one's commands are the standing law's.
+                    ShiftWeight(dt);
+                }
+                else if (_o.SquareUp && Drifted(dt))
+                {
+                    StartWeightShift();
+                }
                 return fault;
             }
+            // A push: whatever the standing law was doing, the step is a capture step.
+            EndWeightShift();
+            _squaringInRow = 0;
             StartCaptureStep(_standing.Stance.PelvisHeight);
         }
         _t += dt;
@@ -225,6 +280,133 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         return tilt;
     }
 
+    /// <summary>
+    /// Whether the soles have drifted off the first stance's placement, checked once per quiet
+    /// spell: the robot stood still (status Ok, CoM slower than 3 cm/s, back at the first
+    /// stance's height) for <see cref="CaptureStepOptions.SquareQuietTime"/>. The standing law
+    /// keeps its soles where it captured them; the leg kinematics say where they are.
+    /// </summary>
+    private bool Drifted(double dt)
+    {
+        Vec3 v = _standing.ComVelocity;
+        bool quiet = _standing.Status == BalanceStatus.Ok && v.X * v.X + v.Y * v.Y < QuietSpeed * QuietSpeed
+            && _standing.Stance.PelvisHeight >= _standing.RestPelvisHeight - 0.005;
+        if (v.X * v.X + v.Y * v.Y > 0.01)
+        {
+            // Moving at 10 cm/s: a disturbance, after which squaring may start again.
+            _squaringInRow = 0;
+        }
+        _quietSeconds = quiet ? _quietSeconds + dt : 0;
+        _squareChecked &= quiet;
+        if (_quietSeconds < _o.SquareQuietTime || _squareChecked || _squaringInRow >= MaxSquaringInRow)
+        {
+            return false;
+        }
+        _squareChecked = true;
+        // The tree holds this tick's pose 1 ms ahead: standing still, the same pose.
+        (Vec3 offset, double yawOffset) = SoleOffset();
+        Vec3 off = offset - _restOffset;
+        // Narrower costs sideways margin; wider or staggered only once it is far off.
+        return off.Y < -_o.SquareTolerance || off.Y > _o.SquareWideTolerance || Math.Abs(off.X) > _o.SquareWideTolerance
+            || Math.Abs(Math.IEEERemainder(yawOffset - _restYawOffset, 2 * Math.PI)) > SquareYawTolerance;
+    }
+
+    /// <summary>The left sole's place and yaw from the right one, in the right sole's heading, as the tree's pose puts them.</summary>
+    private (Vec3 Offset, double Yaw) SoleOffset()
+    {
+        double rightYaw = _tree.Orientation(_rightFoot).Yaw;
+        Vec3 between = _tree.PointOn(_leftFoot, _leftLeg.AnkleToSole) - _tree.PointOn(_rightFoot, _rightLeg.AnkleToSole);
+        return (Quat.FromYaw(-rightYaw).Rotate(between) with { Z = 0 }, _tree.Orientation(_leftFoot).Yaw - rightYaw);
+    }
+
+    /// <summary>
+    /// A squaring step begins: the less loaded foot will step, the other stays. The standing
+    /// law moves the weight onto the staying sole, to just inside its centre
+    /// (<see cref="CaptureStepOptions.ShiftInside"/>); a push meanwhile is the standing law's,
+    /// and steps as any other.
+    /// </summary>
+    private void StartWeightShift()
+    {
+        _leftSwings = _loadLeft < _loadRight;
+        Vec3 stanceG = _leftSwings ? _rightSoleG : _leftSoleG, swingG = _leftSwings ? _leftSoleG : _rightSoleG;
+        Vec3 towards = swingG - stanceG;
+        double n = Math.Max(1e-6, Math.Sqrt(towards.X * towards.X + towards.Y * towards.Y));
+        _standing.ShiftWeight(stanceG.X + _o.ShiftInside * towards.X / n, stanceG.Y + _o.ShiftInside * towards.Y / n, _o.ShiftRate);
+        Phase = StepPhase.WeightShift;
+        _t = 0;
+        _squaringInRow++;
+    }
+
+    /// <summary>
+    /// During the weight shift: the squaring step lifts once the standing law's DCM target has
+    /// reached the goal, its DCM is within 1 cm of it and the stepping foot carries under 40 % of
+    /// the weight. A push (the DCM 3 cm off its target) or a shift that has not got there in 2 s
+    /// ends it (the stance is checked again in the next quiet spell). The standing law's own DCM
+    /// is the one it regulates: the contact-aware estimate differs from it by up to 1 cm here.
+    /// </summary>
+    private void ShiftWeight(double dt)
+    {
+        _t += dt;
+        double swingLoad = _leftSwings ? _loadLeft : _loadRight;
+        (double goalX, double goalY) = _standing.WeightShiftGoal;
+        (double targetX, double targetY) = _standing.DcmTarget;
+        (double dcmX, double dcmY) = _standing.Dcm;
+        double ex = dcmX - targetX, ey = dcmY - targetY;
+        bool arrived = Math.Abs(targetX - goalX) + Math.Abs(targetY - goalY) < 1e-6 && ex * ex + ey * ey < 0.01 * 0.01;
+        if (arrived && swingLoad < LiftLoadShare * _tree.TotalMass * LipmModel.Gravity)
+        {
+            StartSquaringStep();
+        }
+        else if (_t > ShiftTimeout || ex * ex + ey * ey > ShiftPushed * ShiftPushed)
+        {
+            EndWeightShift();
+        }
+    }
+
+    /// <summary>The standing law stops shifting the weight and the robot stands on it again.</summary>
+    private void EndWeightShift()
+    {
+        if (Phase == StepPhase.WeightShift)
+        {
+            _standing.EndWeightShift();
+            Phase = StepPhase.Standing;
+        }
+    }
+
+    /// <summary>
+    /// The squaring step lifts: its sole is put where the kinematics say it lies from the staying
+    /// one (it slid away from where the standing law keeps it), and it lands where the first
+    /// stance had it, at the standing height.
+    /// </summary>
+    private void StartSquaringStep()
+    {
+        _standing.EndWeightShift();
+        Quat toGround = Quat.FromYaw(-_yaw0);
+        int stanceFoot = _leftSwings ? _rightFoot : _leftFoot, swingFoot = _leftSwings ? _leftFoot : _rightFoot;
+        LegGeometry stanceLeg = _leftSwings ? _rightLeg : _leftLeg, swingLeg = _leftSwings ? _leftLeg : _rightLeg;
+        // The tree holds this tick's pose 1 ms ahead: standing still, the same pose.
+        Vec3 stanceG = _leftSwings ? _rightSoleG : _leftSoleG;
+        Vec3 sole = stanceG + toGround.Rotate(_tree.PointOn(swingFoot, swingLeg.AnkleToSole) - _tree.PointOn(stanceFoot, stanceLeg.AnkleToSole));
+        double yaw = _tree.Orientation(swingFoot).Yaw - _yaw0;
+        if (_leftSwings)
+        {
+            (_leftSoleG, _leftYaw) = (sole with { Z = 0 }, yaw);
+        }
+        else
+        {
+            (_rightSoleG, _rightYaw) = (sole with { Z = 0 }, yaw);
+        }
+        _squaring = true;
+        _closing = true;
+        _dropFrom = _standing.Stance.PelvisHeight;
+        _heightCommand = _dropFrom;
+        StartSwing();
+        AimSquaringStep();
+        _pushedSeconds = 0;
+        Vec3 stance = _leftSwings ? _rightSoleG : _leftSoleG;
+        _squareHull.Set(_landing.X, _landing.Y, stance.X, stance.Y, _halfLength, _halfWidth);
+    }
+
     /// <param name="standingHeight">Pelvis height the step starts from, m.</param>
     private void StartCaptureStep(double standingHeight)
     {
@@ -242,12 +424,20 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     private void StartSwing()
     {
         Phase = StepPhase.Swing;
-        StepsTaken++;
+        if (_squaring)
+        {
+            SquaringSteps++;
+        }
+        else
+        {
+            StepsTaken++;
+        }
         Status = BalanceStatus.Ok;
         _t = 0;
         _swingRatesValid = false;
         _swingStart = _leftSwings ? _leftSoleG : _rightSoleG;
         _landing = _swingStart;
+        _swingStartYaw = _landingYaw = _leftSwings ? _leftYaw : _rightYaw;
         Vec3 stance = _leftSwings ? _rightSoleG : _leftSoleG;
         (_measuredCopX, _measuredCopY) = (stance.X, stance.Y);
         (_comRef, _velocityRef) = (_com, _velocity);
@@ -261,7 +451,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         LegGeometry stanceLeg = _leftSwings ? _rightLeg : _leftLeg, swingLeg = _leftSwings ? _leftLeg : _rightLeg;
         int stanceFirst = _leftSwings ? _rightFirst : _leftFirst, swingFirst = _leftSwings ? _leftFirst : _rightFirst;
         Vec3 stanceG = _leftSwings ? _rightSoleG : _leftSoleG;
-        double stanceYaw = _leftSwings ? _rightYaw : _leftYaw, swingYaw = _leftSwings ? _leftYaw : _rightYaw;
+        double stanceYaw = _leftSwings ? _rightYaw : _leftYaw;
 
         // The stance sole alone locates the pelvis.
         Estimate(measured, orientation, toGround, _leftSwings ? 0 : 1, dt);
@@ -270,11 +460,13 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
             return broken;
         }
 
-        // The CoP is held at the stance sole's point nearest the DCM; the reference falls as the
-        // LIPM about it.
+        // The CoP is held at the stance sole's point nearest the DCM (a squaring step's, nearest
+        // the CoP that carries it to the middle of the stance it lands in); the reference falls
+        // as the LIPM about it.
         double margin = _o.StanceCopMargin;
-        _copX = Math.Clamp(_dcmX, stanceG.X - _halfLength + margin, stanceG.X + _halfLength - margin);
-        _copY = Math.Clamp(_dcmY, stanceG.Y - _halfWidth + margin / 2, stanceG.Y + _halfWidth - margin / 2);
+        (double aimX, double aimY) = _squaring ? SquaringCop() : (_dcmX, _dcmY);
+        _copX = Math.Clamp(aimX, stanceG.X - _halfLength + margin, stanceG.X + _halfLength - margin);
+        _copY = Math.Clamp(aimY, stanceG.Y - _halfWidth + margin / 2, stanceG.Y + _halfWidth - margin / 2);
         double w2 = _omega * _omega;
         _velocityRef = new Vec3(_velocityRef.X + w2 * (_comRef.X - _copX) * dt, _velocityRef.Y + w2 * (_comRef.Y - _copY) * dt, 0);
         _comRef = new Vec3(_comRef.X + _velocityRef.X * dt, _comRef.Y + _velocityRef.Y * dt, _comRef.Z);
@@ -282,7 +474,28 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         _dcmRefY = _comRef.Y + _velocityRef.Y / _omega;
 
         double swingTime = _o.SwingTime;
-        if (_t <= _o.AimShare * swingTime)
+        // The squaring step carries the DCM to the middle of the stance it lands in. Pushed, so
+        // that the DCM it predicts for touchdown lies outside that stance (for 10 ms: the
+        // estimate jumps for single samples on one foot), the step becomes a capture step,
+        // re-aimed at the DCM with a closing step after it. (The DCM itself leaves that stance
+        // too late: a 12 N·s push sideways at lift-off got there after the re-aiming had ended.)
+        if (_squaring)
+        {
+            double grow = Math.Exp(_omega * Math.Max(0, swingTime - _t));
+            double predictedX = _copX + (_dcmX - _copX) * grow, predictedY = _copY + (_dcmY - _copY) * grow;
+            _pushedSeconds = _squareHull.Inside(predictedX, predictedY) < -SquaringOutside ? _pushedSeconds + dt : 0;
+        }
+        if (_squaring && _pushedSeconds > 0.01 && _t <= _o.AimShare * swingTime)
+        {
+            (_squaring, _closing) = (false, false);
+            SquaringSteps--;
+            StepsTaken++;
+        }
+        if (_squaring)
+        {
+            // The landing was set at lift-off and stays.
+        }
+        else if (_t <= _o.AimShare * swingTime)
         {
             if (_closing)
             {
@@ -294,13 +507,16 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
             }
         }
         Vec3 swingTarget = SwingTarget(_t, swingTime);
+        double swingYaw = SwingYaw(_t, swingTime);
 
         // Pelvis: the LIPM reference shifted against the DCM error, dropping (minimum jerk, so the
         // stance foot is never unloaded) but never higher than both legs reach.
         Vec3 comOffset = _com - _pelvisMeasured;
         double pelvisX = _comRef.X - comOffset.X + Math.Clamp(-_o.PelvisGain * (_dcmX - _dcmRefX), -MaxShift, MaxShift);
         double pelvisY = _comRef.Y - comOffset.Y + Math.Clamp(-_o.PelvisGain * (_dcmY - _dcmRefY), -MaxShift, MaxShift);
-        double scheduled = _dropFrom - _o.PelvisDrop * MinimumJerk(Math.Clamp(_t / swingTime, 0, 1));
+        // A squaring step is short: it stays at its height.
+        double drop = _squaring ? 0 : _o.PelvisDrop;
+        double scheduled = _dropFrom - drop * MinimumJerk(Math.Clamp(_t / swingTime, 0, 1));
         double reach = Math.Min(ReachHeight(_leftLeg, _leftSwings ? swingTarget : _leftSoleG, pelvisX, pelvisY),
             ReachHeight(_rightLeg, _leftSwings ? _rightSoleG : swingTarget, pelvisX, pelvisY));
         _pelvisZ = LimitHeight(scheduled, reach, dt);
@@ -317,7 +533,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         Quat pelvisInG = toGround * orientation;
         _targets.SolveLeg(swingLeg, pelvisInG.Conjugate.Rotate(swingTarget - _pelvisMeasured), pelvisInG.Conjugate * Quat.FromYaw(swingYaw), swingFirst,
             _ff, commands, _o.SwingStiffness, _o.SwingDamping);
-        SwingRates(measured, orientation, toGround, pelvisInG, swingLeg, swingYaw, swingFirst, swingTime, commands);
+        SwingRates(measured, orientation, toGround, pelvisInG, swingLeg, swingFirst, swingTime, commands);
         RememberCommands(commands, dt, moving: true);
 
         // Touchdown: the swing sole down and loaded for a few ticks, or the swing long over.
@@ -331,6 +547,20 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         }
         Status = BalanceStatus.Ok;
         return LoopFault.None;
+    }
+
+    /// <summary>
+    /// A squaring step's CoP (before it is kept inside the stance sole): the one that carries the
+    /// DCM to the middle of the stance it lands in by touchdown, ξ(T) = p + (ξ − p)·e^(ωT). Held
+    /// at the DCM instead, as a capture step's is, the DCM stayed over the stance sole, the
+    /// landed foot took no load, and a push after the handback fell over the stance foot.
+    /// </summary>
+    private (double X, double Y) SquaringCop()
+    {
+        Vec3 stance = _leftSwings ? _rightSoleG : _leftSoleG;
+        double midX = 0.5 * (stance.X + _landing.X), midY = 0.5 * (stance.Y + _landing.Y);
+        double grow = Math.Exp(_omega * Math.Max(_o.SwingTime - _t, 0.05));
+        return ((midX - _dcmX * grow) / (1 - grow), (midY - _dcmY * grow) / (1 - grow));
     }
 
     /// <summary>
@@ -377,12 +607,32 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     }
 
     /// <summary>
+    /// The squaring step's landing: where the first stance put this sole from the staying one,
+    /// turned with the staying sole (the first stance's relative yaw).
+    /// </summary>
+    private void AimSquaringStep()
+    {
+        if (_leftSwings)
+        {
+            _landingYaw = _rightYaw + _restYawOffset;
+            Vec3 landing = _rightSoleG + Quat.FromYaw(_rightYaw).Rotate(_restOffset);
+            _landing = landing with { Z = 0 };
+        }
+        else
+        {
+            _landingYaw = _leftYaw - _restYawOffset;
+            Vec3 landing = _leftSoleG - Quat.FromYaw(_landingYaw).Rotate(_restOffset);
+            _landing = landing with { Z = 0 };
+        }
+    }
+
+    /// <summary>
     /// The swing leg's joint velocity targets: the IK a moment ahead, the foot further along its
     /// path and the pelvis moved by its estimated velocity and turned by the gyro. (Differencing
     /// successive commands instead carries the estimate's noise into the rates: the hip motors
     /// then alternate between their limits.)
     /// </summary>
-    private void SwingRates(RobotState measured, Quat orientation, Quat toGround, Quat pelvisInG, LegGeometry swingLeg, double swingYaw,
+    private void SwingRates(RobotState measured, Quat orientation, Quat toGround, Quat pelvisInG, LegGeometry swingLeg,
         int swingFirst, double swingTime, Span<JointCommand> commands)
     {
         Vec3 gyro = toGround.Rotate(orientation.Rotate(Vec3.From(measured.ImuGyro)));
@@ -390,7 +640,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         Quat turned = rate > 1e-9 ? (Quat.FromAxisAngle(gyro / rate, rate * RateLookahead) * pelvisInG).Normalized() : pelvisInG;
         Vec3 pelvisAhead = _pelvisMeasured + RateLookahead * new Vec3(_velocity.X, _velocity.Y, 0);
         LegKinematics.Inverse(swingLeg, turned.Conjugate.Rotate(SwingTarget(_t + RateLookahead, swingTime) - pelvisAhead),
-            turned.Conjugate * Quat.FromYaw(swingYaw), _qAhead);
+            turned.Conjugate * Quat.FromYaw(SwingYaw(_t + RateLookahead, swingTime)), _qAhead);
         Array.Clear(_swingRate);
         for (int j = 0; j < 6; j++)
         {
@@ -438,7 +688,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
             AimClosingStep(landed);
             return Swing(dt, measured, estimate, commands);
         }
-        if (_closing && _t >= _o.SettleTime)
+        if (_closing && _t >= (_squaring ? SquaringSettle : _o.SettleTime))
         {
             // Settled: the standing law captures the new stance (and G moves with it, for both).
             _standing.Reset();
@@ -447,6 +697,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
             // it is next needed it starts again from the standing law's. (Carried over, a
             // glitch in it stepped the robot again at once: 45° at 20 N·s took four steps.)
             _ownEstimate = false;
+            _squaring = false;
             Phase = StepPhase.Standing;
             _t = 0;
             return Update(_tick, measured, estimate, commands);
@@ -563,6 +814,10 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         return new Vec3(_swingStart.X + (_landing.X - _swingStart.X) * s, _swingStart.Y + (_landing.Y - _swingStart.Y) * s, z);
     }
 
+    /// <summary>The swing sole's yaw <paramref name="t"/> into the swing (G): turned to the landing's on the same minimum-jerk schedule (only a squaring step turns it).</summary>
+    private double SwingYaw(double t, double swingTime) =>
+        _swingStartYaw + (_landingYaw - _swingStartYaw) * MinimumJerk(Math.Clamp(t / (_o.TravelShare * swingTime), 0, 1));
+
     private Vec3 InSole(Vec3 sole, double x, double y) => new(
         Math.Clamp(x, sole.X - _halfLength + _legs.FeedForwardHeelToeMargin, sole.X + _halfLength - _legs.FeedForwardHeelToeMargin),
         Math.Clamp(y, sole.Y - _halfWidth + _legs.FeedForwardSideMargin, sole.Y + _halfWidth - _legs.FeedForwardSideMargin), 0);
@@ -671,6 +926,13 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
 
     private void TakeStance(StanceFrame stance)
     {
+        if (!_restKnown)
+        {
+            // The first stance is the placement squaring steps come back to (the tree holds the
+            // standing law's pose of this tick).
+            (_restOffset, _restYawOffset) = SoleOffset();
+            _restKnown = true;
+        }
         (_leftSoleG, _rightSoleG, _leftYaw, _rightYaw, _yaw0) = (stance.LeftSole, stance.RightSole, stance.LeftYaw, stance.RightYaw, stance.Yaw);
         _initialized = true;
     }

@@ -74,6 +74,10 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     private double _zmpX, _zmpY, _dcmX, _dcmY, _zmpMeasuredX = double.NaN, _zmpMeasuredY = double.NaN;
     private double _outsideSeconds;
 
+    // Weight shift (before a squaring step): the DCM target's goal and how fast it moves there.
+    private bool _shifting, _returningFrom;
+    private double _shiftGoalX, _shiftGoalY, _shiftRate;
+
     // Hip strategy.
     private readonly double _hipDeadband;
     private double _leanPitch, _leanRoll;
@@ -174,10 +178,36 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
 
     public IReadOnlyList<string> SignalNames => s_signals;
 
+    /// <summary>Where the pelvis is steered to bring the DCM (x, y), ground frame, m: the rest place over the soles, on its way back there, or a weight shift's.</summary>
+    public (double X, double Y) DcmTarget => (_dcmTargetX, _dcmTargetY);
+
+    /// <summary>Where <see cref="ShiftWeight"/> sends the DCM (x, y), ground frame, m; NaN when no shift is under way.</summary>
+    public (double X, double Y) WeightShiftGoal => _shifting ? (_shiftGoalX, _shiftGoalY) : (double.NaN, double.NaN);
+
+    /// <summary>
+    /// Moves the weight towards (<paramref name="x"/>, <paramref name="y"/>) in the ground frame
+    /// (a point over one sole, before the other lifts): the DCM target and the pelvis go there at
+    /// <paramref name="rate"/> m/s, and the ZMP the feet are asked for follows the target
+    /// instead of the soles' middle, while the DCM is inside the soles. Until
+    /// <see cref="EndWeightShift"/> or <see cref="Reset"/>.
+    /// </summary>
+    public void ShiftWeight(double x, double y, double rate)
+    {
+        (_shiftGoalX, _shiftGoalY, _shiftRate, _shifting) = (x, y, rate, true);
+    }
+
+    /// <summary>Ends a <see cref="ShiftWeight"/>: the DCM target returns to rest at the shift's rate, the ZMP reference to the soles' middle.</summary>
+    public void EndWeightShift()
+    {
+        _returningFrom = _shifting;
+        _shifting = false;
+    }
+
     /// <summary>Forgets the stance; the next tick captures the feet where they are.</summary>
     public void Reset()
     {
         _initialized = false;
+        (_shifting, _returningFrom) = (false, false);
         _outsideSeconds = 0;
         Array.Clear(_saturatedSeconds);
         SaturatedJoint = -1;
@@ -225,6 +255,10 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         double minX = Math.Min(_leftSoleG.X, _rightSoleG.X) - _halfLength, maxX = Math.Max(_leftSoleG.X, _rightSoleG.X) + _halfLength;
         double minY = _rightSoleG.Y - _halfWidth, maxY = _leftSoleG.Y + _halfWidth;
         double refDcmX = 0.5 * (_leftSoleG.X + _rightSoleG.X), refDcmY = 0.5 * (_leftSoleG.Y + _rightSoleG.Y);
+        if (_shifting)
+        {
+            (refDcmX, refDcmY) = (_dcmTargetX, _dcmTargetY);
+        }
 
         // The ZMP the LIPM asks for (p = ξ + (k/ω)(ξ − ξ_ref)), within what the feet can provide: telemetry.
         _zmpX = Math.Clamp(_dcmX + _dcmGain / _omega * (_dcmX - refDcmX), minX + _margin, maxX - _margin);
@@ -385,13 +419,18 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         // The CoM's own rest height: a crouch folds the legs' mass up towards the pelvis, so the
         // CoM does not rise by as much as the pelvis (the same rise overshot by 1 cm).
         _comHeightRef += Math.Clamp(_restComHeight - _comHeightRef, 0, step);
-        double ex = _restX - _dcmTargetX, ey = _restY - _dcmTargetY;
+        // A weight shift moves the same targets, to its goal and at its own rate.
+        double ex = (_shifting ? _shiftGoalX : _restX) - _dcmTargetX, ey = (_shifting ? _shiftGoalY : _restY) - _dcmTargetY;
         double off = Math.Sqrt(ex * ex + ey * ey);
         if (off > 1e-9)
         {
-            double share = Math.Min(off, step) / off;
+            double share = Math.Min(off, _shifting || _returningFrom ? _shiftRate * dt : step) / off;
             (_dcmTargetX, _dcmTargetY) = (_dcmTargetX + share * ex, _dcmTargetY + share * ey);
             (_pelvisX0, _pelvisY0) = (_pelvisX0 + share * ex, _pelvisY0 + share * ey);
+        }
+        else
+        {
+            _returningFrom = false;
         }
     }
 

@@ -11,8 +11,9 @@ namespace Robot.Runtime.Scenarios;
 /// <param name="TimeS">When it started, s after the robot stood up.</param>
 /// <param name="DirectionDeg">Push direction, degrees (0 = forward, 90 = left).</param>
 /// <param name="ImpulseNs">Impulse on the pelvis, N·s.</param>
-/// <param name="Steps">Steps taken between this push and the next one (or the end, or the fall).</param>
-public sealed record Bump(int Index, double TimeS, double DirectionDeg, double ImpulseNs, int Steps);
+/// <param name="Steps">Steps taken to recover between this push and the next one (or the end, or the fall).</param>
+/// <param name="SquaringSteps">Steps taken in that time to square the stance up again (<see cref="CaptureStepOptions.SquareUp"/>).</param>
+public sealed record Bump(int Index, double TimeS, double DirectionDeg, double ImpulseNs, int Steps, int SquaringSteps);
 
 /// <summary>How a run of random pushes ended.</summary>
 /// <param name="Bumps">Every push applied, in order (the last one is the one it fell or faulted after, if it did).</param>
@@ -22,13 +23,16 @@ public sealed record Bump(int Index, double TimeS, double DirectionDeg, double I
 /// <param name="Fault">The loop fault latched, if any (<c>None</c> otherwise).</param>
 /// <param name="ControllerStatus">The balance controller's status at the end.</param>
 /// <param name="PelvisDropM">How far the pelvis ended below where it first stood, m.</param>
+/// <param name="StartSoleDistanceM">How far apart the soles stood before the first push, m.</param>
+/// <param name="EndSoleDistanceM">How far apart they stood at the end, m (pushes the standing law stops slide them).</param>
+/// <param name="Squaring">Whether the controller squared the stance up after pushes.</param>
 /// <param name="IntervalS">Time between pushes, s.</param>
 /// <param name="MinImpulseNs">Smallest impulse drawn, N·s.</param>
 /// <param name="MaxImpulseNs">Largest impulse drawn, N·s.</param>
 /// <param name="Seed">Seed of the pushes' directions and impulses.</param>
 /// <param name="DomainSeed">Seed of the model's perturbation, or null for the nominal model.</param>
 public sealed record BumpResult(IReadOnlyList<Bump> Bumps, int Survived, bool Fell, double EndedAtS, string Fault, string ControllerStatus,
-    double PelvisDropM, double IntervalS, double MinImpulseNs, double MaxImpulseNs, int Seed, int? DomainSeed)
+    double PelvisDropM, double StartSoleDistanceM, double EndSoleDistanceM, bool Squaring, double IntervalS, double MinImpulseNs, double MaxImpulseNs, int Seed, int? DomainSeed)
 {
     /// <summary>Whether the robot stood through every push.</summary>
     public bool SurvivedAll => Survived == Bumps.Count && !Fell && Fault == nameof(LoopFault.None);
@@ -40,7 +44,8 @@ public sealed record BumpResult(IReadOnlyList<Bump> Bumps, int Survived, bool Fe
 /// <c>interval</c> seconds, each time in a random direction with a random impulse between two
 /// bounds (uniform, from a seed: the same seed gives the same run). Single pushes from rest
 /// (<see cref="PushScenario"/>) do not show what a robot left by its last recovery does with
-/// the next push: a stance left low, off-centre or with the DCM at a sole's edge. The run ends
+/// the next push: a stance left low, off-centre, narrowed by feet that slid, or with the DCM at
+/// a sole's edge. The run ends
 /// at the first fall or fault, or one interval after the last push.
 /// </summary>
 public static class BumpScenario
@@ -65,7 +70,9 @@ public static class BumpScenario
     /// <param name="seed">Seed of the directions and impulses (≥ 0).</param>
     /// <param name="domainSeed">Perturb the simulated model with this seed (<see cref="SimHardware.RandomizeDomain"/>); null: the nominal model.</param>
     /// <param name="progress">Receives a line per push, when given.</param>
-    public static BumpResult Run(int count, double interval, double minImpulse, double maxImpulse, int seed, int? domainSeed = null, Action<string>? progress = null)
+    /// <param name="squaring">Whether the controller squares the stance up after pushes (<see cref="CaptureStepOptions.SquareUp"/>).</param>
+    public static BumpResult Run(int count, double interval, double minImpulse, double maxImpulse, int seed, int? domainSeed = null, Action<string>? progress = null,
+        bool squaring = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxCount);
@@ -83,11 +90,11 @@ public static class BumpScenario
         {
             hardware.RandomizeDomain(perturbation);
         }
-        CaptureStepController controller = BalanceFactory.CreateStepping(hardware);
+        CaptureStepController controller = BalanceFactory.CreateStepping(hardware, step: new CaptureStepOptions { SquareUp = squaring });
         using var robot = SimulatedRobot.Create(controller, hardware: hardware);
         var driver = new SimulatedTimeDriver(robot.Pipeline);
         driver.Run(1000);
-        double startHeight = PushScenario.PelvisHeight(hardware);
+        double startHeight = PushScenario.PelvisHeight(hardware), startSoles = hardware.SoleDistance();
         var random = new Random(seed);
         var bumps = new List<Bump>();
         int ticksPerInterval = (int)Math.Round(interval * 1000);
@@ -97,7 +104,7 @@ public static class BumpScenario
         {
             double direction = 360 * random.NextDouble(), impulse = minImpulse + (maxImpulse - minImpulse) * random.NextDouble();
             double t = (i - 1) * interval;
-            int stepsBefore = controller.StepsTaken;
+            (int stepsBefore, int squaringBefore) = (controller.StepsTaken, controller.SquaringSteps);
             PushScenario.Push(hardware, direction, impulse);
             int k = 0;
             for (; k < ticksPerInterval; k++)
@@ -114,13 +121,13 @@ public static class BumpScenario
                 }
             }
             ended = t + Math.Min(k + 1, ticksPerInterval) / 1000.0;
-            var bump = new Bump(i, t, direction, impulse, controller.StepsTaken - stepsBefore);
+            var bump = new Bump(i, t, direction, impulse, controller.StepsTaken - stepsBefore, controller.SquaringSteps - squaringBefore);
             bumps.Add(bump);
-            progress?.Invoke($"push {i} at {t:F1} s: {direction:F0}°, {impulse:F1} N·s, {bump.Steps} steps{(fell ? ", fell" : "")}");
+            progress?.Invoke($"push {i} at {t:F1} s: {direction:F0}°, {impulse:F1} N·s, {bump.Steps} steps, {bump.SquaringSteps} squaring{(fell ? ", fell" : "")}");
         }
         LoopFault fault = robot.Pipeline.Fault;
         int survived = bumps.Count - (fell || fault != LoopFault.None ? 1 : 0);
         return new BumpResult(bumps, survived, fell, ended, fault.ToString(), controller.Status.ToString(),
-            startHeight - PushScenario.PelvisHeight(hardware), interval, minImpulse, maxImpulse, seed, domainSeed);
+            startHeight - PushScenario.PelvisHeight(hardware), startSoles, hardware.SoleDistance(), squaring, interval, minImpulse, maxImpulse, seed, domainSeed);
     }
 }

@@ -9,8 +9,20 @@ using Robot.Sim.Scenarios;
 namespace Robot.Runtime.Scenarios;
 
 /// <summary>Outcome of <see cref="StandScenario"/>.</summary>
+/// <param name="Seconds">Simulated time stood, s.</param>
+/// <param name="Fell">Whether the robot fell.</param>
+/// <param name="FellAtSeconds">When it fell, s, or null.</param>
+/// <param name="MaxDcmErrorM">Largest distance of the DCM from the soles' middle, m.</param>
+/// <param name="MaxComDriftM">Largest horizontal drift of the CoM from where it first stood, m.</param>
+/// <param name="MaxTiltRad">Largest pelvis tilt, rad.</param>
+/// <param name="Fault">The loop fault latched, if any (<c>None</c> otherwise).</param>
+/// <param name="BalanceStatus">The balance controller's status at the end.</param>
+/// <param name="WallSeconds">Wall time the run took, s.</param>
+/// <param name="RealtimeFactor">Simulated seconds per wall second.</param>
+/// <param name="Steps">Recovery steps taken (standing still there should be none).</param>
+/// <param name="SquaringSteps">Steps taken to square the stance up (none unless the feet slid).</param>
 public sealed record StandResult(double Seconds, bool Fell, double? FellAtSeconds, double MaxDcmErrorM, double MaxComDriftM, double MaxTiltRad,
-    string Fault, string BalanceStatus, double WallSeconds, double RealtimeFactor, int Steps);
+    string Fault, string BalanceStatus, double WallSeconds, double RealtimeFactor, int Steps, int SquaringSteps);
 
 /// <summary>
 /// The balance controller standing on flat ground with sensor noise, in simulated time. Falls
@@ -72,6 +84,6 @@ public static class StandScenario
         double wall = clock.Elapsed.TotalSeconds;
         double simulated = hardware.Simulation.Time;
         return new StandResult(simulated, fellAt is not null, fellAt, maxDcm, maxDrift, maxTilt, robot.Pipeline.Fault.ToString(), stepping.Status.ToString(),
-            wall, simulated / Math.Max(wall, 1e-9), stepping.StepsTaken);
+            wall, simulated / Math.Max(wall, 1e-9), stepping.StepsTaken, stepping.SquaringSteps);
     }
 }

@@ -52,6 +52,9 @@ public class RunAndStandCommandTests
         using var json = JsonDocument.Parse(stdout);
         Assert.False(json.RootElement.GetProperty("fell").GetBoolean(), stderr);
         Assert.True(json.RootElement.GetProperty("maxDcmErrorM").GetDouble() < 0.05);
+        // Sensor noise neither trips a step nor reads as feet that slid.
+        Assert.Equal(0, json.RootElement.GetProperty("steps").GetInt32());
+        Assert.Equal(0, json.RootElement.GetProperty("squaringSteps").GetInt32());
         Assert.Equal(0, code);
     }
 }

@@ -34,6 +34,43 @@ public class SimBumpsCommandTests
         Assert.Equal(stdout, stdoutAgain);
     }
 
+    /// <summary>
+    /// Seed 1's first push (90°, 10.4 N·s) is stopped without a step but drags the right foot
+    /// 3 cm in. Squared up, the soles end at the width they started at; with
+    /// <c>--no-squaring</c> they stay where the push left them.
+    /// </summary>
+    [Fact]
+    public void Bumps_ASidewaysPushSlidesTheFeet_SquaredUpUnlessNoSquaring()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("sim", "bumps", "--count", "1", "--seed", "1", "--json");
+        Assert.True(code == 0, stderr);
+        using (var json = JsonDocument.Parse(stdout))
+        {
+            JsonElement root = json.RootElement;
+            JsonElement bump = root.GetProperty("bumps")[0];
+            Assert.Equal(0, bump.GetProperty("steps").GetInt32());
+            Assert.Equal(1, bump.GetProperty("squaringSteps").GetInt32());
+            Assert.True(root.GetProperty("squaring").GetBoolean());
+            double start = root.GetProperty("startSoleDistanceM").GetDouble(), end = root.GetProperty("endSoleDistanceM").GetDouble();
+            Assert.True(Math.Abs(end - start) < 0.01, $"soles {end:F3} m apart at the end, {start:F3} at the start");
+        }
+
+        (code, stdout, stderr) = CliRunner.Run("sim", "bumps", "--count", "1", "--seed", "1", "--no-squaring", "--json");
+        Assert.True(code == 0, stderr);
+        using (var json = JsonDocument.Parse(stdout))
+        {
+            JsonElement root = json.RootElement;
+            Assert.Equal(0, root.GetProperty("bumps")[0].GetProperty("squaringSteps").GetInt32());
+            Assert.False(root.GetProperty("squaring").GetBoolean());
+            double start = root.GetProperty("startSoleDistanceM").GetDouble(), end = root.GetProperty("endSoleDistanceM").GetDouble();
+            Assert.True(end < start - 0.02, $"soles {end:F3} m apart at the end, {start:F3} at the start: the push no longer slides them");
+        }
+
+        (code, stdout, _) = CliRunner.Run("sim", "bumps", "--count", "1", "--seed", "1", "--no-squaring");
+        Assert.Equal(0, code);
+        Assert.Contains("not squared up", stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Bumps_PushesBeyondAnyRecovery_FallReportedWithExit1()
     {

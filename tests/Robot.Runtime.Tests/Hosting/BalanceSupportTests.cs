@@ -81,6 +81,44 @@ public class BalanceSupportTests
         }
     }
 
+    /// <summary>
+    /// A weight shift (what a squaring step starts with): the DCM target moves to a point 4 cm
+    /// inside the right sole and the right foot takes nearly all the weight; ended, the target
+    /// goes back to rest and the feet share the weight again.
+    /// </summary>
+    [Fact]
+    public void ShiftWeight_LoadsOneFoot_AndEndWeightShiftSharesItAgain()
+    {
+        var (hardware, controller, robot, driver) = Stand();
+        using (robot)
+        {
+            var state = new RobotState(hardware.Description.JointCount);
+            driver.Run(1000);
+            (double restX, double restY) = controller.DcmTarget;
+            Assert.True(double.IsNaN(controller.WeightShiftGoal.X), "no shift under way yet");
+            var right = controller.Stance.RightSole;
+            controller.ShiftWeight(right.X, right.Y + 0.04, rate: 0.5);
+            driver.Run(1000);
+            Assert.Equal((right.X, right.Y + 0.04), controller.DcmTarget);
+            Assert.True(Math.Abs(controller.Dcm.Y - (right.Y + 0.04)) < 0.01, $"DCM at y {controller.Dcm.Y:F3} m, goal {right.Y + 0.04:F3}");
+            Assert.True(hardware.Read(state));
+            double rightShare = RightShare(state);
+            Assert.True(rightShare > 0.75, $"the right foot carries {rightShare:F2} of the weight");
+
+            controller.EndWeightShift();
+            driver.Run(1500);
+            Assert.True(double.IsNaN(controller.WeightShiftGoal.X), "the shift ended");
+            Assert.Equal(restX, controller.DcmTarget.X, 6);
+            Assert.Equal(restY, controller.DcmTarget.Y, 6);
+            Assert.True(hardware.Read(state));
+            Assert.InRange(RightShare(state), 0.4, 0.6);
+            Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
+        }
+    }
+
+    /// <summary>The right sole's share of the weight the two ankle sensors measure (their z force: the shank's on the foot, negative under load).</summary>
+    private static double RightShare(RobotState state) => state.RightFootWrench[2] / (state.LeftFootWrench[2] + state.RightFootWrench[2]);
+
     [Fact]
     public void MeasuredZmp_FromTheAnkleSensors_MatchesStatics()
     {

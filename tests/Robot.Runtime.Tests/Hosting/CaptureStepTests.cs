@@ -16,13 +16,31 @@ public class CaptureStepTests
     private static (CaptureStepController Controller, SimHardware Hardware, SimulatedRobot Robot, SimulatedTimeDriver Driver) Pushed(double directionDeg, double impulse,
         StandingBalanceOptions? options = null, CaptureStepOptions? step = null)
     {
+        var stood = Stood(options, step);
+        Push(stood.Hardware, directionDeg, impulse);
+        return stood;
+    }
+
+    /// <summary>A robot on the stepping controller, stood 1 s.</summary>
+    private static (CaptureStepController Controller, SimHardware Hardware, SimulatedRobot Robot, SimulatedTimeDriver Driver) Stood(
+        StandingBalanceOptions? options = null, CaptureStepOptions? step = null)
+    {
         var hardware = SimHardware.FlatGround();
         CaptureStepController controller = BalanceFactory.CreateStepping(hardware, options, step);
         var robot = SimulatedRobot.Create(controller, hardware: hardware);
         var driver = new SimulatedTimeDriver(robot.Pipeline);
         driver.Run(1000);
-        Push(hardware, directionDeg, impulse);
         return (controller, hardware, robot, driver);
+    }
+
+    /// <summary>Runs until the controller is in <paramref name="phase"/> (with <paramref name="squaring"/> squaring steps begun), at most 3 s.</summary>
+    private static void RunUntil(CaptureStepController controller, SimulatedTimeDriver driver, StepPhase phase, int squaring = 0)
+    {
+        for (int k = 0; k < 3000 && !(controller.Phase == phase && controller.SquaringSteps == squaring); k++)
+        {
+            driver.Run(1);
+        }
+        Assert.Equal(phase, controller.Phase);
     }
 
     /// <summary>The robot stands again on the standing law, upright and without a fault, after <paramref name="steps"/> steps in all.</summary>
@@ -58,12 +76,16 @@ public class CaptureStepTests
         var (controller, hardware, robot, driver) = Pushed(direction, impulse);
         using (robot)
         {
-            driver.Run(4000, stopOnFault: true);
+            // 1.5 s on, both steps are down (a squaring step may follow once the robot stands still).
+            driver.Run(1500, stopOnFault: true);
+            Assert.Equal(2, controller.StepsTaken);
+            (double x, double y) = controller.Landing;
+            driver.Run(3000, stopOnFault: true);
             AssertStandingAfter(2, controller, hardware, robot);
-            // The stance moved with the push: the last landing is on the push's side.
+            // The stance moved with the push: the closing step landed on the push's side.
             double a = direction * Math.PI / 180;
-            double along = Math.Cos(a) * controller.Landing.X + Math.Sin(a) * controller.Landing.Y;
-            Assert.True(along > 0.15, $"landed at ({controller.Landing.X:F3}, {controller.Landing.Y:F3}) m, {along:F3} m along the push");
+            double along = Math.Cos(a) * x + Math.Sin(a) * y;
+            Assert.True(along > 0.15, $"landed at ({x:F3}, {y:F3}) m, {along:F3} m along the push");
         }
     }
 
@@ -114,6 +136,86 @@ public class CaptureStepTests
     }
 
     /// <summary>
+    /// A sideways push the standing law stops without a step slides the far foot 2.5 cm in
+    /// (the loaded foot holds, the other is dragged). Once the robot stands still, a squaring
+    /// step puts the feet back at the first stance's width; kept (<see cref="CaptureStepOptions.SquareUp"/>
+    /// off) the stance stays 2 cm or more narrower, which the test asserts.
+    /// </summary>
+    [Theory]
+    [InlineData(90)]
+    [InlineData(270)]
+    public void Push_TheFeetSlideIn_ASquaringStepRestoresTheStanceWidth(double direction)
+    {
+        (double width, double squared, int steps, int squaring) = WidthAfterSlidingPush(direction, new CaptureStepOptions());
+        Assert.Equal(0, steps);
+        Assert.Equal(1, squaring);
+        Assert.True(Math.Abs(squared - width) < 0.01, $"the soles stand {squared:F3} m apart, {width:F3} before the push");
+
+        (_, double kept, _, int none) = WidthAfterSlidingPush(direction, new CaptureStepOptions { SquareUp = false });
+        Assert.Equal(0, none);
+        Assert.True(kept < width - 0.02, $"without squaring the soles stand {kept:F3} m apart, {width:F3} before: the push no longer slides them");
+    }
+
+    /// <summary>14 N·s towards <paramref name="direction"/>, then 4 s: the soles' distance before and after, the steps and the squaring steps taken.</summary>
+    private static (double Before, double After, int Steps, int Squaring) WidthAfterSlidingPush(double direction, CaptureStepOptions step)
+    {
+        var (controller, hardware, robot, driver) = Stood(step: step);
+        using (robot)
+        {
+            double before = hardware.SoleDistance();
+            Push(hardware, direction, 14);
+            driver.Run(4000, stopOnFault: true);
+            AssertStandingAfter(0, controller, hardware, robot);
+            return (before, hardware.SoleDistance(), controller.StepsTaken, controller.SquaringSteps);
+        }
+    }
+
+    /// <summary>
+    /// A push while the weight moves onto one foot for a squaring step: the shift ends at once
+    /// (the DCM leaves its target), and the standing law, in charge throughout the shift,
+    /// stops the push.
+    /// </summary>
+    [Fact]
+    public void PushDuringTheWeightShift_EndsIt_AndTheStandingLawRecovers()
+    {
+        var (controller, hardware, robot, driver) = Pushed(90, 14);
+        using (robot)
+        {
+            RunUntil(controller, driver, StepPhase.WeightShift);
+            Push(hardware, 0, 10);
+            driver.Run(60, stopOnFault: true);
+            Assert.Equal(StepPhase.Standing, controller.Phase);
+            Assert.True(double.IsNaN(controller.Standing.WeightShiftGoal.X), "the standing law is still shifting the weight");
+            driver.Run(3000, stopOnFault: true);
+            AssertStandingAfter(0, controller, hardware, robot);
+        }
+    }
+
+    /// <summary>
+    /// A forward push of 10 N·s as a squaring step lifts its foot: the DCM predicted for
+    /// touchdown leaves the stance the step would land in, so the step becomes a capture step
+    /// (re-aimed at the DCM) with a closing step after it, and the robot stands again.
+    /// </summary>
+    [Fact]
+    public void PushDuringTheSquaringSwing_TheStepBecomesACaptureStep()
+    {
+        var (controller, hardware, robot, driver) = Pushed(90, 14);
+        using (robot)
+        {
+            RunUntil(controller, driver, StepPhase.Swing, squaring: 1);
+            Push(hardware, 0, 10);
+            driver.Run(1500, stopOnFault: true);
+            Assert.Equal(2, controller.StepsTaken);
+            Assert.Equal(0, controller.SquaringSteps);
+            // Standing again; the stance the steps left may be squared up in turn.
+            driver.Run(3000, stopOnFault: true);
+            Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
+            Assert.True(hardware.PelvisTilt < 0.2, $"tilted {hardware.PelvisTilt:F2} rad");
+            Assert.Equal(2, controller.StepsTaken);
+        }
+    }
+
+    /// <summary>
     /// The step does not rely on the nominal model: with friction and body masses perturbed
     /// (the controller keeping the nominal model), diagonal and forward pushes beyond the standing
     /// law on that model are still recovered.
@@ -149,7 +251,8 @@ public class CaptureStepTests
             Assert.Equal(afterMs >= 2000 ? StepPhase.Standing : StepPhase.DoubleSupport, controller.Phase);
             Assert.Equal(2, controller.StepsTaken);
             Push(hardware, direction, 16);
-            driver.Run(4000, stopOnFault: true);
+            // 4 s, and 1 s more for a squaring step to finish.
+            driver.Run(5000, stopOnFault: true);
             AssertStandingAfter(4, controller, hardware, robot);
         }
     }
@@ -217,6 +320,21 @@ public class CaptureStepTests
     }
 
     [Fact]
+    public void Tick_ThroughASquaringStep_AllocatesNothing()
+    {
+        var (controller, _, robot, driver) = Pushed(90, 14);
+        using (robot)
+        {
+            driver.Run(5);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            driver.Run(3500);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(1, controller.SquaringSteps);
+            Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
+        }
+    }
+
+    [Fact]
     public void FakeState_NotANumberDuringTheSwing_FaultsWithInvalidInputAndFiniteCommands()
     {
         // A broken joint reading mid-swing: the pipeline's estimator would catch it first, so the
@@ -249,6 +367,7 @@ public class CaptureStepTests
         var step = new CaptureStepOptions
         {
             SwingTime = 0, AimShare = 1.5, MinWidth = 0.3, MaxWidth = 0.2, PelvisDrop = double.NaN, RollTilt = 0, RollZone = -0.01, ClosingInside = double.NaN,
+            SquareTolerance = 0, ShiftRate = -1, ShiftInside = -0.01,
         };
         var e = Assert.Throws<ArgumentException>(() => BalanceFactory.CreateStepping(hardware, step: step));
         Assert.Contains("invalid capture step options", e.Message, StringComparison.Ordinal);
@@ -259,6 +378,9 @@ public class CaptureStepTests
         Assert.Contains("RollTilt: 0 must be a finite number > 0", e.Message, StringComparison.Ordinal);
         Assert.Contains("RollZone: -0.01 must be a finite number ≥ 0", e.Message, StringComparison.Ordinal);
         Assert.Contains("ClosingInside: NaN must be a finite number", e.Message, StringComparison.Ordinal);
+        Assert.Contains("SquareTolerance: 0 must be a finite number > 0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ShiftRate: -1 must be a finite number > 0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ShiftInside: -0.01 must be a finite number ≥ 0", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

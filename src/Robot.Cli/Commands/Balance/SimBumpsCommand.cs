@@ -4,7 +4,7 @@ using Robot.Runtime.Scenarios;
 namespace Robot.Cli.Commands.Balance;
 
 /// <summary>
-/// <c>robot sim bumps [--count N] [--interval S] [--min-impulse J] [--max-impulse J] [--seed K] [--domain-seed S] [--json]</c>:
+/// <c>robot sim bumps [--count N] [--interval S] [--min-impulse J] [--max-impulse J] [--seed K] [--domain-seed S] [--no-squaring] [--json]</c>:
 /// the standing humanoid pushed again and again in random directions; how many pushes it stood through.
 /// </summary>
 [CliVerb(Parent = "sim")]
@@ -21,10 +21,14 @@ public static class SimBumpsCommand
         {
             Description = "Perturb the simulated model first (every geom's friction × 0.7–1.3, every body's mass × 0.9–1.1, drawn from this seed, ≥ 0); the controller keeps the nominal model. Default: the nominal model.",
         };
+        var noSquaring = new Option<bool>("--no-squaring")
+        {
+            Description = "Leave the stance as the pushes leave it (feet slid together, a wide closing step) instead of stepping it back to the first stance's width once the robot stands still.",
+        };
         var json = CommonOptions.Json();
         var command = new Command("bumps", "Push the standing humanoid at the pelvis again and again, each time in a random direction with a random impulse; report how many pushes it stood through (stepping when standing is not enough). Exit 1 when it fell or faulted.")
         {
-            count, interval, minImpulse, maxImpulse, seed, domainSeed, json,
+            count, interval, minImpulse, maxImpulse, seed, domainSeed, noSquaring, json,
         };
         command.SetAction(parseResult =>
         {
@@ -62,17 +66,17 @@ public static class SimBumpsCommand
                 output.Error.WriteLine("robot sim bumps: " + string.Join("; ", errors));
                 return 2;
             }
-            BumpResult result = BumpScenario.Run(n, gap, low, high, k, perturbation, output.Progress);
+            BumpResult result = BumpScenario.Run(n, gap, low, high, k, perturbation, output.Progress, squaring: !parseResult.GetValue(noSquaring));
             if (parseResult.GetValue(json))
             {
                 output.WriteJson(result);
             }
             else
             {
-                var table = new TextTable("push", "at s", "direction", "N·s", "steps");
+                var table = new TextTable("push", "at s", "direction", "N·s", "steps", "squaring");
                 foreach (Bump b in result.Bumps)
                 {
-                    table.AddRow(b.Index.ToString(), b.TimeS.ToString("F1"), $"{b.DirectionDeg:F0}°", b.ImpulseNs.ToString("F1"), b.Steps.ToString());
+                    table.AddRow(b.Index.ToString(), b.TimeS.ToString("F1"), $"{b.DirectionDeg:F0}°", b.ImpulseNs.ToString("F1"), b.Steps.ToString(), b.SquaringSteps.ToString());
                 }
                 table.WriteTo(output.Out);
                 string model = perturbation is null ? "" : $", model perturbed with seed {perturbation}";
@@ -80,7 +84,8 @@ public static class SimBumpsCommand
                 double dropMm = result.PelvisDropM * 1000;
                 string height = Math.Abs(dropMm) < 0.5 ? "pelvis at the height it first stood at"
                     : $"pelvis {Math.Abs(dropMm):F0} mm {(dropMm > 0 ? "below" : "above")} where it first stood";
-                output.Out.WriteLine($"stood through {result.Survived} of {n} pushes ({low:F1}–{high:F1} N·s every {gap:F1} s, seed {k}{model}); {end}; {height}");
+                output.Out.WriteLine($"stood through {result.Survived} of {n} pushes ({low:F1}–{high:F1} N·s every {gap:F1} s, seed {k}{model}); {end}; {height}; "
+                    + $"soles {result.EndSoleDistanceM * 1000:F0} mm apart ({result.StartSoleDistanceM * 1000:F0} mm at the start{(result.Squaring ? "" : ", not squared up")})");
             }
             return result.SurvivedAll ? 0 : 1;
         });

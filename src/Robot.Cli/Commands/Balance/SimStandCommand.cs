@@ -38,7 +38,7 @@ public static class SimStandCommand
                 output.Out.WriteLine(r.Fell
                     ? $"FELL at t = {r.FellAtSeconds:F2} s"
                     : $"stood {r.Seconds:F1} s without falling ({r.RealtimeFactor:F1}× real time)");
-                output.Out.WriteLine($"largest DCM error {r.MaxDcmErrorM * 1000:F1} mm, CoM drift {r.MaxComDriftM * 1000:F1} mm, tilt {r.MaxTiltRad:F3} rad, fault {r.Fault}, balance {r.BalanceStatus}, steps {r.Steps}");
+                output.Out.WriteLine($"largest DCM error {r.MaxDcmErrorM * 1000:F1} mm, CoM drift {r.MaxComDriftM * 1000:F1} mm, tilt {r.MaxTiltRad:F3} rad, fault {r.Fault}, balance {r.BalanceStatus}, steps {r.Steps}, squaring steps {r.SquaringSteps}");
             }
             return r.Fell || r.Fault != "None" ? 1 : 0;
         });
