@@ -30,6 +30,12 @@ namespace Robot.Control.Balance;
 ///   DCM in the hull's narrow diagonal, where no CoP pushes it back in), wide enough to have the
 ///   DCM inside; after <see cref="CaptureStepOptions.SettleTime"/> the standing law captures the
 ///   new stance.</item>
+/// <item>Squaring step (<see cref="CaptureStepOptions.SquareUp"/>): once the robot stands still,
+///   soles that slid narrower than the first stance (or far wider, staggered or turned) are put
+///   back: the standing law shifts the weight onto one foot, the other steps to the first
+///   stance's place with the CoP chosen to carry the DCM to the new stance's middle, and the
+///   standing law takes over 0.1 s after touchdown. A push meanwhile ends the shift (the
+///   standing law is in charge throughout it) or turns the step into a capture step.</item>
 /// </list>
 /// The estimate locates the pelvis from the loaded soles through the leg kinematics, each sole
 /// pivoting on the edge it rolls on once it tilts. Real-time: <see cref="Update"/> allocates
@@ -81,8 +87,8 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     /// </summary>
     private const double SquaringSettle = 0.1;
 
-    /// <summary>A squaring step whose DCM is pushed to land this far outside the stance it lands in becomes a recovery step, m.</summary>
-    private const double SquaringOutside = -0.03;
+    /// <summary>A squaring step becomes a recovery step once the DCM it predicts for touchdown is less than this far inside the stance it lands in, m.</summary>
+    private const double SquaringInside = 0.03;
 
     /// <summary>A weight shift that has not unloaded the foot by then gives the robot back to the standing law, s.</summary>
     private const double ShiftTimeout = 2;
@@ -483,7 +489,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         {
             double grow = Math.Exp(_omega * Math.Max(0, swingTime - _t));
             double predictedX = _copX + (_dcmX - _copX) * grow, predictedY = _copY + (_dcmY - _copY) * grow;
-            _pushedSeconds = _squareHull.Inside(predictedX, predictedY) < -SquaringOutside ? _pushedSeconds + dt : 0;
+            _pushedSeconds = _squareHull.Inside(predictedX, predictedY) < SquaringInside ? _pushedSeconds + dt : 0;
         }
         if (_squaring && _pushedSeconds > 0.01 && _t <= _o.AimShare * swingTime)
         {
@@ -491,11 +497,8 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
             SquaringSteps--;
             StepsTaken++;
         }
-        if (_squaring)
-        {
-            // The landing was set at lift-off and stays.
-        }
-        else if (_t <= _o.AimShare * swingTime)
+        // (A squaring step's landing was set at lift-off and stays.)
+        if (!_squaring && _t <= _o.AimShare * swingTime)
         {
             if (_closing)
             {
