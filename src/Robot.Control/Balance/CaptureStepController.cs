@@ -387,21 +387,9 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     private void StartSquaringStep()
     {
         _standing.EndWeightShift();
-        Quat toGround = Quat.FromYaw(-_yaw0);
-        int stanceFoot = _leftSwings ? _rightFoot : _leftFoot, swingFoot = _leftSwings ? _leftFoot : _rightFoot;
-        LegGeometry stanceLeg = _leftSwings ? _rightLeg : _leftLeg, swingLeg = _leftSwings ? _leftLeg : _rightLeg;
         // The tree holds this tick's pose 1 ms ahead: standing still, the same pose.
-        Vec3 stanceG = _leftSwings ? _rightSoleG : _leftSoleG;
-        Vec3 sole = stanceG + toGround.Rotate(_tree.PointOn(swingFoot, swingLeg.AnkleToSole) - _tree.PointOn(stanceFoot, stanceLeg.AnkleToSole));
-        double yaw = _tree.Orientation(swingFoot).Yaw - _yaw0;
-        if (_leftSwings)
-        {
-            (_leftSoleG, _leftYaw) = (sole with { Z = 0 }, yaw);
-        }
-        else
-        {
-            (_rightSoleG, _rightYaw) = (sole with { Z = 0 }, yaw);
-        }
+        PlaceSwingSole(Quat.FromYaw(-_yaw0), _leftSwings ? _rightFoot : _leftFoot, _leftSwings ? _rightLeg : _leftLeg,
+            _leftSwings ? _leftFoot : _rightFoot, _leftSwings ? _leftLeg : _rightLeg, _leftSwings ? _rightSoleG : _leftSoleG);
         _squaring = true;
         _closing = true;
         _dropFrom = _standing.Stance.PelvisHeight;
@@ -652,11 +640,9 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         _swingRatesValid = true;
     }
 
-    /// <summary>The swing foot is down: its sole joins the stance where the kinematics put it.</summary>
-    private void Touchdown(RobotState measured, Quat orientation, Quat toGround, int stanceFoot, LegGeometry stanceLeg, int swingFoot, LegGeometry swingLeg, Vec3 stanceG)
+    /// <summary>The swing (or stepping) sole in G where the tree's pose puts it from the stance sole, flat on the floor.</summary>
+    private void PlaceSwingSole(Quat toGround, int stanceFoot, LegGeometry stanceLeg, int swingFoot, LegGeometry swingLeg, Vec3 stanceG)
     {
-        // The tree holds the pose 1 ms ahead (the velocity estimate): take the pose itself.
-        _tree.Update(measured.JointPosition, Vec3.Zero, orientation);
         Vec3 sole = stanceG + toGround.Rotate(_tree.PointOn(swingFoot, swingLeg.AnkleToSole) - _tree.PointOn(stanceFoot, stanceLeg.AnkleToSole));
         double yaw = _tree.Orientation(swingFoot).Yaw - _yaw0;
         if (_leftSwings)
@@ -667,6 +653,14 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         {
             (_rightSoleG, _rightYaw) = (sole with { Z = 0 }, yaw);
         }
+    }
+
+    /// <summary>The swing foot is down: its sole joins the stance where the kinematics put it.</summary>
+    private void Touchdown(RobotState measured, Quat orientation, Quat toGround, int stanceFoot, LegGeometry stanceLeg, int swingFoot, LegGeometry swingLeg, Vec3 stanceG)
+    {
+        // The tree holds the pose 1 ms ahead (the velocity estimate): take the pose itself.
+        _tree.Update(measured.JointPosition, Vec3.Zero, orientation);
+        PlaceSwingSole(toGround, stanceFoot, stanceLeg, swingFoot, swingLeg, stanceG);
         Phase = StepPhase.DoubleSupport;
         _t = 0;
         _outsideSeconds = 0;

@@ -304,32 +304,21 @@ public class CaptureStepTests
         return (robot.Pipeline.Fault, hardware.PelvisTilt, controller.StepsTaken, restHeight - pelvis[2], controller.Standing.Com, restCom);
     }
 
-    [Fact]
-    public void Tick_ThroughACaptureStep_AllocatesNothing()
+    /// <summary>Through a capture and a closing step (17 N·s forward), and through a weight shift and a squaring step (14 N·s to the left).</summary>
+    [Theory]
+    [InlineData(0, 17, 2000, 2, 0)]
+    [InlineData(90, 14, 3500, 0, 1)]
+    public void Tick_ThroughSteps_AllocatesNothing(double direction, double impulse, int ms, int steps, int squaring)
     {
-        var (controller, _, robot, driver) = Pushed(0, 17);
+        var (controller, _, robot, driver) = Pushed(direction, impulse);
         using (robot)
         {
             driver.Run(5);
             long before = GC.GetAllocatedBytesForCurrentThread();
-            driver.Run(2000);
+            driver.Run(ms);
             Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-            Assert.Equal(2, controller.StepsTaken);
-            Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
-        }
-    }
-
-    [Fact]
-    public void Tick_ThroughASquaringStep_AllocatesNothing()
-    {
-        var (controller, _, robot, driver) = Pushed(90, 14);
-        using (robot)
-        {
-            driver.Run(5);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            driver.Run(3500);
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-            Assert.Equal(1, controller.SquaringSteps);
+            Assert.Equal(steps, controller.StepsTaken);
+            Assert.Equal(squaring, controller.SquaringSteps);
             Assert.Equal(LoopFault.None, robot.Pipeline.Fault);
         }
     }
