@@ -295,9 +295,10 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     private bool Drifted(double dt)
     {
         Vec3 v = _standing.ComVelocity;
-        bool quiet = _standing.Status == BalanceStatus.Ok && v.X * v.X + v.Y * v.Y < QuietSpeed * QuietSpeed
+        double speed2 = v.X * v.X + v.Y * v.Y;
+        bool quiet = _standing.Status == BalanceStatus.Ok && speed2 < QuietSpeed * QuietSpeed
             && _standing.Stance.PelvisHeight >= _standing.RestPelvisHeight - 0.005;
-        if (v.X * v.X + v.Y * v.Y > 0.01)
+        if (speed2 > 0.01)
         {
             // Moving at 10 cm/s: a disturbance, after which squaring may start again.
             _squaringInRow = 0;
@@ -475,15 +476,14 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         // too late: a 12 N·s push sideways at lift-off got there after the re-aiming had ended.)
         if (_squaring)
         {
-            double grow = Math.Exp(_omega * Math.Max(0, swingTime - _t));
-            double predictedX = _copX + (_dcmX - _copX) * grow, predictedY = _copY + (_dcmY - _copY) * grow;
+            (double predictedX, double predictedY) = DcmAtTouchdown(_copX, _copY, swingTime);
             _pushedSeconds = _squareHull.Inside(predictedX, predictedY) < SquaringInside ? _pushedSeconds + dt : 0;
-        }
-        if (_squaring && _pushedSeconds > 0.01 && _t <= _o.AimShare * swingTime)
-        {
-            (_squaring, _closing) = (false, false);
-            SquaringSteps--;
-            StepsTaken++;
+            if (_pushedSeconds > 0.01 && _t <= _o.AimShare * swingTime)
+            {
+                (_squaring, _closing) = (false, false);
+                SquaringSteps--;
+                StepsTaken++;
+            }
         }
         // (A squaring step's landing was set at lift-off and stays.)
         if (!_squaring && _t <= _o.AimShare * swingTime)
@@ -540,6 +540,13 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         return LoopFault.None;
     }
 
+    /// <summary>The DCM the LIPM predicts for touchdown from the CoP (<paramref name="copX"/>, <paramref name="copY"/>): ξ(T) = p + (ξ − p)·e^(ω(T − t)).</summary>
+    private (double X, double Y) DcmAtTouchdown(double copX, double copY, double swingTime)
+    {
+        double grow = Math.Exp(_omega * Math.Max(0, swingTime - _t));
+        return (copX + (_dcmX - copX) * grow, copY + (_dcmY - copY) * grow);
+    }
+
     /// <summary>
     /// A squaring step's CoP (before it is kept inside the stance sole): the one that carries the
     /// DCM to the middle of the stance it lands in by touchdown, ξ(T) = p + (ξ − p)·e^(ωT). Held
@@ -570,8 +577,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
             _measuredCopY += 0.2 * (cop.Y - _measuredCopY);
             (px, py) = (_measuredCopX, _measuredCopY);
         }
-        double grow = Math.Exp(_omega * Math.Max(0, swingTime - _t));
-        double lx = px + (_dcmX - px) * grow, ly = py + (_dcmY - py) * grow;
+        (double lx, double ly) = DcmAtTouchdown(px, py, swingTime);
         double ex = lx - stanceG.X, ey = ly - stanceG.Y;
         double norm = Math.Max(1e-6, Math.Sqrt(ex * ex + ey * ey));
         lx -= _o.LandingShortfall * ex / norm;

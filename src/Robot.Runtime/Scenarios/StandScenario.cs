@@ -4,7 +4,6 @@ using Robot.Core.Control;
 using Robot.Runtime.Hosting;
 using Robot.Runtime.Loop;
 using Robot.Sim;
-using Robot.Sim.Scenarios;
 
 namespace Robot.Runtime.Scenarios;
 
@@ -43,8 +42,6 @@ public static class StandScenario
         long ticks = (long)Math.Round(seconds / hardware.Timestep);
         double maxDcm = 0, maxDrift = 0, maxTilt = 0;
         double? fellAt = null;
-        Span<double> pelvis = stackalloc double[3];
-        Span<double> quat = stackalloc double[4];
         double x0 = controller.Com.X, y0 = controller.Com.Y;
         bool first = true;
         double[] signals = new double[controller.SignalNames.Count];
@@ -64,10 +61,8 @@ public static class StandScenario
             }
             maxDcm = Math.Max(maxDcm, Math.Sqrt(dx * dx + dy * dy));
             maxDrift = Math.Max(maxDrift, Math.Sqrt((controller.Com.X - x0) * (controller.Com.X - x0) + (controller.Com.Y - y0) * (controller.Com.Y - y0)));
-            hardware.GetPelvisPose(pelvis, quat);
-            double tilt = hardware.PelvisTilt;
-            maxTilt = Math.Max(maxTilt, tilt);
-            if (pelvis[2] < IdleScenario.MinPelvisHeight || tilt > IdleScenario.MaxTilt)
+            maxTilt = Math.Max(maxTilt, hardware.PelvisTilt);
+            if (PushScenario.HasFallen(hardware))
             {
                 fellAt = hardware.Simulation.Time;
                 break;
