@@ -96,6 +96,9 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     /// <summary>At most this many squaring steps in a row, without a disturbance in between (a landing that misses the tolerance is not chased forever).</summary>
     private const int MaxSquaringInRow = 2;
 
+    /// <summary>Below this share of the weight a closing step's stance sole is taken to carry nothing (<see cref="Estimate"/>).</summary>
+    private const double UnloadedShare = 0.1;
+
     private readonly StandingBalanceController _standing;
     private readonly CaptureStepOptions _o;
     private readonly StandingBalanceOptions _legs;
@@ -474,10 +477,14 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         // estimate jumps for single samples on one foot), the step becomes a capture step,
         // re-aimed at the DCM with a closing step after it. (The DCM itself leaves that stance
         // too late: a 12 N·s push sideways at lift-off got there after the re-aiming had ended.)
+        // Only a DCM on the landing's side of the stance sole: one pushed out past the stance
+        // sole's far edge is caught by the other foot after touchdown, and a capture step with
+        // this one only moved the landing in (6 N·s that way fell, and stands without it).
         if (_squaring)
         {
             (double predictedX, double predictedY) = DcmAtTouchdown(_copX, _copY, swingTime);
-            _pushedSeconds = _squareHull.Inside(predictedX, predictedY) < SquaringInside ? _pushedSeconds + dt : 0;
+            bool landingSide = (predictedX - stanceG.X) * (_landing.X - stanceG.X) + (predictedY - stanceG.Y) * (_landing.Y - stanceG.Y) > 0;
+            _pushedSeconds = landingSide && _squareHull.Inside(predictedX, predictedY) < SquaringInside ? _pushedSeconds + dt : 0;
             if (_pushedSeconds > 0.01 && _t <= _o.AimShare * swingTime)
             {
                 (_squaring, _closing) = (false, false);
@@ -508,8 +515,8 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         // A squaring step is short: it stays at its height.
         double drop = _squaring ? 0 : _o.PelvisDrop;
         double scheduled = _dropFrom - drop * MinimumJerk(Math.Clamp(_t / swingTime, 0, 1));
-        double reach = Math.Min(ReachHeight(_leftLeg, _leftSwings ? swingTarget : _leftSoleG, pelvisX, pelvisY),
-            ReachHeight(_rightLeg, _leftSwings ? _rightSoleG : swingTarget, pelvisX, pelvisY));
+        double reach = Math.Min(_leftLeg.HighestPelvis(_leftSwings ? swingTarget : _leftSoleG, pelvisX, pelvisY, _o.ReachShare),
+            _rightLeg.HighestPelvis(_leftSwings ? _rightSoleG : swingTarget, pelvisX, pelvisY, _o.ReachShare));
         _pelvisZ = LimitHeight(scheduled, reach, dt);
         var pelvisTarget = new Vec3(pelvisX, pelvisY, _pelvisZ);
 
@@ -730,7 +737,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         Vec3 comOffset = _com - _pelvisMeasured;
         double pelvisX = _comRef.X - comOffset.X + Math.Clamp(-_o.PelvisGain * (_dcmX - _dcmRefX), -MaxShift, MaxShift);
         double pelvisY = _comRef.Y - comOffset.Y + Math.Clamp(-_o.PelvisGain * (_dcmY - _dcmRefY), -MaxShift, MaxShift);
-        double reach = Math.Min(ReachHeight(_leftLeg, _leftSoleG, pelvisX, pelvisY), ReachHeight(_rightLeg, _rightSoleG, pelvisX, pelvisY));
+        double reach = Math.Min(_leftLeg.HighestPelvis(_leftSoleG, pelvisX, pelvisY, _o.ReachShare), _rightLeg.HighestPelvis(_rightSoleG, pelvisX, pelvisY, _o.ReachShare));
         _pelvisZ = LimitHeight(_landedPelvisZ, reach, dt);
         var pelvisTarget = new Vec3(pelvisX, pelvisY, _pelvisZ);
 
@@ -791,16 +798,6 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         _targets.Lean(past * ex / n, past * ey / n, commands);
     }
 
-    /// <summary>Highest pelvis (G, upright at x, y) from which the leg reaches the sole within <see cref="CaptureStepOptions.ReachShare"/> of its length.</summary>
-    private double ReachHeight(LegGeometry leg, Vec3 sole, double x, double y)
-    {
-        double hx = x + leg.HipOffset.X, hy = y + leg.HipOffset.Y;
-        double ax = sole.X - leg.AnkleToSole.X, ay = sole.Y - leg.AnkleToSole.Y, az = sole.Z - leg.AnkleToSole.Z;
-        double d2 = (hx - ax) * (hx - ax) + (hy - ay) * (hy - ay);
-        double l = _o.ReachShare * (leg.ThighLength + leg.ShankLength);
-        return az + Math.Sqrt(Math.Max(0, l * l - d2)) - leg.HipOffset.Z;
-    }
-
     /// <summary>The pelvis height command: the schedule, never above the legs' reach, through a 50 ms filter.</summary>
     private double LimitHeight(double scheduled, double reach, double dt)
     {
@@ -842,7 +839,17 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         _tree.UpdateAhead(measured.JointPosition, measured.JointVelocity, Vec3.Zero, orientation, orientation.Rotate(Vec3.From(measured.ImuGyro)), epsilon);
         Vec3 pelvisAhead = PelvisOnSoles(leftGround, leftLocal, rightGround, rightLocal, toGround, leftWeight);
         Vec3 raw = (pelvisAhead + toGround.Rotate(_tree.Com) - com) / epsilon;
-        _velocity += dt / (_legs.VelocityFilterTimeConstant + dt) * (raw - _velocity);
+        // The closing step's stance leg lifts the pelvis back up, and braking that rise unloads
+        // its sole, which then rocks on its corners and slides: its odometry read ±0.5 m/s and
+        // sent a closing step 0.3 m the wrong way. A sole that carries nothing takes no
+        // horizontal force either: the velocity stays as it was. (Held in every phase, the
+        // diagonal pushes were lost whose capture step rolls its stance sole onto a corner.)
+        double load = leftWeight * _loadLeft + (1 - leftWeight) * _loadRight;
+        bool unloaded = _closing && Phase == StepPhase.Swing && load < UnloadedShare * _tree.TotalMass * LipmModel.Gravity;
+        if (!unloaded)
+        {
+            _velocity += dt / (_legs.VelocityFilterTimeConstant + dt) * (raw - _velocity);
+        }
         _com = com;
         _pelvisMeasured = pelvis;
         // Right after lift-off and touchdown the joint rates jump (the stance sole settles, the

@@ -51,6 +51,13 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         "zmp_meas_x_m", "zmp_meas_y_m",
     ];
 
+    /// <summary>
+    /// The pelvis stays low enough for both legs' hip–ankle distance to keep within this share of
+    /// their length: short of the straight knee, where the inverse kinematics has no answer. At
+    /// rest they stand at 0.97.
+    /// </summary>
+    private const double ReachShare = 0.99;
+
     private readonly KinematicTree _tree;
     private readonly LegGeometry _leftLeg, _rightLeg;
     private readonly int _leftFirst, _rightFirst, _leftFoot, _rightFoot;
@@ -291,7 +298,11 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         // plus the height regulation's correction.
         _shiftX = Math.Clamp(-_pelvisGain * (_dcmX - _dcmTargetX), -_maxShift, _maxShift);
         _shiftY = Math.Clamp(-_pelvisGain * (_dcmY - _dcmTargetY), -_maxShift, _maxShift);
-        var pelvisTarget = new Vec3(_pelvisX0 + _shiftX, _pelvisY0 + _shiftY, _pelvisHeight + _heightCorrection);
+        // Never higher than both legs reach: after a wide closing step the height regulation
+        // lifted the pelvis past full extension, and the stance it could not reach faulted.
+        double pelvisX = _pelvisX0 + _shiftX, pelvisY = _pelvisY0 + _shiftY;
+        double reach = Math.Min(_leftLeg.HighestPelvis(_leftSoleG, pelvisX, pelvisY, ReachShare), _rightLeg.HighestPelvis(_rightSoleG, pelvisX, pelvisY, ReachShare));
+        var pelvisTarget = new Vec3(pelvisX, pelvisY, Math.Min(_pelvisHeight + _heightCorrection, reach));
         // Every joint holds its default pose; the legs' IK and the hip strategy then overwrite theirs.
         _targets.HoldPose(commands);
         LegIkResult left = _targets.SolveLeg(_leftLeg, _leftSoleG - pelvisTarget, Quat.FromYaw(_leftYaw), _leftFirst, _feedForward, commands);

@@ -19,4 +19,19 @@ public sealed record LegGeometry(Vec3 HipOffset, double ThighLength, double Shan
 
     /// <summary>Our humanoid's right leg.</summary>
     public static LegGeometry WarehouseHumanoidRight { get; } = new(new Vec3(0, -0.09, -0.1), 0.33, 0.30, new Vec3(0.02, 0, -0.06));
+
+    /// <summary>
+    /// The highest the pelvis (upright, unturned, its origin over <paramref name="pelvisX"/>,
+    /// <paramref name="pelvisY"/>) can stand while this leg reaches the sole point
+    /// <paramref name="sole"/> (flat, same frame) with the hip–ankle distance at most
+    /// <paramref name="share"/> of the leg's length, m.
+    /// </summary>
+    public double HighestPelvis(Vec3 sole, double pelvisX, double pelvisY, double share)
+    {
+        double hx = pelvisX + HipOffset.X, hy = pelvisY + HipOffset.Y;
+        double ax = sole.X - AnkleToSole.X, ay = sole.Y - AnkleToSole.Y, az = sole.Z - AnkleToSole.Z;
+        double d2 = (hx - ax) * (hx - ax) + (hy - ay) * (hy - ay);
+        double l = share * (ThighLength + ShankLength);
+        return az + Math.Sqrt(Math.Max(0, l * l - d2)) - HipOffset.Z;
+    }
 }

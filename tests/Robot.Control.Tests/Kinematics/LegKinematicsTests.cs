@@ -58,6 +58,24 @@ public class LegKinematicsTests
         Assert.Equal(0, q[3], 12);
     }
 
+    /// <summary>
+    /// The highest pelvis over a sole out to the side and ahead: the leg reaches it at the share
+    /// of its length asked for, and at the full length 1 mm higher is out of reach.
+    /// </summary>
+    [Fact]
+    public void HighestPelvis_PutsTheAnkleAtTheShareOfTheLegsLength()
+    {
+        var sole = new Vec3(0.12, 0.2, 0);
+        double z = s_left.HighestPelvis(sole, 0.01, -0.02, 0.95);
+        Vec3 hip = new Vec3(0.01, -0.02, z) + s_left.HipOffset;
+        Assert.Equal(0.95 * (s_left.ThighLength + s_left.ShankLength), (sole - s_left.AnkleToSole - hip).Norm, 9);
+
+        Span<double> q = stackalloc double[6];
+        double full = s_left.HighestPelvis(sole, 0.01, -0.02, 1);
+        Assert.Equal(LegIkResult.Reached, LegKinematics.Inverse(s_left, sole - new Vec3(0.01, -0.02, full - 0.001), Quat.Identity, q));
+        Assert.Equal(LegIkResult.TooFar, LegKinematics.Inverse(s_left, sole - new Vec3(0.01, -0.02, full + 0.001), Quat.Identity, q));
+    }
+
     [Fact]
     public void Inverse_NaN_IsInvalidInputAndLeavesAnglesUntouched()
     {
