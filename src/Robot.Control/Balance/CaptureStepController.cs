@@ -477,9 +477,9 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         // estimate jumps for single samples on one foot), the step becomes a capture step,
         // re-aimed at the DCM with a closing step after it. (The DCM itself leaves that stance
         // too late: a 12 N·s push sideways at lift-off got there after the re-aiming had ended.)
-        // Only a DCM on the landing's side of the stance sole: one pushed out past the stance
-        // sole's far edge is caught by the other foot after touchdown, and a capture step with
-        // this one only moved the landing in (6 N·s that way fell, and stands without it).
+        // Only a DCM predicted on the landing's side of the stance sole: the lifted foot cannot
+        // reach one pushed the other way; turned, the step only landed narrower and 6 N·s that
+        // way fell, while landing as planned the standing law holds it.
         if (_squaring)
         {
             (double predictedX, double predictedY) = DcmAtTouchdown(_copX, _copY, swingTime);
