@@ -197,7 +197,10 @@ public class CaptureStepTests
     /// step becomes a capture step (re-aimed at the DCM) with a closing step after it, and the
     /// robot stands again. (Sideways, the closing step's stance sole carried nothing at the top of
     /// its rise back to standing height, rocked and slid; the velocity read from it sent the
-    /// closing step 0.3 m the wrong way and the robot fell.)
+    /// closing step 0.3 m the wrong way and the robot fell. Forward, the steps end on a stance
+    /// about 0.3 m wide, where the standing law's height regulation lifted the pelvis past the
+    /// legs' reach and faulted with <see cref="BalanceStatus.LegUnreachable"/> until the pelvis
+    /// was kept within it.)
     /// </summary>
     [Theory]
     [InlineData(0)]
