@@ -96,7 +96,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     /// <summary>At most this many squaring steps in a row, without a disturbance in between (a landing that misses the tolerance is not chased forever).</summary>
     private const int MaxSquaringInRow = 2;
 
-    /// <summary>Below this share of the weight a closing step's stance sole is taken to carry nothing (<see cref="Estimate"/>).</summary>
+    /// <summary>Below this share of the weight a closing step's stance sole is taken to carry nothing (<see cref="Estimate"/>; a squaring step is a closing step too).</summary>
     private const double UnloadedShare = 0.1;
 
     private readonly StandingBalanceController _standing;
@@ -616,18 +616,11 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     /// </summary>
     private void AimSquaringStep()
     {
-        if (_leftSwings)
-        {
-            _landingYaw = _rightYaw + _restYawOffset;
-            Vec3 landing = _rightSoleG + Quat.FromYaw(_rightYaw).Rotate(_restOffset);
-            _landing = landing with { Z = 0 };
-        }
-        else
-        {
-            _landingYaw = _leftYaw - _restYawOffset;
-            Vec3 landing = _leftSoleG - Quat.FromYaw(_landingYaw).Rotate(_restOffset);
-            _landing = landing with { Z = 0 };
-        }
+        // The first stance's offset is the left sole's from the right one, in the right sole's heading.
+        (_landingYaw, Vec3 landing) = _leftSwings
+            ? (_rightYaw + _restYawOffset, _rightSoleG + Quat.FromYaw(_rightYaw).Rotate(_restOffset))
+            : (_leftYaw - _restYawOffset, _leftSoleG - Quat.FromYaw(_leftYaw - _restYawOffset).Rotate(_restOffset));
+        _landing = landing with { Z = 0 };
     }
 
     /// <summary>
