@@ -5,9 +5,10 @@ namespace Robot.Control.Kinematics;
 /// <summary>
 /// Where one foot can land in a single step while the other stays where it is: the offsets
 /// (swing sole − stance sole, ground frame, m) on a grid, each checked with the closed-form leg
-/// inverse kinematics of both legs against their joint limits. The pelvis stays at the standing
-/// height, level, in the same relation to the feet's midpoint as in the standing pose (halfway
-/// along the step), and the feet keep their heading. A landing must also keep the configured
+/// inverse kinematics of both legs against their joint limits. The pelvis stays level, in the
+/// same relation to the feet's midpoint as in the standing pose (halfway along the step), at any
+/// height from the standing one down to a given drop (a capture step lowers it: nearly straight
+/// legs reach no long step), and the feet keep their heading. A landing must also keep the configured
 /// longest step, stay clear of the stance sole and not cross to the stance foot's far side: the
 /// legs of a humanoid collide in a crossover step, so it is not counted as reachable.
 /// </summary>
@@ -43,24 +44,30 @@ public sealed class StepReach
     /// <param name="soleHalfLength">Half the sole's length (x), m.</param>
     /// <param name="soleHalfWidth">Half the sole's width (y), m.</param>
     /// <param name="maxStepLength">ℓ_max: the longest step, from sole point to sole point, m.</param>
+    /// <param name="maxPelvisDrop">
+    /// The lowest pelvis tried, below the standing one, m: a landing counts when both legs reach it
+    /// at some height from standing down to this, in <paramref name="resolution"/> steps.
+    /// </param>
     /// <param name="clearance">Least gap between the two soles, m.</param>
     /// <param name="resolution">Grid spacing, m.</param>
     public static StepReach Compute(LegGeometry swing, LegGeometry stance,
         (double[] Lower, double[] Upper) swingLimits, (double[] Lower, double[] Upper) stanceLimits,
         Vec3 swingSole, Vec3 stanceSole, double soleHalfLength, double soleHalfWidth, double maxStepLength,
-        double clearance = 0.02, double resolution = 0.01)
+        double maxPelvisDrop = 0, double clearance = 0.02, double resolution = 0.01)
     {
         ArgumentNullException.ThrowIfNull(swing);
         ArgumentNullException.ThrowIfNull(stance);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(soleHalfLength);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(soleHalfWidth);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxStepLength);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxPelvisDrop);
         ArgumentOutOfRangeException.ThrowIfNegative(clearance);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(resolution);
         // The swing foot's own side of the stance foot: +1 when it is the left one.
         double side = swingSole.Y >= stanceSole.Y ? 1 : -1;
         double midX = (swingSole.X + stanceSole.X) / 2, midY = (swingSole.Y + stanceSole.Y) / 2;
         int n = (int)Math.Ceiling(maxStepLength / resolution);
+        int heights = (int)Math.Floor(maxPelvisDrop / resolution + 1e-9);
         Span<double> q = stackalloc double[6];
         var landings = new List<(double, double)>();
         for (int i = -n; i <= n; i++)
@@ -77,15 +84,20 @@ public sealed class StepReach
                 {
                     continue;
                 }
-                // The pelvis halfway along the step: each sole moves half the offset in the pelvis frame.
-                var swingTarget = new Vec3(midX + dx / 2, midY + dy / 2, swingSole.Z);
-                var stanceTarget = new Vec3(midX - dx / 2, midY - dy / 2, stanceSole.Z);
-                if (LegKinematics.Inverse(swing, swingTarget, Quat.Identity, q, swingLimits.Lower, swingLimits.Upper) != LegIkResult.Reached
-                    || LegKinematics.Inverse(stance, stanceTarget, Quat.Identity, q, stanceLimits.Lower, stanceLimits.Upper) != LegIkResult.Reached)
+                for (int k = 0; k <= heights; k++)
                 {
-                    continue;
+                    // The pelvis halfway along the step, k cells lower: each sole moves half the
+                    // offset in the pelvis frame, and up by the drop.
+                    double lift = k * resolution;
+                    var swingTarget = new Vec3(midX + dx / 2, midY + dy / 2, swingSole.Z + lift);
+                    var stanceTarget = new Vec3(midX - dx / 2, midY - dy / 2, stanceSole.Z + lift);
+                    if (LegKinematics.Inverse(swing, swingTarget, Quat.Identity, q, swingLimits.Lower, swingLimits.Upper) == LegIkResult.Reached
+                        && LegKinematics.Inverse(stance, stanceTarget, Quat.Identity, q, stanceLimits.Lower, stanceLimits.Upper) == LegIkResult.Reached)
+                    {
+                        landings.Add((dx, dy));
+                        break;
+                    }
                 }
-                landings.Add((dx, dy));
             }
         }
         return new StepReach([.. landings], resolution);
