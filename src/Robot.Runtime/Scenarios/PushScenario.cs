@@ -1,5 +1,6 @@
 using Robot.Control.Balance;
 using Robot.Core.Control;
+using Robot.Core.Hardware;
 using Robot.Runtime.Hosting;
 using Robot.Runtime.Loop;
 using Robot.Sim;
@@ -20,8 +21,22 @@ namespace Robot.Runtime.Scenarios;
 /// the swing, no crossover; <see cref="CapturabilityDirection.ReachableOneStepImpulseNs"/>), N·s.
 /// </param>
 /// <param name="RatioToReachableOneStep">Recovered / reachable 1-step bound.</param>
+/// <param name="LongestStepM">
+/// The soles' largest distance apart, centre to centre, with both feet down, in the push recovered at
+/// <paramref name="RecoveredImpulseNs"/>: the recovery's longest step, m (the stance width when it
+/// took none).
+/// </param>
+/// <param name="BoundStepLengthM">
+/// The longest step ℓ_max the bounds assume, m. Where <paramref name="LongestStepM"/> is longer,
+/// the robot stepped farther than its yardstick allows for.
+/// </param>
 public sealed record PushDirectionResult(double DirectionDeg, double RecoveredImpulseNs, double? FailedImpulseNs, double ZeroStepBoundNs, double OneStepBoundNs,
-    double RatioToZeroStep, double RatioToOneStep, double ReachableOneStepBoundNs, double RatioToReachableOneStep);
+    double RatioToZeroStep, double RatioToOneStep, double ReachableOneStepBoundNs, double RatioToReachableOneStep, double LongestStepM, double BoundStepLengthM);
+
+/// <summary>One push from rest.</summary>
+/// <param name="Recovered">Whether the robot stood 3 s after it, with no fault.</param>
+/// <param name="WidestStanceM">The soles' largest distance apart, centre to centre, with both feet on the ground, from the push on, m.</param>
+public sealed record PushTrial(bool Recovered, double WidestStanceM);
 
 /// <summary>Push recovery in every direction, with the bounds it is judged against.</summary>
 /// <param name="Directions">Per direction.</param>
@@ -80,23 +95,24 @@ public static class PushScenario
         var results = new List<PushDirectionResult>();
         foreach (CapturabilityDirection bound in bounds.Directions)
         {
-            double recovered = 0;
+            double recovered = 0, longestStep = 0;
             double? failed = null;
             // Twice the 1-step bound ends a sweep that never falls (no controller should get there).
             for (int k = 1; k * resolution <= 2 * bound.OneStepImpulseNs; k++)
             {
                 double trial = k * resolution;
-                bool ok = Recovers(bound.DirectionDeg, trial, domainSeed: domainSeed);
-                progress?.Invoke($"push {bound.DirectionDeg:F0}°: {trial:F1} N·s {(ok ? "recovered" : "fell")}");
-                if (!ok)
+                PushTrial pushed = Trial(bound.DirectionDeg, trial, domainSeed: domainSeed);
+                progress?.Invoke($"push {bound.DirectionDeg:F0}°: {trial:F1} N·s {(pushed.Recovered ? "recovered" : "fell")}");
+                if (!pushed.Recovered)
                 {
                     failed = trial;
                     break;
                 }
-                recovered = trial;
+                (recovered, longestStep) = (trial, pushed.WidestStanceM);
             }
             results.Add(new PushDirectionResult(bound.DirectionDeg, recovered, failed, bound.ZeroStepImpulseNs, bound.OneStepImpulseNs,
-                recovered / bound.ZeroStepImpulseNs, recovered / bound.OneStepImpulseNs, bound.ReachableOneStepImpulseNs, recovered / bound.ReachableOneStepImpulseNs));
+                recovered / bound.ZeroStepImpulseNs, recovered / bound.OneStepImpulseNs, bound.ReachableOneStepImpulseNs, recovered / bound.ReachableOneStepImpulseNs,
+                longestStep, bounds.MaxStepLengthM));
         }
         return new PushResult(results, PushDuration, resolution, "standing balance (ankle strategy: pelvis shift against the DCM error, the desired ZMP split between the feet with gravity feed-forward; hip strategy: torso lean and arm swing towards the DCM's escape) and, when they are not enough, a capture step to the predicted DCM and a closing step", domainSeed);
     }
@@ -110,6 +126,9 @@ public static class PushScenario
     /// <summary>Coarsest grid step, N·s.</summary>
     public const double MaxResolution = 5;
 
+    /// <summary>A foot carrying more than this is on the ground, N (6 % of the robot's weight).</summary>
+    private const double FootDownN = 20;
+
     /// <summary>Length of each push, s.</summary>
     public const double PushDuration = 0.05;
 
@@ -119,7 +138,16 @@ public static class PushScenario
     /// <param name="options">The standing law's options (default: the shipped ones).</param>
     /// <param name="stepping">Whether the controller may step (false: the standing law alone).</param>
     /// <param name="domainSeed">Perturb the simulated model with this seed (<see cref="SimHardware.RandomizeDomain"/>); null: the nominal model.</param>
-    public static bool Recovers(double directionDeg, double impulse, StandingBalanceOptions? options = null, bool stepping = true, int? domainSeed = null)
+    public static bool Recovers(double directionDeg, double impulse, StandingBalanceOptions? options = null, bool stepping = true, int? domainSeed = null) =>
+        Trial(directionDeg, impulse, options, stepping, domainSeed).Recovered;
+
+    /// <summary>One push from rest (see <see cref="Recovers"/>), and how far apart it put the soles.</summary>
+    /// <param name="directionDeg">Push direction, degrees (0 = forward, 90 = left).</param>
+    /// <param name="impulse">Impulse on the pelvis, N·s, over <see cref="PushDuration"/>.</param>
+    /// <param name="options">The standing law's options (default: the shipped ones).</param>
+    /// <param name="stepping">Whether the controller may step (false: the standing law alone).</param>
+    /// <param name="domainSeed">Perturb the simulated model with this seed (<see cref="SimHardware.RandomizeDomain"/>); null: the nominal model.</param>
+    public static PushTrial Trial(double directionDeg, double impulse, StandingBalanceOptions? options = null, bool stepping = true, int? domainSeed = null)
     {
         var hardware = SimHardware.FlatGround();
         if (domainSeed is int seed)
@@ -131,15 +159,22 @@ public static class PushScenario
         var driver = new SimulatedTimeDriver(robot.Pipeline);
         driver.Run(1000);
         Push(hardware, directionDeg, impulse);
+        double widest = hardware.SoleDistance();
         for (int k = 0; k < 3000; k++)
         {
             driver.Run(1);
+            // Only with both feet down: a swinging foot passes beyond where it lands.
+            RobotState state = robot.Pipeline.State;
+            if (-state.LeftFootWrench[2] > FootDownN && -state.RightFootWrench[2] > FootDownN)
+            {
+                widest = Math.Max(widest, hardware.SoleDistance());
+            }
             if (HasFallen(hardware))
             {
-                return false;
+                return new PushTrial(false, widest);
             }
         }
-        return robot.Pipeline.Fault == LoopFault.None;
+        return new PushTrial(robot.Pipeline.Fault == LoopFault.None, widest);
     }
 
     /// <summary>Starts a push of <paramref name="impulse"/> N·s on the pelvis towards <paramref name="directionDeg"/> (0 = forward, 90 = left), over <see cref="PushDuration"/>.</summary>

@@ -27,6 +27,9 @@ public class SimPushCommandTests
         double reachable = d.GetProperty("reachableOneStepBoundNs").GetDouble();
         Assert.InRange(reachable, zero, one);
         Assert.Equal(recovered / reachable, d.GetProperty("ratioToReachableOneStep").GetDouble(), 9);
+        // Recovered past the 0-step bound takes a step: the soles end farther apart than the 0.18 m stance.
+        Assert.Equal(0.4, d.GetProperty("boundStepLengthM").GetDouble(), 9);
+        Assert.InRange(d.GetProperty("longestStepM").GetDouble(), 0.25, 0.7);
         // Both verdicts follow the ratios of the one direction swept.
         Assert.Equal(recovered / one >= 0.9, json.RootElement.GetProperty("meetsOneStepTarget").GetBoolean());
         Assert.Equal(recovered / reachable >= 0.9, json.RootElement.GetProperty("meetsReachableOneStepTarget").GetBoolean());
@@ -47,6 +50,7 @@ public class SimPushCommandTests
         Assert.True(code == 0, stderr);
         Assert.Contains("model perturbed with seed 3", stdout, StringComparison.Ordinal);
         Assert.Contains("× reachable 1-step bound: ", stdout, StringComparison.Ordinal);
+        Assert.Contains("the bounds assume steps of at most 0.40 m", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

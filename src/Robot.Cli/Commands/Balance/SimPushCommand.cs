@@ -62,15 +62,16 @@ public static class SimPushCommand
                 output.WriteJson(result);
                 return 0;
             }
-            var table = new TextTable("direction", "recovered N·s", "fell at N·s", "0-step N·s", "1-step N·s", "reachable 1-step N·s", "× 0-step", "× 1-step", "× reachable 1-step");
+            var table = new TextTable("direction", "recovered N·s", "fell at N·s", "0-step N·s", "1-step N·s", "reachable 1-step N·s", "× 0-step", "× 1-step", "× reachable 1-step", "longest step m");
             foreach (PushDirectionResult d in result.Directions)
             {
                 table.AddRow($"{d.DirectionDeg:F0}°", d.RecoveredImpulseNs.ToString("F1"), (d.FailedImpulseNs?.ToString("F1") ?? "—"), d.ZeroStepBoundNs.ToString("F1"),
                     d.OneStepBoundNs.ToString("F1"), d.ReachableOneStepBoundNs.ToString("F1"), d.RatioToZeroStep.ToString("F2"), d.RatioToOneStep.ToString("F2"),
-                    d.RatioToReachableOneStep.ToString("F2"));
+                    d.RatioToReachableOneStep.ToString("F2"), d.LongestStepM.ToString("F2"));
             }
             table.WriteTo(output.Out);
             output.Out.WriteLine($"controller: {result.Controller}; pushes last {result.PushDurationS * 1000:F0} ms{model}");
+            output.Out.WriteLine($"the bounds assume steps of at most {result.Directions[0].BoundStepLengthM:F2} m; longest step: the soles' largest distance apart in the push recovered");
             output.Out.WriteLine($"0-step bound recovered in every direction: {(result.MeetsZeroStepBound ? "yes" : "no")}; ≥ {PushResult.TargetRatioToOneStep:F1} × 1-step bound: {(result.MeetsOneStepTarget ? "yes" : "no")}; ≥ {PushResult.TargetRatioToOneStep:F1} × reachable 1-step bound: {(result.MeetsReachableOneStepTarget ? "yes" : "no")}");
             return 0;
         });
