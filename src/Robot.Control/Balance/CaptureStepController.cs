@@ -512,8 +512,9 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         Vec3 comOffset = _com - _pelvisMeasured;
         double pelvisX = _comRef.X - comOffset.X + Math.Clamp(-_o.PelvisGain * (_dcmX - _dcmRefX), -MaxShift, MaxShift);
         double pelvisY = _comRef.Y - comOffset.Y + Math.Clamp(-_o.PelvisGain * (_dcmY - _dcmRefY), -MaxShift, MaxShift);
-        // A squaring step is short: it stays at its height.
-        double drop = _squaring ? 0 : _o.PelvisDrop;
+        // A squaring step is short: it stays at its height. A capture step landing near its
+        // limits drops further, to reach the long step.
+        double drop = _squaring ? 0 : _closing ? _o.PelvisDrop : _o.PelvisDrop + ReachDrop(stanceG);
         double scheduled = _dropFrom - drop * MinimumJerk(Math.Clamp(_t / swingTime, 0, 1));
         double reach = Math.Min(_leftLeg.HighestPelvis(_leftSwings ? swingTarget : _leftSoleG, pelvisX, pelvisY, _o.ReachShare),
             _rightLeg.HighestPelvis(_leftSwings ? _rightSoleG : swingTarget, pelvisX, pelvisY, _o.ReachShare));
@@ -545,6 +546,18 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         }
         Status = BalanceStatus.Ok;
         return LoopFault.None;
+    }
+
+    /// <summary>
+    /// The capture step's drop beyond <see cref="CaptureStepOptions.PelvisDrop"/>: none until the
+    /// landing passes <see cref="CaptureStepOptions.ReachDropFrom"/> of the way to a landing limit
+    /// (forward, backward or sideways), the whole <see cref="CaptureStepOptions.ReachDrop"/> at it.
+    /// </summary>
+    private double ReachDrop(Vec3 stanceG)
+    {
+        double dx = _landing.X - stanceG.X, dy = Math.Abs(_landing.Y - stanceG.Y);
+        double share = Math.Max(Math.Max(dx / _o.MaxForward, -dx / _o.MaxBackward), dy / _o.MaxWidth);
+        return _o.ReachDrop * Math.Clamp((share - _o.ReachDropFrom) / (1 - _o.ReachDropFrom), 0, 1);
     }
 
     /// <summary>The DCM the LIPM predicts for touchdown from the CoP (<paramref name="copX"/>, <paramref name="copY"/>): ξ(T) = p + (ξ − p)·e^(ω(T − t)).</summary>

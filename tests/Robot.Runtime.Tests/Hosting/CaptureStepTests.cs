@@ -91,9 +91,10 @@ public class CaptureStepTests
 
     /// <summary>
     /// Pushes near the 1-step bound forward and backward (0.87 and 0.93 of Koolen's): the capture
-    /// step drops the pelvis 8 cm and lands up to 0.40 m ahead of the stance sole or 0.35 m behind
-    /// it. With the 6 cm drop and the 0.35 and 0.30 m limits it had before, the robot falls, which
-    /// the test asserts.
+    /// step lands up to 0.40 m ahead of the stance sole or 0.35 m behind it, and near those limits
+    /// the pelvis drops 8 cm instead of 6 (<see cref="CaptureStepOptions.ReachDrop"/>). With the
+    /// 6 cm drop for every step and the 0.35 and 0.30 m limits it had before, the robot falls,
+    /// which the test asserts.
     /// </summary>
     [Theory]
     [InlineData(0, 25)]
@@ -106,7 +107,7 @@ public class CaptureStepTests
             driver.Run(4000, stopOnFault: true);
             AssertStandingAfter(2, controller, hardware, robot);
         }
-        var before = new CaptureStepOptions { PelvisDrop = 0.06, MaxForward = 0.35, MaxBackward = 0.30 };
+        var before = new CaptureStepOptions { ReachDrop = 0, MaxForward = 0.35, MaxBackward = 0.30 };
         var (_, shallowHardware, shallowRobot, shallowDriver) = Pushed(direction, impulse, step: before);
         using (shallowRobot)
         {
@@ -219,29 +220,27 @@ public class CaptureStepTests
     }
 
     /// <summary>
-    /// A push of 12 N·s forward, or 10 N·s towards the stepping foot's side, as a squaring step
-    /// lifts its foot: the DCM predicted for touchdown leaves the stance the step would land in, so the
+    /// A push of 10 N·s forward, or towards the stepping foot's side, as a squaring step lifts
+    /// its foot: the DCM predicted for touchdown leaves the stance the step would land in, so the
     /// step becomes a capture step (re-aimed at the DCM) with a closing step after it, and the
     /// robot stands again. (Sideways, the closing step's stance sole carried nothing at the top of
     /// its rise back to standing height, rocked and slid; the velocity read from it sent the
     /// closing step 0.3 m the wrong way and the robot fell. Forward, the steps end on a stance
     /// about 0.3 m wide, where the standing law's height regulation lifted the pelvis past the
     /// legs' reach and faulted with <see cref="BalanceStatus.LegUnreachable"/> until the pelvis
-    /// was kept within it. Forward, 9, 10 and 10.5 N·s at lift-off fall, as 10.5 and 11 did with
-    /// a 6 cm drop: the converted step lands short and the wide closing step after it leaves the
-    /// robot tilted 0.2 rad on the split stance.)
+    /// was kept within it.)
     /// </summary>
     [Theory]
-    [InlineData(0, 12)]
-    [InlineData(90, 10)]
-    public void PushDuringTheSquaringSwing_TheStepBecomesACaptureStep(double direction, double impulse)
+    [InlineData(0)]
+    [InlineData(90)]
+    public void PushDuringTheSquaringSwing_TheStepBecomesACaptureStep(double direction)
     {
         var (controller, hardware, robot, driver) = Pushed(90, 14);
         using (robot)
         {
             RunUntil(controller, driver, StepPhase.Swing, squaring: 1);
             Assert.True(controller.Landing.Y > 0, "the left foot was to step: the sideways push would not be towards it");
-            Push(hardware, direction, impulse);
+            Push(hardware, direction, 10);
             driver.Run(1500, stopOnFault: true);
             Assert.Equal(2, controller.StepsTaken);
             Assert.Equal(0, controller.SquaringSteps);
@@ -417,7 +416,7 @@ public class CaptureStepTests
         var step = new CaptureStepOptions
         {
             SwingTime = 0, AimShare = 1.5, MinWidth = 0.3, MaxWidth = 0.2, PelvisDrop = double.NaN, RollTilt = 0, RollZone = -0.01, ClosingInside = double.NaN,
-            SquareTolerance = 0, ShiftRate = -1, ShiftInside = -0.01,
+            SquareTolerance = 0, ShiftRate = -1, ShiftInside = -0.01, ReachDrop = -0.02, ReachDropFrom = 1,
         };
         var e = Assert.Throws<ArgumentException>(() => BalanceFactory.CreateStepping(hardware, step: step));
         Assert.Contains("invalid capture step options", e.Message, StringComparison.Ordinal);
@@ -431,6 +430,8 @@ public class CaptureStepTests
         Assert.Contains("SquareTolerance: 0 must be a finite number > 0", e.Message, StringComparison.Ordinal);
         Assert.Contains("ShiftRate: -1 must be a finite number > 0", e.Message, StringComparison.Ordinal);
         Assert.Contains("ShiftInside: -0.01 must be a finite number ≥ 0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ReachDrop: -0.02 must be a finite number ≥ 0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ReachDropFrom: 1 must be in [0, 1)", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
