@@ -52,6 +52,27 @@ public class CaptureStepTests
         Assert.Equal(StepPhase.Standing, controller.Phase);
     }
 
+    /// <summary>
+    /// Pushed, the robot stands again after a capture and a closing step; with <paramref name="without"/>
+    /// in place of the shipped options it does not, or the test would no longer show their part.
+    /// </summary>
+    private static void AssertRecoveredOnlyWithTheShippedOptions(double direction, double impulse, CaptureStepOptions without, string what)
+    {
+        var (controller, hardware, robot, driver) = Pushed(direction, impulse);
+        using (robot)
+        {
+            driver.Run(4000, stopOnFault: true);
+            AssertStandingAfter(2, controller, hardware, robot);
+        }
+        var (other, otherHardware, otherRobot, otherDriver) = Pushed(direction, impulse, step: without);
+        using (otherRobot)
+        {
+            otherDriver.Run(4000, stopOnFault: true);
+            bool stood = otherRobot.Pipeline.Fault == LoopFault.None && otherHardware.PelvisTilt < 0.2 && other.StepsTaken == 2;
+            Assert.False(stood, $"with {what} the robot stood on two steps: the test no longer shows the shipped options' part");
+        }
+    }
+
     /// <summary>An impulse on the pelvis towards <paramref name="directionDeg"/> (0 = forward, 90 = left), N·s.</summary>
     private static void Push(SimHardware hardware, double directionDeg, double impulse)
     {
@@ -99,23 +120,9 @@ public class CaptureStepTests
     [Theory]
     [InlineData(0, 25)]
     [InlineData(180, 24)]
-    public void Push_NearTheOneStepBound_RecoveredWithTheDeeperDropAndTheLongerStep(double direction, double impulse)
-    {
-        var (controller, hardware, robot, driver) = Pushed(direction, impulse);
-        using (robot)
-        {
-            driver.Run(4000, stopOnFault: true);
-            AssertStandingAfter(2, controller, hardware, robot);
-        }
-        var before = new CaptureStepOptions { ReachDrop = 0, MaxForward = 0.35, MaxBackward = 0.30 };
-        var (_, shallowHardware, shallowRobot, shallowDriver) = Pushed(direction, impulse, step: before);
-        using (shallowRobot)
-        {
-            shallowDriver.Run(4000, stopOnFault: true);
-            bool stood = shallowRobot.Pipeline.Fault == LoopFault.None && shallowHardware.PelvisTilt < 0.2;
-            Assert.False(stood, "with the 6 cm drop and the shorter steps the robot stood: the test no longer shows their part");
-        }
-    }
+    public void Push_NearTheOneStepBound_RecoveredWithTheDeeperDropAndTheLongerStep(double direction, double impulse) =>
+        AssertRecoveredOnlyWithTheShippedOptions(direction, impulse, new CaptureStepOptions { ReachDrop = 0, MaxForward = 0.35, MaxBackward = 0.30 },
+            "the 6 cm drop and the shorter steps");
 
     /// <summary>
     /// Pushes between the directions <c>sim push --directions 8</c> sweeps: the DCM ends out on
@@ -128,22 +135,8 @@ public class CaptureStepTests
     [InlineData(30, 15)]
     [InlineData(150, 19)]
     [InlineData(210, 19)]
-    public void Push_BetweenTheSweptDirections_ClosingStepLandsUnderTheDcm(double direction, double impulse)
-    {
-        var (controller, hardware, robot, driver) = Pushed(direction, impulse);
-        using (robot)
-        {
-            driver.Run(4000, stopOnFault: true);
-            AssertStandingAfter(2, controller, hardware, robot);
-        }
-        var (fixedWidth, fixedHardware, fixedRobot, fixedDriver) = Pushed(direction, impulse, step: new CaptureStepOptions { ClosingInside = -1 });
-        using (fixedRobot)
-        {
-            fixedDriver.Run(4000, stopOnFault: true);
-            bool stood = fixedRobot.Pipeline.Fault == LoopFault.None && fixedHardware.PelvisTilt < 0.2 && fixedWidth.StepsTaken == 2;
-            Assert.False(stood, "at the fixed closing width the robot stood on two steps: the test no longer shows the wider closing step's part");
-        }
-    }
+    public void Push_BetweenTheSweptDirections_ClosingStepLandsUnderTheDcm(double direction, double impulse) =>
+        AssertRecoveredOnlyWithTheShippedOptions(direction, impulse, new CaptureStepOptions { ClosingInside = -1 }, "the fixed closing width");
 
     /// <summary>
     /// Pushes the standing law stops are left to it, sideways too, where the feet roll onto their
