@@ -1,6 +1,5 @@
 using Robot.Control.Balance;
 using Robot.Core.Control;
-using Robot.Core.Hardware;
 using Robot.Runtime.Hosting;
 using Robot.Runtime.Loop;
 using Robot.Sim;
@@ -126,9 +125,6 @@ public static class PushScenario
     /// <summary>Coarsest grid step, N·s.</summary>
     public const double MaxResolution = 5;
 
-    /// <summary>A foot carrying more than this is on the ground, N (6 % of the robot's weight).</summary>
-    private const double FootDownN = 20;
-
     /// <summary>Length of each push, s.</summary>
     public const double PushDuration = 0.05;
 
@@ -163,9 +159,8 @@ public static class PushScenario
         for (int k = 0; k < 3000; k++)
         {
             driver.Run(1);
-            // Only with both feet down: a swinging foot passes beyond where it lands.
-            RobotState state = robot.Pipeline.State;
-            if (-state.LeftFootWrench[2] > FootDownN && -state.RightFootWrench[2] > FootDownN)
+            // Only with both feet down (the base estimator's contacts): a swinging foot passes beyond where it lands.
+            if (robot.Pipeline.Estimate is { LeftContact: true, RightContact: true })
             {
                 widest = Math.Max(widest, hardware.SoleDistance());
             }
