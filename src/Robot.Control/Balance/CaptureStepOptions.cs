@@ -96,10 +96,13 @@ public sealed class CaptureStepOptions
     public double MinWidth { get; set; } = 0.16;
 
     /// <summary>
-    /// Widest lateral distance of a landing from the stance sole, m. Default 0.50: a diagonal
-    /// push carries the DCM 0.4–0.5 m sideways of the stance sole by touchdown (0.40 held 135° to 16 N·s).
+    /// Widest lateral distance of a landing from the stance sole, m. Default 0.52: a diagonal
+    /// push carries the DCM 0.4–0.5 m sideways of the stance sole by touchdown (0.40 held 135° to
+    /// 16 N·s). At 0.50 a 27 N·s push at 45° left the DCM 3–5 cm past the landed sole's outer
+    /// edge; at 0.55 pushes at 135° and 225° fell from 23 N·s (the pelvis tilted 0.2 rad in the
+    /// wide stance).
     /// </summary>
-    public double MaxWidth { get; set; } = 0.50;
+    public double MaxWidth { get; set; } = 0.52;
 
     /// <summary>Lateral distance between the soles after the closing step, m. Default 0.18.</summary>
     public double ClosingWidth { get; set; } = 0.18;
@@ -113,6 +116,25 @@ public sealed class CaptureStepOptions
     /// from 15 N·s, 150° and 210° from 17, 320°–340° from 17–20; 36 directions × 12–20 N·s).
     /// </summary>
     public double ClosingInside { get; set; } = 0.06;
+
+    /// <summary>
+    /// The closing step lands up to this far ahead of the landed sole (behind it, after a step
+    /// back), m, when the DCM lies more than <see cref="ClosingStaggerFrom"/> that way from the
+    /// landed sole's centre, so that the DCM ends that far from the closing sole's centre (0:
+    /// always beside it). Default 0.15. Beside it, a forward push of 26 N·s left the DCM just
+    /// past where the toes can hold the CoP (the landing at its 0.40 m limit), the pelvis pitched
+    /// forward for 0.5 s and the standing law stepped from there and fell; after a step back of
+    /// 25.5 N·s the DCM ran past both heels. Staggered, forward pushes hold to 28 N·s and
+    /// backward ones to 26.5.
+    /// </summary>
+    public double ClosingStagger { get; set; } = 0.15;
+
+    /// <summary>
+    /// How far ahead of (or behind) the landed sole's centre the DCM may lie before the closing
+    /// step staggers, m. Default 0.04 (at 0.02 backward pushes of 24 N·s fell: a closing step
+    /// staggered for a DCM that came back).
+    /// </summary>
+    public double ClosingStaggerFrom { get; set; } = 0.04;
 
     /// <summary>Time on both feet between the capture step's touchdown and the closing step's lift-off, s. Default 0.05.</summary>
     public double ClosingDelay { get; set; } = 0.05;
@@ -258,6 +280,8 @@ public sealed class CaptureStepOptions
         {
             errors.Add($"{nameof(ClosingInside)}: {ClosingInside} must be a finite number");
         }
+        Check(nameof(ClosingStagger), ClosingStagger, false);
+        Check(nameof(ClosingStaggerFrom), ClosingStaggerFrom, false);
         Check(nameof(ClosingDelay), ClosingDelay, false);
         Check(nameof(SettleTime), SettleTime, true);
         Check(nameof(StanceCopMargin), StanceCopMargin, false);

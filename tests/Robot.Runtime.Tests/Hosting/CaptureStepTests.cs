@@ -111,15 +111,15 @@ public class CaptureStepTests
     }
 
     /// <summary>
-    /// Pushes near the 1-step bound forward and backward (0.87 and 0.93 of Koolen's): the capture
+    /// Pushes near the 1-step bound forward and backward (0.91 and 0.97 of Koolen's): the capture
     /// step lands up to 0.40 m ahead of the stance sole or 0.35 m behind it, and near those limits
     /// the pelvis drops 8 cm instead of 6 (<see cref="CaptureStepOptions.ReachDrop"/>). With the
     /// 6 cm drop for every step and the 0.35 and 0.30 m limits it had before, the robot falls,
     /// which the test asserts.
     /// </summary>
     [Theory]
-    [InlineData(0, 25)]
-    [InlineData(180, 24)]
+    [InlineData(0, 26)]
+    [InlineData(180, 25)]
     public void Push_NearTheOneStepBound_RecoveredWithTheDeeperDropAndTheLongerStep(double direction, double impulse) =>
         AssertRecoveredOnlyWithTheShippedOptions(direction, impulse, new CaptureStepOptions { ReachDrop = 0, MaxForward = 0.35, MaxBackward = 0.30 },
             "the 6 cm drop and the shorter steps");
@@ -132,11 +132,35 @@ public class CaptureStepTests
     /// and the robot fell, which the test asserts.
     /// </summary>
     [Theory]
-    [InlineData(30, 15)]
+    [InlineData(30, 18)]
     [InlineData(150, 19)]
     [InlineData(210, 19)]
     public void Push_BetweenTheSweptDirections_ClosingStepLandsUnderTheDcm(double direction, double impulse) =>
         AssertRecoveredOnlyWithTheShippedOptions(direction, impulse, new CaptureStepOptions { ClosingInside = -1 }, "the fixed closing width");
+
+    /// <summary>
+    /// Pushes past the reach of one step forward and backward (0.94 and 1.00 of Koolen's 1-step
+    /// bound): the capture step lands at its limit with the DCM still out ahead of (behind) the
+    /// landed sole, and the closing step lands up to 0.15 m further that way
+    /// (<see cref="CaptureStepOptions.ClosingStagger"/>). Beside the landed sole, the DCM ends past
+    /// the toes (heels) and the robot falls, which the test asserts.
+    /// </summary>
+    [Theory]
+    [InlineData(0, 27)]
+    [InlineData(180, 26)]
+    public void Push_PastOneStepsReach_ClosingStepStaggersTowardsTheDcm(double direction, double impulse) =>
+        AssertRecoveredOnlyWithTheShippedOptions(direction, impulse, new CaptureStepOptions { ClosingStagger = 0 }, "the closing step beside the landed sole");
+
+    /// <summary>
+    /// Diagonal pushes forward of 27 N·s (0.80 of Koolen's 1-step bound): the capture step lands
+    /// 0.52 m out from the stance sole (<see cref="CaptureStepOptions.MaxWidth"/>). At 0.50 m the
+    /// DCM ends past the landed sole's outer edge and the robot falls, which the test asserts.
+    /// </summary>
+    [Theory]
+    [InlineData(45, 27)]
+    [InlineData(315, 27)]
+    public void Push_DiagonallyForward_LandsWideEnoughForTheDcm(double direction, double impulse) =>
+        AssertRecoveredOnlyWithTheShippedOptions(direction, impulse, new CaptureStepOptions { MaxWidth = 0.50 }, "landings at most 0.50 m out");
 
     /// <summary>
     /// Pushes the standing law stops are left to it, sideways too, where the feet roll onto their
@@ -410,6 +434,7 @@ public class CaptureStepTests
         {
             SwingTime = 0, AimShare = 1.5, MinWidth = 0.3, MaxWidth = 0.2, PelvisDrop = double.NaN, RollTilt = 0, RollZone = -0.01, ClosingInside = double.NaN,
             SquareTolerance = 0, ShiftRate = -1, ShiftInside = -0.01, ReachDrop = -0.02, ReachDropFrom = 1,
+            ClosingStagger = -0.1, ClosingStaggerFrom = double.NaN,
         };
         var e = Assert.Throws<ArgumentException>(() => BalanceFactory.CreateStepping(hardware, step: step));
         Assert.Contains("invalid capture step options", e.Message, StringComparison.Ordinal);
@@ -417,6 +442,8 @@ public class CaptureStepTests
         Assert.Contains("AimShare: 1.5 must be in (0, 1]", e.Message, StringComparison.Ordinal);
         Assert.Contains("MaxWidth: 0.2 must be finite and at least MinWidth (0.3)", e.Message, StringComparison.Ordinal);
         Assert.Contains("PelvisDrop: NaN must be a finite number ≥ 0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ClosingStagger: -0.1 must be a finite number ≥ 0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ClosingStaggerFrom: NaN must be a finite number ≥ 0", e.Message, StringComparison.Ordinal);
         Assert.Contains("RollTilt: 0 must be a finite number > 0", e.Message, StringComparison.Ordinal);
         Assert.Contains("RollZone: -0.01 must be a finite number ≥ 0", e.Message, StringComparison.Ordinal);
         Assert.Contains("ClosingInside: NaN must be a finite number", e.Message, StringComparison.Ordinal);
