@@ -96,13 +96,13 @@ public sealed class CaptureStepOptions
     public double MinWidth { get; set; } = 0.16;
 
     /// <summary>
-    /// Widest lateral distance of a landing from the stance sole, m. Default 0.52: a diagonal
+    /// Widest lateral distance of a landing from the stance sole, m. Default 0.50: a diagonal
     /// push carries the DCM 0.4–0.5 m sideways of the stance sole by touchdown (0.40 held 135° to
-    /// 16 N·s). At 0.50 a 27 N·s push at 45° left the DCM 3–5 cm past the landed sole's outer
-    /// edge; at 0.55 pushes at 135° and 225° fell from 23 N·s (the pelvis tilted 0.2 rad in the
-    /// wide stance).
+    /// 16 N·s). At 0.50 a 27 N·s push at 45° leaves the DCM 3–5 cm past the landed sole's outer
+    /// edge; 0.52 holds 45° to 28 N·s, but pushes in a row lost (seeds 21–52: 53 of 64 runs
+    /// stood through against 56), and at 0.55 pushes at 135° and 225° fell from 23 N·s.
     /// </summary>
-    public double MaxWidth { get; set; } = 0.52;
+    public double MaxWidth { get; set; } = 0.50;
 
     /// <summary>Lateral distance between the soles after the closing step, m. Default 0.18.</summary>
     public double ClosingWidth { get; set; } = 0.18;

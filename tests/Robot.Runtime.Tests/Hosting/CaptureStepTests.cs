@@ -152,17 +152,6 @@ public class CaptureStepTests
         AssertRecoveredOnlyWithTheShippedOptions(direction, impulse, new CaptureStepOptions { ClosingStagger = 0 }, "the closing step beside the landed sole");
 
     /// <summary>
-    /// Diagonal pushes forward of 27 N·s (0.80 of Koolen's 1-step bound): the capture step lands
-    /// 0.52 m out from the stance sole (<see cref="CaptureStepOptions.MaxWidth"/>). At 0.50 m the
-    /// DCM ends past the landed sole's outer edge and the robot falls, which the test asserts.
-    /// </summary>
-    [Theory]
-    [InlineData(45, 27)]
-    [InlineData(315, 27)]
-    public void Push_DiagonallyForward_LandsWideEnoughForTheDcm(double direction, double impulse) =>
-        AssertRecoveredOnlyWithTheShippedOptions(direction, impulse, new CaptureStepOptions { MaxWidth = 0.50 }, "landings at most 0.50 m out");
-
-    /// <summary>
     /// Pushes the standing law stops are left to it, sideways too, where the feet roll onto their
     /// outer edges (a sideways step would lift the loaded foot).
     /// </summary>
