@@ -130,6 +130,8 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     private double _restYawOffset, _quietSeconds, _pushedSeconds;
     private bool _restKnown, _squareChecked, _squaring;
     private int _squaringInRow;
+    // A weight shift ended without its step: the robot sways back, which is not a push.
+    private bool _shiftGaveUp;
     private Vec3 _com, _velocity, _comRef, _velocityRef, _pelvisMeasured;
     private double _dcmX, _dcmY, _dcmRefX, _dcmRefY, _copX, _copY, _measuredCopX, _measuredCopY;
     private double _pelvisZ, _heightCommand, _landedPelvisZ, _estimateShare = 0.5, _loadLeft, _loadRight;
@@ -247,7 +249,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
             }
             // A push: whatever the standing law was doing, the step is a capture step.
             EndWeightShift();
-            _squaringInRow = 0;
+            (_squaringInRow, _shiftGaveUp) = (0, false);
             StartCaptureStep(_standing.Stance.PelvisHeight);
         }
         _t += dt;
@@ -301,12 +303,15 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         double speed2 = v.X * v.X + v.Y * v.Y;
         bool quiet = _standing.Status == BalanceStatus.Ok && speed2 < QuietSpeed * QuietSpeed
             && _standing.Stance.PelvisHeight >= _standing.RestPelvisHeight - 0.005;
-        if (speed2 > 0.01)
+        if (speed2 > 0.01 && !_shiftGaveUp)
         {
-            // Moving at 10 cm/s: a disturbance, after which squaring may start again.
+            // Moving at 10 cm/s: a disturbance, after which squaring may start again. (Not the
+            // sway back from a weight shift given up: counted as one, a staggered stance whose
+            // shift always overshot was retried every 3.5 s, each time tilting the pelvis 0.16 rad.)
             _squaringInRow = 0;
         }
         _quietSeconds = quiet ? _quietSeconds + dt : 0;
+        _shiftGaveUp &= _quietSeconds < _o.SquareQuietTime;
         _squareChecked &= quiet;
         if (_quietSeconds < _o.SquareQuietTime || _squareChecked || _squaringInRow >= MaxSquaringInRow)
         {
@@ -369,6 +374,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         }
         else if (_t > ShiftTimeout || ex * ex + ey * ey > ShiftPushed * ShiftPushed)
         {
+            _shiftGaveUp = true;
             EndWeightShift();
         }
     }
@@ -625,6 +631,7 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         double side = _leftSwings ? 1 : -1;
         double width = Math.Clamp(side * (_dcmY - landed.Y) + _o.ClosingInside, _o.ClosingWidth, _o.MaxWidth);
         double ahead = _dcmX - landed.X;
+        // By as much as the DCM lies past the threshold, within the limit.
         double stagger = Math.Clamp(ahead - Math.Clamp(ahead, -_o.ClosingStaggerFrom, _o.ClosingStaggerFrom), -_o.ClosingStagger, _o.ClosingStagger);
         if (stagger * (landed.X - _swingStart.X) <= 0)
         {

@@ -124,8 +124,8 @@ public sealed class CaptureStepOptions
     /// always beside it). Default 0.15. Beside it, a forward push of 26 N·s left the DCM just
     /// past where the toes can hold the CoP (the landing at its 0.40 m limit), the pelvis pitched
     /// forward for 0.5 s and the standing law stepped from there and fell; after a step back of
-    /// 25.5 N·s the DCM ran past both heels. Staggered, forward pushes hold to 28 N·s and
-    /// backward ones to 26.5.
+    /// 25.5 N·s the DCM ran past both heels. Staggered, forward pushes hold to 28.5 N·s and
+    /// backward ones to 26.5 (<c>sim push</c>).
     /// </summary>
     public double ClosingStagger { get; set; } = 0.15;
 

@@ -152,6 +152,32 @@ public class CaptureStepTests
         AssertRecoveredOnlyWithTheShippedOptions(direction, impulse, new CaptureStepOptions { ClosingStagger = 0 }, "the closing step beside the landed sole");
 
     /// <summary>
+    /// After a staggered closing step (27 N·s forward) the squaring step's weight shift
+    /// overshoots and is given up; the robot is tried twice and then left standing staggered.
+    /// Its sway back from a given-up shift once counted as a push, and the shift was retried
+    /// every 3.5 s for as long as the robot stood there, each time tilting the pelvis 0.16 rad.
+    /// </summary>
+    [Fact]
+    public void StaggeredStance_SquaringGivenUpTwice_LeavesTheRobotStanding()
+    {
+        var (controller, hardware, robot, driver) = Pushed(0, 27);
+        using (robot)
+        {
+            driver.Run(7000, stopOnFault: true);
+            AssertStandingAfter(2, controller, hardware, robot);
+            double tilt = 0;
+            for (int k = 0; k < 5000; k++)
+            {
+                driver.Run(1);
+                Assert.NotEqual(StepPhase.WeightShift, controller.Phase);
+                tilt = Math.Max(tilt, hardware.PelvisTilt);
+            }
+            AssertStandingAfter(2, controller, hardware, robot);
+            Assert.True(tilt < 0.05, $"the pelvis tilted {tilt:F3} rad while the robot stood");
+        }
+    }
+
+    /// <summary>
     /// Pushes the standing law stops are left to it, sideways too, where the feet roll onto their
     /// outer edges (a sideways step would lift the loaded foot).
     /// </summary>
