@@ -104,7 +104,7 @@ public sealed class DynamixelBus : IDisposable
     private readonly ResiliencePipeline _breakerPipeline;
     private readonly ResiliencePipeline _readPipeline;
     private readonly ResiliencePipeline _writePipeline;
-    private readonly ResiliencePipeline _reconnectPipeline;
+    private readonly LineReopener _reopener;
     private readonly CircuitBreakerManualControl _breaker = new();
     private bool _armed = true;
 
@@ -155,17 +155,7 @@ public sealed class DynamixelBus : IDisposable
                 Delay = TimeSpan.Zero,
             })
             .Build();
-        _reconnectPipeline = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<IOException>(),
-                MaxRetryAttempts = Math.Max(1, Options.ReconnectAttempts),
-                Delay = Options.ReconnectFirstDelay,
-                MaxDelay = Options.ReconnectMaxDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = false,
-            })
-            .Build();
+        _reopener = new LineReopener(_transport, Options.ReconnectAttempts, Options.ReconnectFirstDelay, Options.ReconnectMaxDelay);
     }
 
     public DynamixelBusOptions Options { get; }
@@ -212,15 +202,7 @@ public sealed class DynamixelBus : IDisposable
     /// </summary>
     public bool Reconnect(CancellationToken cancellationToken = default)
     {
-        try
-        {
-            _reconnectPipeline.Execute(static (bus, _) =>
-            {
-                bus._transport.Close();
-                bus._transport.Open();
-            }, this, cancellationToken);
-        }
-        catch (IOException)
+        if (!_reopener.TryReopen(cancellationToken))
         {
             return false;
         }

@@ -76,7 +76,7 @@ public sealed class JointBoardClient : IDisposable
     private JointBoardFrameType _expect;
     private readonly ResiliencePipeline _readPipeline;
     private readonly ResiliencePipeline _commandPipeline;
-    private readonly ResiliencePipeline _reconnectPipeline;
+    private readonly LineReopener _reopener;
     private readonly CircuitBreakerManualControl _breaker = new();
     private bool _armed = true;
 
@@ -113,17 +113,7 @@ public sealed class JointBoardClient : IDisposable
             .AddCircuitBreaker(breaker)
             .Build();
         _commandPipeline = new ResiliencePipelineBuilder().AddCircuitBreaker(breaker).Build();
-        _reconnectPipeline = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<IOException>(),
-                MaxRetryAttempts = Math.Max(1, Options.ReconnectAttempts),
-                Delay = Options.ReconnectFirstDelay,
-                MaxDelay = Options.ReconnectMaxDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = false,
-            })
-            .Build();
+        _reopener = new LineReopener(_transport, Options.ReconnectAttempts, Options.ReconnectFirstDelay, Options.ReconnectMaxDelay);
     }
 
     public byte BoardId { get; }
@@ -168,15 +158,7 @@ public sealed class JointBoardClient : IDisposable
     /// <summary>Reopens the line with back-off; commands stay refused until <see cref="Rearm"/>.</summary>
     public bool Reconnect(CancellationToken cancellationToken = default)
     {
-        try
-        {
-            _reconnectPipeline.Execute(static (c, _) =>
-            {
-                c._transport.Close();
-                c._transport.Open();
-            }, this, cancellationToken);
-        }
-        catch (IOException)
+        if (!_reopener.TryReopen(cancellationToken))
         {
             return false;
         }
