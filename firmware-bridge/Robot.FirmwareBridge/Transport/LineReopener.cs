@@ -9,7 +9,7 @@ namespace Robot.FirmwareBridge.Transport;
 /// this way; what a reconnect means for their own state (breaker, generation, re-arming) stays
 /// with them.
 /// </summary>
-public sealed class LineReopener
+internal sealed class LineReopener
 {
     private readonly ISerialTransport _transport;
     private readonly ResiliencePipeline _pipeline;
