@@ -1,7 +1,4 @@
 using Robot.Core.Control;
-using System.Diagnostics;
-using Robot.Core.Hardware;
-using Robot.Runtime.Estimation;
 using Robot.Runtime.Loop;
 using Robot.Runtime.Tests.Doubles;
 
@@ -36,22 +33,5 @@ public class WallClockDriverTests
         Assert.Equal(LoopFault.Overrun, pipeline.Fault);
         Assert.True(driver.Statistics.Snapshot().Overruns >= 3);
         Assert.True(pipeline.Tick().HeldLastSafeCommand);
-    }
-
-    private sealed class SlowController(TimeSpan busy) : IJointController
-    {
-        public LoopFault Update(in TickContext tick, RobotState measured, in BaseEstimate estimate, Span<JointCommand> commands)
-        {
-            long start = Stopwatch.GetTimestamp();
-            while (Stopwatch.GetElapsedTime(start) < busy)
-            {
-                Thread.SpinWait(10);
-            }
-            for (int i = 0; i < commands.Length; i++)
-            {
-                commands[i] = new JointCommand(0, 0, 10, 1, 0);
-            }
-            return LoopFault.None;
-        }
     }
 }
