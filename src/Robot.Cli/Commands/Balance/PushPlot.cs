@@ -36,12 +36,7 @@ public static class PushPlot
         Curve(plot, rows, d => d.OneStepBoundNs, ScottPlot.Colors.Black, "1-step bound (Koolen)", dashed: true);
         Curve(plot, rows, d => d.ReachableOneStepBoundNs, ScottPlot.Colors.DarkOrange, "1-step bound, reachable step", dashed: true);
         Curve(plot, rows, d => d.RecoveredImpulseNs, ScottPlot.Colors.SteelBlue, "recovered", dashed: false);
-        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
-        plot.Title(title);
-        plot.XLabel("forward impulse, N·s");
-        plot.YLabel("leftward impulse, N·s");
-        plot.Axes.SquareUnits();
-        plot.SavePng(path, 900, 900);
+        TopViewPlot.Save(plot, path, 900, 900, title, "forward impulse, N·s", "leftward impulse, N·s");
     }
 
     /// <summary>A closed curve through one value per direction (a single direction: a point on its spoke).</summary>

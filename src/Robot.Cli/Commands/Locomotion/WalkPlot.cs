@@ -46,12 +46,7 @@ public static class WalkPlot
             dcm.LegendText = "DCM (estimated)";
             dcm.MarkerSize = 0;
         }
-        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
-        plot.Title(title);
-        plot.XLabel("x, m (start frame)");
-        plot.YLabel("y, m");
-        plot.Axes.SquareUnits();
-        plot.SavePng(path, 1000, 800);
+        TopViewPlot.Save(plot, path, 1000, 800, title, "x, m (start frame)", "y, m");
     }
 
     private static IEnumerable<ScottPlot.Coordinates> Corners(Pose2 sole)
