@@ -132,6 +132,8 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     private int _squaringInRow;
     // A weight shift ended without its step: the robot sways back, which is not a push.
     private bool _shiftGaveUp;
+    // The last check found the soles staggered along the feet: the weight shifts slower.
+    private bool _staggered;
     private Vec3 _com, _velocity, _comRef, _velocityRef, _pelvisMeasured;
     private double _dcmX, _dcmY, _dcmRefX, _dcmRefY, _copX, _copY, _measuredCopX, _measuredCopY;
     private double _pelvisZ, _heightCommand, _landedPelvisZ, _estimateShare = 0.5, _loadLeft, _loadRight;
@@ -322,7 +324,8 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         (Vec3 offset, double yawOffset) = SoleOffset();
         Vec3 off = offset - _restOffset;
         // Narrower costs sideways margin; wider or staggered only once it is far off.
-        return off.Y < -_o.SquareTolerance || off.Y > _o.SquareWideTolerance || Math.Abs(off.X) > _o.SquareWideTolerance
+        _staggered = Math.Abs(off.X) > _o.SquareWideTolerance;
+        return off.Y < -_o.SquareTolerance || off.Y > _o.SquareWideTolerance || _staggered
             || Math.Abs(Math.IEEERemainder(yawOffset - _restYawOffset, 2 * Math.PI)) > SquareYawTolerance;
     }
 
@@ -337,8 +340,9 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
     /// <summary>
     /// A squaring step begins: the less loaded foot will step, the other stays. The standing
     /// law moves the weight onto the staying sole, to just inside its centre
-    /// (<see cref="CaptureStepOptions.ShiftInside"/>); a push meanwhile is the standing law's,
-    /// and steps as any other.
+    /// (<see cref="CaptureStepOptions.ShiftInside"/>), slower from a staggered stance
+    /// (<see cref="CaptureStepOptions.StaggeredShiftRate"/>); a push meanwhile is the standing
+    /// law's, and steps as any other.
     /// </summary>
     private void StartWeightShift()
     {
@@ -346,7 +350,8 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         Vec3 stanceG = _leftSwings ? _rightSoleG : _leftSoleG, swingG = _leftSwings ? _leftSoleG : _rightSoleG;
         Vec3 towards = swingG - stanceG;
         double n = Math.Max(1e-6, Math.Sqrt(towards.X * towards.X + towards.Y * towards.Y));
-        _standing.ShiftWeight(stanceG.X + _o.ShiftInside * towards.X / n, stanceG.Y + _o.ShiftInside * towards.Y / n, _o.ShiftRate);
+        _standing.ShiftWeight(stanceG.X + _o.ShiftInside * towards.X / n, stanceG.Y + _o.ShiftInside * towards.Y / n,
+            _staggered ? _o.StaggeredShiftRate : _o.ShiftRate);
         Phase = StepPhase.WeightShift;
         _t = 0;
         _squaringInRow++;

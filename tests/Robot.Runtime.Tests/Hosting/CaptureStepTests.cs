@@ -152,15 +152,56 @@ public class CaptureStepTests
         AssertRecoveredOnlyWithTheShippedOptions(direction, impulse, new CaptureStepOptions { ClosingStagger = 0 }, "the closing step beside the landed sole");
 
     /// <summary>
-    /// After a staggered closing step (27 N·s forward) the squaring step's weight shift
-    /// overshoots and is given up; the robot is tried twice and then left standing staggered.
-    /// Its sway back from a given-up shift once counted as a push, and the shift was retried
-    /// every 3.5 s for as long as the robot stood there, each time tilting the pelvis 0.16 rad.
+    /// After a staggered closing step the soles stand 0.08–0.15 m apart along the feet. Once the robot
+    /// stands still, one squaring step brings them side by side again, the weight moved onto the
+    /// staying sole at <see cref="CaptureStepOptions.StaggeredShiftRate"/>. At the rate of other
+    /// shifts the DCM overshot the staying sole, every shift was given up, and the robot stayed
+    /// staggered, which the test asserts too.
+    /// </summary>
+    [Theory]
+    [InlineData(0, 27)]
+    [InlineData(180, 26)]
+    public void StaggeredStance_ASquaringStepBringsTheSolesSideBySide(double direction, double impulse)
+    {
+        (double stagger, int squaring) = StaggerAfter(direction, impulse, new CaptureStepOptions());
+        Assert.Equal(1, squaring);
+        Assert.True(Math.Abs(stagger) < 0.02, $"the soles stand {stagger:F3} m apart along the feet after squaring");
+
+        var fast = new CaptureStepOptions();
+        fast.StaggeredShiftRate = fast.ShiftRate;
+        (double kept, int none) = StaggerAfter(direction, impulse, fast);
+        Assert.Equal(0, none);
+        Assert.True(Math.Abs(kept) > fast.SquareWideTolerance, $"shifting at {fast.ShiftRate} m/s the soles stand {kept:F3} m apart along the feet: the test no longer shows the slower shift's part");
+    }
+
+    /// <summary>Pushed, then 7 s: how far the left sole stands ahead of the right (in the right one's heading), and the squaring steps taken.</summary>
+    private static (double Stagger, int Squaring) StaggerAfter(double direction, double impulse, CaptureStepOptions step)
+    {
+        var (controller, hardware, robot, driver) = Pushed(direction, impulse, step: step);
+        using (robot)
+        {
+            driver.Run(7000, stopOnFault: true);
+            AssertStandingAfter(2, controller, hardware, robot);
+            Span<double> left = stackalloc double[3], right = stackalloc double[3], rotation = stackalloc double[9];
+            hardware.GetSolePose(true, left, rotation);
+            hardware.GetSolePose(false, right, rotation);
+            // The right sole's forward axis is the first column of its rotation.
+            return ((left[0] - right[0]) * rotation[0] + (left[1] - right[1]) * rotation[3], controller.SquaringSteps);
+        }
+    }
+
+    /// <summary>
+    /// A staggered stance whose weight shift always overshoots (shifting at the rate of other
+    /// shifts, 27 N·s forward): the robot is tried twice and then left standing staggered. Its
+    /// sway back from a given-up shift once counted as a push, and the shift was retried every
+    /// 3.5 s for as long as the robot stood there, each time tilting the pelvis 0.16 rad.
     /// </summary>
     [Fact]
-    public void StaggeredStance_SquaringGivenUpTwice_LeavesTheRobotStanding()
+    public void StaggeredStance_ShiftGivenUpTwice_LeavesTheRobotStanding()
     {
-        var (controller, hardware, robot, driver) = Pushed(0, 27);
+        var fast = new CaptureStepOptions();
+        fast.StaggeredShiftRate = fast.ShiftRate;
+        var (controller, hardware, robot, driver) = Pushed(0, 27, step: fast);
         using (robot)
         {
             driver.Run(7000, stopOnFault: true);
@@ -173,6 +214,7 @@ public class CaptureStepTests
                 tilt = Math.Max(tilt, hardware.PelvisTilt);
             }
             AssertStandingAfter(2, controller, hardware, robot);
+            Assert.Equal(0, controller.SquaringSteps);
             Assert.True(tilt < 0.05, $"the pelvis tilted {tilt:F3} rad while the robot stood");
         }
     }
@@ -449,7 +491,7 @@ public class CaptureStepTests
         {
             SwingTime = 0, AimShare = 1.5, MinWidth = 0.3, MaxWidth = 0.2, PelvisDrop = double.NaN, RollTilt = 0, RollZone = -0.01, ClosingInside = double.NaN,
             SquareTolerance = 0, ShiftRate = -1, ShiftInside = -0.01, ReachDrop = -0.02, ReachDropFrom = 1,
-            ClosingStagger = -0.1, ClosingStaggerFrom = double.NaN,
+            ClosingStagger = -0.1, ClosingStaggerFrom = double.NaN, StaggeredShiftRate = 0,
         };
         var e = Assert.Throws<ArgumentException>(() => BalanceFactory.CreateStepping(hardware, step: step));
         Assert.Contains("invalid capture step options", e.Message, StringComparison.Ordinal);
@@ -464,6 +506,7 @@ public class CaptureStepTests
         Assert.Contains("ClosingInside: NaN must be a finite number", e.Message, StringComparison.Ordinal);
         Assert.Contains("SquareTolerance: 0 must be a finite number > 0", e.Message, StringComparison.Ordinal);
         Assert.Contains("ShiftRate: -1 must be a finite number > 0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("StaggeredShiftRate: 0 must be a finite number > 0", e.Message, StringComparison.Ordinal);
         Assert.Contains("ShiftInside: -0.01 must be a finite number ≥ 0", e.Message, StringComparison.Ordinal);
         Assert.Contains("ReachDrop: -0.02 must be a finite number ≥ 0", e.Message, StringComparison.Ordinal);
         Assert.Contains("ReachDropFrom: 1 must be in [0, 1)", e.Message, StringComparison.Ordinal);
