@@ -20,4 +20,9 @@ public enum BalanceStatus
     /// least a sole width left of the right one): there is no support polygon to balance in.
     /// </summary>
     StanceInvalid,
+    /// <summary>
+    /// The base is tilted past <see cref="StandingBalanceOptions.FallenTilt"/>: the robot is down
+    /// or past any recovery, and the controller holds its pose.
+    /// </summary>
+    Fallen,
 }

@@ -216,6 +216,14 @@ public sealed class CaptureStepController : IJointController, IControllerTelemet
         double dt = tick.Dt;
         _tick = tick;
         (_loadLeft, _loadRight) = (SoleLoad(measured.LeftFootWrench), SoleLoad(measured.RightFootWrench));
+        if (estimate.Orientation.Tilt > _legs.FallenTilt)
+        {
+            // Down, or past any recovery: no more steps (one that fell stepping went on stepping
+            // on the floor), whatever the phase.
+            _targets.HoldPose(commands);
+            Status = BalanceStatus.Fallen;
+            return LoopFault.ControllerFault;
+        }
         if (Phase is StepPhase.Standing or StepPhase.WeightShift)
         {
             LoopFault fault = _standing.Update(tick, measured, estimate, commands);

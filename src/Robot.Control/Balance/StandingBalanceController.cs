@@ -65,7 +65,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     private readonly double[] _maxTorque;
     private readonly double[] _feedForward, _saturatedSeconds;
     private readonly bool _gravityFeedForward;
-    private readonly double _heightTau, _maxHeightCorrection, _returnRate, _maxComSpeed, _saturationShare, _saturationTimeout, _ffHeelToeMargin, _ffSideMargin;
+    private readonly double _heightTau, _maxHeightCorrection, _returnRate, _maxComSpeed, _fallenTilt, _saturationShare, _saturationTimeout, _ffHeelToeMargin, _ffSideMargin;
     private double _comHeightRef, _heightCorrection, _leftShare = 0.5;
     private readonly double _omega, _dcmGain, _velocityTau, _halfLength, _halfWidth, _margin, _timeout;
 
@@ -137,6 +137,7 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
         (_ffHeelToeMargin, _ffSideMargin) = (options.FeedForwardHeelToeMargin, options.FeedForwardSideMargin);
         (_heightTau, _maxHeightCorrection, _returnRate) = (options.ComHeightTimeConstant, options.MaxHeightCorrection, options.ReturnRate);
         _maxComSpeed = options.MaxPlausibleComSpeed;
+        _fallenTilt = options.FallenTilt;
         (_saturationShare, _saturationTimeout) = (options.SaturationShare, options.SaturationTimeout);
         _omega = new LipmModel(comHeight).Omega;
         _dcmGain = options.DcmGain;
@@ -225,6 +226,12 @@ public sealed class StandingBalanceController : IJointController, IControllerTel
     public LoopFault Update(in TickContext tick, RobotState measured, in BaseEstimate estimate, Span<JointCommand> commands)
     {
         Quat orientation = estimate.Orientation;
+        if (orientation.Tilt > _fallenTilt)
+        {
+            _targets.HoldPose(commands);
+            Status = BalanceStatus.Fallen;
+            return LoopFault.ControllerFault;
+        }
         _tree.Update(measured.JointPosition, Vec3.Zero, orientation);
         Vec3 leftSole = _tree.PointOn(_leftFoot, _leftLeg.AnkleToSole);
         Vec3 rightSole = _tree.PointOn(_rightFoot, _rightLeg.AnkleToSole);

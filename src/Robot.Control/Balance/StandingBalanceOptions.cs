@@ -90,6 +90,17 @@ public sealed class StandingBalanceOptions
     /// </summary>
     public double MaxPlausibleComSpeed { get; set; } = 3;
 
+    /// <summary>
+    /// A base (the IMU's pelvis) tilted further than this from upright is a robot that is down
+    /// or past any recovery: the controller faults (<see cref="BalanceStatus.Fallen"/>), rad.
+    /// Default 0.6 (34°): pushes the robot recovers from tilt the pelvis up to 0.45 rad (36 N·s
+    /// at 135°, a spike as the push lands). Before it, a robot falling while stepping went on
+    /// stepping on the way down (34 N·s at 45°: a fourth step) and faulted a median 0.33 s after
+    /// it was down (by the simulation's 25°), 12 of 30 falls as
+    /// <see cref="BalanceStatus.EstimateImplausible"/>; now a median 0.18 s after.
+    /// </summary>
+    public double FallenTilt { get; set; } = 0.6;
+
     /// <summary>A leg joint whose measured torque is at least this share of its limit is saturated. Default 0.98.</summary>
     public double SaturationShare { get; set; } = 0.98;
 
@@ -166,6 +177,10 @@ public sealed class StandingBalanceOptions
         Check(nameof(MaxHeightCorrection), MaxHeightCorrection, false);
         Check(nameof(ReturnRate), ReturnRate, false);
         Check(nameof(MaxPlausibleComSpeed), MaxPlausibleComSpeed, true);
+        if (!(FallenTilt > 0 && FallenTilt < Math.PI / 2))
+        {
+            errors.Add($"{nameof(FallenTilt)}: {FallenTilt} must be in (0, π/2) rad");
+        }
         Check(nameof(SaturationTimeout), SaturationTimeout, true);
         if (!(SaturationShare > 0 && SaturationShare <= 1))
         {

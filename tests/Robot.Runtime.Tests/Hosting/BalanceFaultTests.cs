@@ -6,6 +6,7 @@ using Robot.Runtime.Hosting;
 using Robot.Runtime.Loop;
 using Robot.Sim;
 using Robot.Sim.MuJoCo;
+using Robot.Sim.Scenarios;
 
 namespace Robot.Runtime.Tests.Hosting;
 
@@ -31,6 +32,52 @@ public class BalanceFaultTests
         Span<double> signals = stackalloc double[controller.SignalNames.Count];
         controller.WriteSignals(signals);
         Assert.Equal(controller.SaturatedJoint, signals[controller.SignalNames.ToList().IndexOf("saturated_joint")]);
+    }
+
+    /// <summary>
+    /// On the stepping controller, 34 N·s at 45° is past any recovery: the robot is down (by the
+    /// simulation's 25°) 1.27 s after the push. It used to take a fourth step on the way down
+    /// and fault 0.8 s later (<see cref="BalanceStatus.DcmNotCapturable"/>); now it faults with
+    /// <see cref="BalanceStatus.Fallen"/> within 0.3 s of being down and takes no step after.
+    /// </summary>
+    [Fact]
+    public void PushedWhileStepping_PastAnyRecovery_RaisesFallenAndStopsStepping()
+    {
+        var hardware = SimHardware.FlatGround();
+        CaptureStepController controller = BalanceFactory.CreateStepping(hardware);
+        using var robot = SimulatedRobot.Create(controller, hardware: hardware);
+        var driver = new SimulatedTimeDriver(robot.Pipeline);
+        driver.Run(1000);
+        double a = 45 * Math.PI / 180;
+        hardware.Impulse("pelvis", 34 * Math.Cos(a), 34 * Math.Sin(a), 0, 0.05);
+        (double? downAt, double? faultAt) = RunUntilFallen(robot, hardware, driver);
+        Assert.NotNull(downAt);
+        Assert.NotNull(faultAt);
+        Assert.Equal(BalanceStatus.Fallen, controller.Status);
+        Assert.True(faultAt - downAt < 0.3, $"down at {downAt:F3} s, faulted at {faultAt:F3} s");
+        int steps = controller.StepsTaken;
+        driver.Run(2000);
+        Assert.Equal(steps, controller.StepsTaken);
+    }
+
+    /// <summary>Runs up to 3 s (after a push): when the robot was down by the simulation's criterion, and when the pipeline latched a fault (s after the start of the run).</summary>
+    private static (double? DownAt, double? FaultAt) RunUntilFallen(SimulatedRobot robot, SimHardware hardware, SimulatedTimeDriver driver)
+    {
+        double? downAt = null, faultAt = null;
+        for (int k = 1; k <= 3000 && faultAt is null; k++)
+        {
+            driver.Run(1);
+            if (downAt is null && hardware.PelvisTilt > IdleScenario.MaxTilt)
+            {
+                downAt = k / 1000.0;
+            }
+            if (robot.Pipeline.Fault != LoopFault.None)
+            {
+                Assert.Equal(LoopFault.ControllerFault, robot.Pipeline.Fault);
+                faultAt = k / 1000.0;
+            }
+        }
+        return (downAt, faultAt);
     }
 
     /// <summary>A controller that has stood 0.5 s in MuJoCo, and the state it last read.</summary>
@@ -77,6 +124,23 @@ public class BalanceFaultTests
     }
 
     [Fact]
+    public void FakeState_BaseTiltedPastTheFallenTilt_IsFallen()
+    {
+        // Fake: an IMU pitched 0.65 rad under a robot whose legs still stand. Falling for real,
+        // the standing law's DCM leaves the soles first (DcmNotCapturable within 50 ms), so only
+        // a doctored IMU reaches this check on its own.
+        var (controller, state, robot) = Standing();
+        using (robot)
+        {
+            Assert.Equal(LoopFault.None, Tick(controller, state, 5));
+            double half = 0.65 / 2;
+            (state.ImuOrientation[0], state.ImuOrientation[1], state.ImuOrientation[2], state.ImuOrientation[3]) = (Math.Cos(half), 0, Math.Sin(half), 0);
+            Assert.Equal(LoopFault.ControllerFault, Tick(controller, state, 1));
+            Assert.Equal(BalanceStatus.Fallen, controller.Status);
+        }
+    }
+
+    [Fact]
     public void FakeState_NaNJointAngle_IsInvalidInput()
     {
         var (controller, state, robot) = Standing();
@@ -115,6 +179,7 @@ public class BalanceFaultTests
         {
             ComHeightTimeConstant = 0, MaxHeightCorrection = -1, MaxPlausibleComSpeed = double.NaN, SaturationShare = 1.5,
             SaturationTimeout = -0.1, FeedForwardHeelToeMargin = 0.2, FeedForwardSideMargin = 0.05, ReturnRate = -0.02,
+            FallenTilt = 1.6,
         };
         var e = Assert.Throws<ArgumentException>(() => BalanceFactory.Create(hardware, options));
         foreach (string expected in new[]
@@ -124,7 +189,7 @@ public class BalanceFaultTests
             "SaturationTimeout: -0.1 must be a finite number > 0",
             "FeedForwardHeelToeMargin: 0.2 must be ≥ 0 and smaller than the sole half-length 0.09",
             "FeedForwardSideMargin: 0.05 must be ≥ 0 and smaller than the sole half-width 0.03",
-            "ReturnRate: -0.02 must be a finite number ≥ 0",
+            "ReturnRate: -0.02 must be a finite number ≥ 0", "FallenTilt: 1.6 must be in (0, π/2) rad",
         })
         {
             Assert.Contains(expected, e.Message, StringComparison.Ordinal);
