@@ -93,13 +93,14 @@ public sealed class StandingBalanceOptions
     /// <summary>
     /// A base (the IMU's pelvis) tilted further than this from upright is a robot that is down
     /// or past any recovery: the controller faults (<see cref="BalanceStatus.Fallen"/>), rad.
-    /// Default 0.6 (34°): pushes the robot recovers from tilt the pelvis up to 0.45 rad (36 N·s
-    /// at 135°, a spike as the push lands). Before it, a robot falling while stepping went on
-    /// stepping on the way down (34 N·s at 45°: a fourth step) and faulted a median 0.33 s after
-    /// it was down (by the simulation's 25°), 12 of 30 falls as
-    /// <see cref="BalanceStatus.EstimateImplausible"/>; now a median 0.18 s after.
+    /// Default 0.7 (40°): the most a push the robot recovered from tilted the pelvis is 0.58 rad
+    /// (25 N·s at 135°, four steps; the simulation already counts it as a fall past 25°). Before
+    /// this check a robot falling while stepping faulted a median 0.33 s after it was down (by
+    /// the simulation's 25°), 12 of 30 falls as <see cref="BalanceStatus.EstimateImplausible"/>,
+    /// two after a fourth step on the way down; at 0.7 a median 0.21 s after (one fourth step
+    /// left), at 0.6 0.18 s (none), 0.02 rad over that recovery.
     /// </summary>
-    public double FallenTilt { get; set; } = 0.6;
+    public double FallenTilt { get; set; } = 0.7;
 
     /// <summary>A leg joint whose measured torque is at least this share of its limit is saturated. Default 0.98.</summary>
     public double SaturationShare { get; set; } = 0.98;

@@ -126,14 +126,14 @@ public class BalanceFaultTests
     [Fact]
     public void FakeState_BaseTiltedPastTheFallenTilt_IsFallen()
     {
-        // Fake: an IMU pitched 0.65 rad under a robot whose legs still stand. Falling for real,
+        // Fake: an IMU pitched 0.75 rad under a robot whose legs still stand. Falling for real,
         // the standing law's DCM leaves the soles first (DcmNotCapturable within 50 ms), so only
         // a doctored IMU reaches this check on its own.
         var (controller, state, robot) = Standing();
         using (robot)
         {
             Assert.Equal(LoopFault.None, Tick(controller, state, 5));
-            double half = 0.65 / 2;
+            double half = 0.75 / 2;
             (state.ImuOrientation[0], state.ImuOrientation[1], state.ImuOrientation[2], state.ImuOrientation[3]) = (Math.Cos(half), 0, Math.Sin(half), 0);
             Assert.Equal(LoopFault.ControllerFault, Tick(controller, state, 1));
             Assert.Equal(BalanceStatus.Fallen, controller.Status);

@@ -62,7 +62,8 @@ public class CaptureStepTests
         var (controller, hardware, robot, driver) = Pushed(direction, impulse);
         using (robot)
         {
-            driver.Run(4000, stopOnFault: true);
+            // 5 s: a staggered stance is squared by then (its slower weight shift lifts the foot about 3.7 s after the push).
+            driver.Run(5000, stopOnFault: true);
             AssertStandingAfter(2, controller, hardware, robot);
         }
         var (other, otherHardware, otherRobot, otherDriver) = Pushed(direction, impulse, step: without);
