@@ -71,6 +71,27 @@ public sealed class SupervisorGrpcTests : IAsyncLifetime
         throw new InvalidOperationException("stream ended");
     }
 
+    /// <summary>
+    /// Sends states at (<paramref name="x"/>, <paramref name="y"/>) from <paramref name="sequence"/>
+    /// on until one is answered with a permit (at most 20). On a loaded machine an answer can
+    /// arrive after the heartbeat timeout (JIT, thread pool growth): the watchdog then stops the
+    /// robot, and only the next answered state permits again. Returns the last answer and its sequence.
+    /// </summary>
+    private static async Task<(Verdict Verdict, ulong Sequence)> PermitFor(AsyncDuplexStreamingCall<RobotMessage, Verdict> call, ulong sequence, ulong challenge,
+        double x, double y, double vx)
+    {
+        for (ulong last = sequence + 19; ; sequence++)
+        {
+            await call.RequestStream.WriteAsync(StateMessage(sequence, challenge, x, y, vx));
+            Verdict answer = await ReplyTo(call.ResponseStream, sequence);
+            if (answer.Kind == VerdictKind.Permit || sequence == last)
+            {
+                return (answer, sequence);
+            }
+            challenge = answer.Challenge;
+        }
+    }
+
     [Fact]
     public async Task Session_HelloThenAnsweredStates_GetsPermitsWithReasonAndZone()
     {
@@ -81,23 +102,12 @@ public sealed class SupervisorGrpcTests : IAsyncLifetime
         Verdict first = call.ResponseStream.Current;
         Assert.Equal(ReasonCode.ReasonSessionStarting, first.ReasonCode);
 
-        await call.RequestStream.WriteAsync(StateMessage(1, first.Challenge));
-        ulong sequence = 1;
-        Verdict permit = await ReplyTo(call.ResponseStream, sequence);
-        // On a loaded machine the first answers can arrive after the heartbeat timeout (JIT, thread
-        // pool growth): the watchdog then stops the robot, and the next answered state must permit again.
-        while (permit.Kind != VerdictKind.Permit && sequence < 20)
-        {
-            sequence++;
-            await call.RequestStream.WriteAsync(StateMessage(sequence, permit.Challenge));
-            permit = await ReplyTo(call.ResponseStream, sequence);
-        }
+        (Verdict permit, ulong sequence) = await PermitFor(call, 1, first.Challenge, 10, 20, 0);
         Assert.Equal(VerdictKind.Permit, permit.Kind);
         Assert.Equal(sequence, permit.InReplyTo);
 
-        sequence++;
-        await call.RequestStream.WriteAsync(StateMessage(sequence, permit.Challenge, 18.7, 10, 1.2));
-        Verdict limited = await ReplyTo(call.ResponseStream, sequence);
+        (Verdict limited, _) = await PermitFor(call, sequence + 1, permit.Challenge, 18.7, 10, 1.2);
+        Assert.Equal(VerdictKind.Permit, limited.Kind);
         Assert.Equal(0.5, limited.SpeedLimit);
         Assert.Equal("aisle", limited.ZoneId);
         Assert.Contains("speed zone 'aisle'", limited.Reason, StringComparison.Ordinal);
