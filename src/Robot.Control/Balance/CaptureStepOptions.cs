@@ -239,9 +239,9 @@ public sealed class CaptureStepOptions
     /// <see cref="SquareWideTolerance"/> apart along the feet, as a staggered closing step leaves
     /// them), m/s. Default 0.15. The goal then lies twice as far from the soles' middle as in a
     /// square stance, and at <see cref="ShiftRate"/> the DCM ran at up to 0.66 m/s: the LIPM
-    /// wants the CoP 0.18 m behind it, on the sole about to lift, and the DCM overshot the goal by 3–4 cm,
-    /// so the shift was given up and the robot stayed staggered (after 26–27 N·s forward, 26
-    /// backward). At 0.15 one squaring step puts the soles side by side; at 0.25 only after the
+    /// wants the CoP 0.18 m behind it, on the sole about to lift, and the DCM overshot the goal
+    /// by 3–4 cm, so the shift was given up and the robot stayed staggered (after 26–27 N·s
+    /// forward, 26 backward). At 0.15 one squaring step puts the soles side by side; at 0.25 only after the
     /// forward pushes. Square stances keep the faster rate (see <see cref="ShiftRate"/>).
     /// </summary>
     public double StaggeredShiftRate { get; set; } = 0.15;
