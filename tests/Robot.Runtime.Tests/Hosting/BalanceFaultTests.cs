@@ -6,7 +6,6 @@ using Robot.Runtime.Hosting;
 using Robot.Runtime.Loop;
 using Robot.Sim;
 using Robot.Sim.MuJoCo;
-using Robot.Sim.Scenarios;
 
 namespace Robot.Runtime.Tests.Hosting;
 
@@ -32,52 +31,6 @@ public class BalanceFaultTests
         Span<double> signals = stackalloc double[controller.SignalNames.Count];
         controller.WriteSignals(signals);
         Assert.Equal(controller.SaturatedJoint, signals[controller.SignalNames.ToList().IndexOf("saturated_joint")]);
-    }
-
-    /// <summary>
-    /// On the stepping controller, 34 N·s at 45° is past any recovery: the robot is down (by the
-    /// simulation's 25°) 1.27 s after the push. It used to take a fourth step on the way down
-    /// and fault 0.8 s later (<see cref="BalanceStatus.DcmNotCapturable"/>); now it faults with
-    /// <see cref="BalanceStatus.Fallen"/> within 0.3 s of being down and takes no step after.
-    /// </summary>
-    [Fact]
-    public void PushedWhileStepping_PastAnyRecovery_RaisesFallenAndStopsStepping()
-    {
-        var hardware = SimHardware.FlatGround();
-        CaptureStepController controller = BalanceFactory.CreateStepping(hardware);
-        using var robot = SimulatedRobot.Create(controller, hardware: hardware);
-        var driver = new SimulatedTimeDriver(robot.Pipeline);
-        driver.Run(1000);
-        double a = 45 * Math.PI / 180;
-        hardware.Impulse("pelvis", 34 * Math.Cos(a), 34 * Math.Sin(a), 0, 0.05);
-        (double? downAt, double? faultAt) = RunUntilFallen(robot, hardware, driver);
-        Assert.NotNull(downAt);
-        Assert.NotNull(faultAt);
-        Assert.Equal(BalanceStatus.Fallen, controller.Status);
-        Assert.True(faultAt - downAt < 0.3, $"down at {downAt:F3} s, faulted at {faultAt:F3} s");
-        int steps = controller.StepsTaken;
-        driver.Run(2000);
-        Assert.Equal(steps, controller.StepsTaken);
-    }
-
-    /// <summary>Runs up to 3 s (after a push): when the robot was down by the simulation's criterion, and when the pipeline latched a fault (s after the start of the run).</summary>
-    private static (double? DownAt, double? FaultAt) RunUntilFallen(SimulatedRobot robot, SimHardware hardware, SimulatedTimeDriver driver)
-    {
-        double? downAt = null, faultAt = null;
-        for (int k = 1; k <= 3000 && faultAt is null; k++)
-        {
-            driver.Run(1);
-            if (downAt is null && hardware.PelvisTilt > IdleScenario.MaxTilt)
-            {
-                downAt = k / 1000.0;
-            }
-            if (robot.Pipeline.Fault != LoopFault.None)
-            {
-                Assert.Equal(LoopFault.ControllerFault, robot.Pipeline.Fault);
-                faultAt = k / 1000.0;
-            }
-        }
-        return (downAt, faultAt);
     }
 
     /// <summary>A controller that has stood 0.5 s in MuJoCo, and the state it last read.</summary>

@@ -169,8 +169,7 @@ public class CaptureStepTests
         Assert.Equal(1, squaring);
         Assert.True(Math.Abs(stagger) < 0.02, $"the soles stand {stagger:F3} m apart along the feet after squaring");
 
-        var fast = new CaptureStepOptions();
-        fast.StaggeredShiftRate = fast.ShiftRate;
+        CaptureStepOptions fast = ShiftingStaggeredAtTheSquareRate();
         (double kept, int none) = StaggerAfter(direction, impulse, fast);
         Assert.Equal(0, none);
         Assert.True(Math.Abs(kept) > fast.SquareWideTolerance, $"shifting at {fast.ShiftRate} m/s the soles stand {kept:F3} m apart along the feet: the test no longer shows the slower shift's part");
@@ -188,8 +187,7 @@ public class CaptureStepTests
     public void StaggeredStance_PushedWhileTheWeightShifts_StandsThroughIt(double direction, double impulse)
     {
         Assert.True(StandsSecondPushAfterStagger(direction, impulse, new CaptureStepOptions()), "pushed during the slow shift, the robot fell or faulted");
-        var fast = new CaptureStepOptions();
-        fast.StaggeredShiftRate = fast.ShiftRate;
+        CaptureStepOptions fast = ShiftingStaggeredAtTheSquareRate();
         Assert.False(StandsSecondPushAfterStagger(direction, impulse, fast), "pushed while swaying back from the fast shift, the robot stood: the test no longer shows the slower shift's part");
     }
 
@@ -211,6 +209,14 @@ public class CaptureStepTests
             }
             return robot.Pipeline.Fault == LoopFault.None && controller.Phase == StepPhase.Standing;
         }
+    }
+
+    /// <summary>The shipped options, but a staggered stance shifts its weight as fast as a square one (the overshooting shift).</summary>
+    private static CaptureStepOptions ShiftingStaggeredAtTheSquareRate()
+    {
+        var options = new CaptureStepOptions();
+        options.StaggeredShiftRate = options.ShiftRate;
+        return options;
     }
 
     /// <summary>Pushed, then 7 s: how far the left sole stands ahead of the right (in the right one's heading), and the squaring steps taken.</summary>
@@ -238,8 +244,7 @@ public class CaptureStepTests
     [Fact]
     public void StaggeredStance_ShiftGivenUpTwice_LeavesTheRobotStanding()
     {
-        var fast = new CaptureStepOptions();
-        fast.StaggeredShiftRate = fast.ShiftRate;
+        CaptureStepOptions fast = ShiftingStaggeredAtTheSquareRate();
         var (controller, hardware, robot, driver) = Pushed(0, 27, step: fast);
         using (robot)
         {
@@ -256,6 +261,48 @@ public class CaptureStepTests
             Assert.Equal(0, controller.SquaringSteps);
             Assert.True(tilt < 0.05, $"the pelvis tilted {tilt:F3} rad while the robot stood");
         }
+    }
+
+    /// <summary>
+    /// 34 N·s at 45° is past any recovery: the robot is down (by the simulation's 25°) 1.27 s
+    /// after the push. It used to take a fourth step on the way down and fault 0.8 s later (<see cref="BalanceStatus.DcmNotCapturable"/>); now it faults with
+    /// <see cref="BalanceStatus.Fallen"/> within 0.3 s of being down and takes no step after.
+    /// </summary>
+    [Fact]
+    public void PushedWhileStepping_PastAnyRecovery_RaisesFallenAndStopsStepping()
+    {
+        var (controller, hardware, robot, driver) = Pushed(45, 34);
+        using (robot)
+        {
+            (double? downAt, double? faultAt) = RunUntilFallen(robot, hardware, driver);
+            Assert.NotNull(downAt);
+            Assert.NotNull(faultAt);
+            Assert.Equal(BalanceStatus.Fallen, controller.Status);
+            Assert.True(faultAt - downAt < 0.3, $"down at {downAt:F3} s, faulted at {faultAt:F3} s");
+            int steps = controller.StepsTaken;
+            driver.Run(2000);
+            Assert.Equal(steps, controller.StepsTaken);
+        }
+    }
+
+    /// <summary>Runs up to 3 s (after a push): when the robot was down by the simulation's criterion, and when the pipeline latched a fault (s after the start of the run).</summary>
+    private static (double? DownAt, double? FaultAt) RunUntilFallen(SimulatedRobot robot, SimHardware hardware, SimulatedTimeDriver driver)
+    {
+        double? downAt = null, faultAt = null;
+        for (int k = 1; k <= 3000 && faultAt is null; k++)
+        {
+            driver.Run(1);
+            if (downAt is null && hardware.PelvisTilt > IdleScenario.MaxTilt)
+            {
+                downAt = k / 1000.0;
+            }
+            if (robot.Pipeline.Fault != LoopFault.None)
+            {
+                Assert.Equal(LoopFault.ControllerFault, robot.Pipeline.Fault);
+                faultAt = k / 1000.0;
+            }
+        }
+        return (downAt, faultAt);
     }
 
     /// <summary>
