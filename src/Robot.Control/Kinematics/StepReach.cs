@@ -10,7 +10,9 @@ namespace Robot.Control.Kinematics;
 /// height from the standing one down to a given drop (a capture step lowers it: nearly straight
 /// legs reach no long step), and the feet keep their heading. A landing must also keep the configured
 /// longest step, stay clear of the stance sole and not cross to the stance foot's far side: the
-/// legs of a humanoid collide in a crossover step, so it is not counted as reachable.
+/// legs of a humanoid collide in a crossover step, so it is not counted as reachable unless asked
+/// for (<c>crossover</c>), and then only the joint limits bound it, with the legs' collision
+/// ignored: an upper bound on what a crossover step could add.
 /// </summary>
 public sealed class StepReach
 {
@@ -50,10 +52,14 @@ public sealed class StepReach
     /// </param>
     /// <param name="clearance">Least gap between the two soles, m.</param>
     /// <param name="resolution">Grid spacing, m.</param>
+    /// <param name="crossover">
+    /// Also count landings on the stance foot's far side (a crossover step) that both legs reach
+    /// within their joint limits, the legs' collision ignored.
+    /// </param>
     public static StepReach Compute(LegGeometry swing, LegGeometry stance,
         (double[] Lower, double[] Upper) swingLimits, (double[] Lower, double[] Upper) stanceLimits,
         Vec3 swingSole, Vec3 stanceSole, double soleHalfLength, double soleHalfWidth, double maxStepLength,
-        double maxPelvisDrop = 0, double clearance = 0.02, double resolution = 0.01)
+        double maxPelvisDrop = 0, double clearance = 0.02, double resolution = 0.01, bool crossover = false)
     {
         ArgumentNullException.ThrowIfNull(swing);
         ArgumentNullException.ThrowIfNull(stance);
@@ -72,7 +78,7 @@ public sealed class StepReach
         var landings = new List<(double, double)>();
         for (int i = -n; i <= n; i++)
         {
-            for (int j = 0; j <= n; j++)
+            for (int j = crossover ? -n : 0; j <= n; j++)
             {
                 double dx = i * resolution, dy = side * j * resolution;
                 if (Math.Sqrt(dx * dx + dy * dy) > maxStepLength + 1e-12)

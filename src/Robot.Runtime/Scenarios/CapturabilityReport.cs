@@ -23,10 +23,17 @@ namespace Robot.Runtime.Scenarios;
 /// the swing, landings the legs reach without crossing, the DCM caught by the two soles' hull, m/s.
 /// </param>
 /// <param name="ReachableOneStepImpulseNs">The same as an impulse, N·s.</param>
+/// <param name="CrossoverOneStepVelocityMps">
+/// The reachable bound with crossover steps counted too: landings on the stance foot's far side
+/// that both legs reach within their joint limits, the legs' collision ignored, m/s. Koolen's
+/// 1-step margin sideways assumes such a step; this is what the joint limits leave of it.
+/// </param>
+/// <param name="CrossoverOneStepImpulseNs">The same as an impulse, N·s.</param>
 public sealed record CapturabilityDirection(double DirectionDeg, double SupportEdgeM,
     double ZeroStepVelocityMps, double OneStepVelocityMps, double ThreeStepVelocityMps, double InfiniteStepVelocityMps,
     double ZeroStepImpulseNs, double OneStepImpulseNs, double ThreeStepImpulseNs, double InfiniteStepImpulseNs,
-    double ReachableOneStepVelocityMps, double ReachableOneStepImpulseNs);
+    double ReachableOneStepVelocityMps, double ReachableOneStepImpulseNs,
+    double CrossoverOneStepVelocityMps, double CrossoverOneStepImpulseNs);
 
 /// <summary>The robot facts and limits the bounds come from, and the bounds per direction.</summary>
 public sealed record CapturabilityResult(double MassKg, double ComHeightM, double OmegaPerS, double MaxStepLengthM, double MinStepTimeS,
@@ -76,10 +83,13 @@ public static class CapturabilityReport
         (double[], double[]) Limits(int first) => (stance.MinPosition[first..(first + 6)], stance.MaxPosition[first..(first + 6)]);
         var leftLimits = Limits(options.LeftLegFirstJoint);
         var rightLimits = Limits(options.RightLegFirstJoint);
-        StepReach leftSteps = StepReach.Compute(options.LeftLeg, options.RightLeg, leftLimits, rightLimits, left, right,
-            options.SoleHalfLength, options.SoleHalfWidth, maxStepLength, LowestPelvisDrop);
-        StepReach rightSteps = StepReach.Compute(options.RightLeg, options.LeftLeg, rightLimits, leftLimits, right, left,
-            options.SoleHalfLength, options.SoleHalfWidth, maxStepLength, LowestPelvisDrop);
+        StepReach Steps(bool leftSwings, bool crossover) => leftSwings
+            ? StepReach.Compute(options.LeftLeg, options.RightLeg, leftLimits, rightLimits, left, right,
+                options.SoleHalfLength, options.SoleHalfWidth, maxStepLength, LowestPelvisDrop, crossover: crossover)
+            : StepReach.Compute(options.RightLeg, options.LeftLeg, rightLimits, leftLimits, right, left,
+                options.SoleHalfLength, options.SoleHalfWidth, maxStepLength, LowestPelvisDrop, crossover: crossover);
+        StepReach leftSteps = Steps(leftSwings: true, crossover: false), rightSteps = Steps(leftSwings: false, crossover: false);
+        StepReach leftCrossing = Steps(leftSwings: true, crossover: true), rightCrossing = Steps(leftSwings: false, crossover: true);
         var soles = new Soles(left.X, left.Y, right.X, right.Y, options.SoleHalfLength, options.SoleHalfWidth);
         var rows = new List<CapturabilityDirection>();
         for (int i = 0; i < directions; i++)
@@ -89,9 +99,11 @@ public static class CapturabilityReport
             double V(int n) => Capturability.MaxVelocity(model, edge, maxStepLength, minStepTime, n);
             // Standing is one of its options: never below V(0), whose edge comes from the support
             // polygon rather than the soles' hull (the same for side-by-side soles, to rounding).
-            double reachable = Math.Max(V(0), StepCapture.MaxVelocity(model, com.X, com.Y, soles, angle, minStepTime, leftSteps.Landings, rightSteps.Landings).OneStep);
+            double Reachable(StepReach leftLands, StepReach rightLands) =>
+                Math.Max(V(0), StepCapture.MaxVelocity(model, com.X, com.Y, soles, angle, minStepTime, leftLands.Landings, rightLands.Landings).OneStep);
+            double reachable = Reachable(leftSteps, rightSteps), crossing = Reachable(leftCrossing, rightCrossing);
             rows.Add(new CapturabilityDirection(angle * 180 / Math.PI, edge, V(0), V(1), V(3), V(int.MaxValue),
-                mass * V(0), mass * V(1), mass * V(3), mass * V(int.MaxValue), reachable, mass * reachable));
+                mass * V(0), mass * V(1), mass * V(3), mass * V(int.MaxValue), reachable, mass * reachable, crossing, mass * crossing));
         }
         return new CapturabilityResult(mass, height, model.Omega, maxStepLength, minStepTime, rows);
     }

@@ -28,6 +28,18 @@ public class SimCapturabilityCommandTests
         }
         Assert.True(rows[0].GetProperty("reachableOneStepImpulseNs").GetDouble() > 1.5 * rows[0].GetProperty("zeroStepImpulseNs").GetDouble());
         Assert.Equal(rows[1].GetProperty("zeroStepImpulseNs").GetDouble(), rows[1].GetProperty("reachableOneStepImpulseNs").GetDouble(), 9);
+        // Crossover steps counted: never below the reachable bound nor above Koolen's. Sideways a
+        // crossover lifts it, but the hips' inward roll limit keeps it short of 0.9 of Koolen's
+        // margin, which assumes a 0.4 m crossover step: the target there is out of these
+        // legs' reach (docs/architecture.md).
+        foreach (JsonElement r in rows)
+        {
+            double crossing = r.GetProperty("crossoverOneStepImpulseNs").GetDouble();
+            Assert.InRange(crossing, r.GetProperty("reachableOneStepImpulseNs").GetDouble(), r.GetProperty("oneStepImpulseNs").GetDouble());
+        }
+        double sidewaysCrossing = rows[1].GetProperty("crossoverOneStepImpulseNs").GetDouble();
+        Assert.True(sidewaysCrossing > rows[1].GetProperty("reachableOneStepImpulseNs").GetDouble() + 1, $"a crossover step adds nothing sideways: {sidewaysCrossing}");
+        Assert.True(sidewaysCrossing < 0.9 * rows[1].GetProperty("oneStepImpulseNs").GetDouble(), $"sideways {sidewaysCrossing} N·s with a crossover reaches 0.9 of Koolen's 1-step bound");
         // The heel is closer to the CoM than the toe: backward pushes are the weakest.
         Assert.True(rows[2].GetProperty("zeroStepImpulseNs").GetDouble() < rows[0].GetProperty("zeroStepImpulseNs").GetDouble());
     }

@@ -38,6 +38,30 @@ public class StepReachTests
     }
 
     [Fact]
+    public void Crossover_AddsLandingsPastTheStanceFoot_AndKeepsEveryOther()
+    {
+        StepReach side = LeftSteps();
+        StepReach crossing = StepReach.Compute(s_left, s_right, s_noLimits, s_noLimits, Sole(s_left), Sole(s_right), HalfLength, HalfWidth, 0.4, Clearance, crossover: true);
+        Assert.All(side.Landings, l => Assert.True(crossing.Reaches(l.Dx, l.Dy), $"({l.Dx}, {l.Dy}) is lost when crossing is allowed"));
+        Assert.Contains(crossing.Landings, l => l.Dy < 0);
+        Assert.True(crossing.Reaches(0.25, -0.1), "a step 0.25 m ahead and 0.1 m past the stance foot is out of reach without joint limits");
+        Assert.False(crossing.Reaches(0, -0.05), "a landing on the stance sole's far edge overlaps it");
+        Assert.All(crossing.Landings, l => Assert.True(Math.Sqrt(l.Dx * l.Dx + l.Dy * l.Dy) <= 0.4 + 1e-12, $"({l.Dx}, {l.Dy}) is longer than the longest step"));
+    }
+
+    [Fact]
+    public void Crossover_IsBoundByTheHipsInwardRoll()
+    {
+        // Hip roll (joint 1) kept from rolling the swing leg in past 0.05 rad: it cannot cross.
+        double[] lower = [-3, -0.05, -3, -3, -3, -3], upper = [3, 3, 3, 3, 3, 3];
+        StepReach free = StepReach.Compute(s_left, s_right, s_noLimits, s_noLimits, Sole(s_left), Sole(s_right), HalfLength, HalfWidth, 0.4, Clearance, crossover: true);
+        StepReach limited = StepReach.Compute(s_left, s_right, (lower, upper), s_noLimits, Sole(s_left), Sole(s_right), HalfLength, HalfWidth, 0.4, Clearance, crossover: true);
+        Assert.True(free.Reaches(0, -0.15));
+        Assert.False(limited.Reaches(0, -0.15));
+        Assert.True(limited.Landings.Count < free.Landings.Count);
+    }
+
+    [Fact]
     public void RightFoot_StepsToItsOwnSide()
     {
         StepReach reach = StepReach.Compute(s_right, s_left, s_noLimits, s_noLimits, Sole(s_right), Sole(s_left), HalfLength, HalfWidth, 0.4, Clearance);

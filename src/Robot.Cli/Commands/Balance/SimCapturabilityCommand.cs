@@ -13,7 +13,7 @@ public static class SimCapturabilityCommand
         var step = new Option<double>("--max-step") { Description = "Longest step ℓ_max, m (also caps the reachable landings).", DefaultValueFactory = _ => CapturabilityReport.DefaultMaxStepLength };
         var time = new Option<double>("--min-step-time") { Description = "Shortest step time Δt_s, s.", DefaultValueFactory = _ => CapturabilityReport.DefaultMinStepTime };
         var json = CommonOptions.Json();
-        var command = new Command("capturability", "Largest recoverable CoM velocity and impulse from rest for 0, 1, 3 and ∞ steps in each direction (LIPM with finite feet, Koolen et al. 2012), from the model and the stepping limits; and the 1-step bound for a step our legs can take from double support (the CoP on the stance sole during the swing, landings the leg IK reaches within the joint limits and the longest step, no crossover).")
+        var command = new Command("capturability", "Largest recoverable CoM velocity and impulse from rest for 0, 1, 3 and ∞ steps in each direction (LIPM with finite feet, Koolen et al. 2012), from the model and the stepping limits; and the 1-step bound for a step our legs can take from double support (the CoP on the stance sole during the swing, landings the leg IK reaches within the joint limits and the longest step, no crossover), and the same with crossover steps counted (the joint limits alone, the legs' collision ignored).")
         {
             directions, step, time, json,
         };
@@ -47,11 +47,11 @@ public static class SimCapturabilityCommand
                 return 0;
             }
             output.Out.WriteLine($"mass {r.MassKg:F1} kg, CoM height {r.ComHeightM:F3} m, ω {r.OmegaPerS:F2} 1/s, ℓ_max {r.MaxStepLengthM} m, Δt_s {r.MinStepTimeS} s");
-            var table = new TextTable("direction °", "r_max m", "0-step N·s", "1-step N·s", "3-step N·s", "∞-step N·s", "1-step m/s", "reachable 1-step N·s");
+            var table = new TextTable("direction °", "r_max m", "0-step N·s", "1-step N·s", "3-step N·s", "∞-step N·s", "1-step m/s", "reachable 1-step N·s", "with crossover N·s");
             foreach (CapturabilityDirection d in r.Directions)
             {
                 table.AddRow($"{d.DirectionDeg:F0}", $"{d.SupportEdgeM:F3}", $"{d.ZeroStepImpulseNs:F1}", $"{d.OneStepImpulseNs:F1}",
-                    $"{d.ThreeStepImpulseNs:F1}", $"{d.InfiniteStepImpulseNs:F1}", $"{d.OneStepVelocityMps:F2}", $"{d.ReachableOneStepImpulseNs:F1}");
+                    $"{d.ThreeStepImpulseNs:F1}", $"{d.InfiniteStepImpulseNs:F1}", $"{d.OneStepVelocityMps:F2}", $"{d.ReachableOneStepImpulseNs:F1}", $"{d.CrossoverOneStepImpulseNs:F1}");
             }
             table.WriteTo(output.Out);
             return 0;
