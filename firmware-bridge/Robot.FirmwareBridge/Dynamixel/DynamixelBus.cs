@@ -7,34 +7,11 @@ using Robot.FirmwareBridge.Transport;
 
 namespace Robot.FirmwareBridge.Dynamixel;
 
-/// <summary>Timeouts and resilience settings of a <see cref="DynamixelBus"/>.</summary>
-public sealed record DynamixelBusOptions
-{
-    /// <summary>How long a transaction waits for its replies (the SDK uses ≥ 34 ms; a pty or a 1 Mbaud bus needs far less).</summary>
-    public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromMilliseconds(25);
-
-    /// <summary>Extra attempts for a read that timed out or came back corrupt (reads are idempotent).</summary>
-    public int ReadRetries { get; init; } = 2;
-
-    /// <summary>Circuit breaker: the failure ratio over <see cref="BreakerSamplingDuration"/> that opens it.</summary>
-    public double BreakerFailureRatio { get; init; } = 0.9;
-
-    /// <summary>Circuit breaker: calls needed in the window before it may open.</summary>
-    public int BreakerMinimumThroughput { get; init; } = 8;
-
-    public TimeSpan BreakerSamplingDuration { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>How long an open breaker refuses calls before letting one through (Polly's minimum is 500 ms).</summary>
-    public TimeSpan BreakerBreakDuration { get; init; } = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>Reconnect: first back-off delay (doubles up to <see cref="ReconnectMaxDelay"/>).</summary>
-    public TimeSpan ReconnectFirstDelay { get; init; } = TimeSpan.FromMilliseconds(10);
-
-    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>Reconnect attempts per <see cref="DynamixelBus.Reconnect"/> call.</summary>
-    public int ReconnectAttempts { get; init; } = 20;
-}
+/// <summary>
+/// Timeouts and resilience of a <see cref="DynamixelBus"/>. The reply timeout's 25 ms default is
+/// well under the SDK's 34 ms or more; a pty or a 1 Mbaud bus needs far less.
+/// </summary>
+public sealed record DynamixelBusOptions : SerialLineOptions;
 
 /// <summary>Where the bus is.</summary>
 public enum BusState
@@ -113,20 +90,10 @@ public sealed class DynamixelBus : IDisposable
         _transport = transport;
         Options = options ?? new DynamixelBusOptions();
         _timeout = Options.ReplyTimeout;
-        var breaker = new CircuitBreakerStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<DynamixelTimeoutException>().Handle<DynamixelCorruptReplyException>().Handle<DynamixelWriteUncertainException>(),
-            FailureRatio = Options.BreakerFailureRatio,
-            MinimumThroughput = Options.BreakerMinimumThroughput,
-            SamplingDuration = Max(Options.BreakerSamplingDuration, TimeSpan.FromMilliseconds(500)),
-            BreakDuration = Max(Options.BreakerBreakDuration, TimeSpan.FromMilliseconds(500)),
-            ManualControl = _breaker,
-            OnOpened = _ =>
-            {
-                RaiseFault(BusFaultKind.CircuitOpen, $"circuit breaker opened after repeated failures on {_transport.PortName}");
-                return ValueTask.CompletedTask;
-            },
-        };
+        var breaker = Options.CircuitBreaker(
+            new PredicateBuilder().Handle<DynamixelTimeoutException>().Handle<DynamixelCorruptReplyException>().Handle<DynamixelWriteUncertainException>(),
+            _breaker,
+            () => RaiseFault(BusFaultKind.CircuitOpen, $"circuit breaker opened after repeated failures on {_transport.PortName}"));
         // One breaker shared by reads and writes: a dead bus stops both.
         _breakerPipeline = new ResiliencePipelineBuilder().AddCircuitBreaker(breaker).Build();
         var readBuilder = new ResiliencePipelineBuilder();
@@ -155,7 +122,7 @@ public sealed class DynamixelBus : IDisposable
                 Delay = TimeSpan.Zero,
             })
             .Build();
-        _reopener = new LineReopener(_transport, Options.ReconnectAttempts, Options.ReconnectFirstDelay, Options.ReconnectMaxDelay);
+        _reopener = Options.Reopener(_transport);
     }
 
     public DynamixelBusOptions Options { get; }
@@ -751,7 +718,6 @@ public sealed class DynamixelBus : IDisposable
         RaiseFault(BusFaultKind.Lost, $"{_transport.PortName} lost: {e.Message}");
     }
 
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private void RaiseFault(BusFaultKind kind, string message) => Faulted?.Invoke(new BusFault(_transport.PortName, kind, message));
 }

@@ -38,23 +38,18 @@ public sealed class JointBoardCommandUncertainException : IOException
     public JointBoardCommandUncertainException(string message, Exception inner) : base(message, inner) { }
 }
 
-/// <summary>Timeouts and resilience of a <see cref="JointBoardClient"/>.</summary>
-public sealed record JointBoardOptions
+/// <summary>
+/// Timeouts and resilience of a <see cref="JointBoardClient"/>: a 5 ms reply timeout (a 1 kHz
+/// loop on a real line wants about 0.5 ms; tests on a loaded machine want more), and a breaker
+/// that waits for 20 calls, since a board is polled every tick.
+/// </summary>
+public sealed record JointBoardOptions : SerialLineOptions
 {
-    /// <summary>Wait for a reply. A 1 kHz loop on a real line wants ~0.5 ms; tests on a loaded machine want more.</summary>
-    public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromMilliseconds(5);
-
-    public int ReadRetries { get; init; } = 2;
-
-    public double BreakerFailureRatio { get; init; } = 0.9;
-
-    public int BreakerMinimumThroughput { get; init; } = 20;
-
-    public TimeSpan ReconnectFirstDelay { get; init; } = TimeSpan.FromMilliseconds(10);
-
-    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromMilliseconds(500);
-
-    public int ReconnectAttempts { get; init; } = 20;
+    public JointBoardOptions()
+    {
+        ReplyTimeout = TimeSpan.FromMilliseconds(5);
+        BreakerMinimumThroughput = 20;
+    }
 }
 
 /// <summary>
@@ -63,7 +58,8 @@ public sealed record JointBoardOptions
 /// takes the State that acknowledges it, and is never re-sent: a lost reply raises
 /// <see cref="JointBoardCommandUncertainException"/> and the next tick sends the next command. A
 /// lost line raises <see cref="Faulted"/>; after <see cref="Reconnect"/> commands are refused
-/// until <see cref="Rearm"/>. One owner thread; no allocation per exchange.
+/// until <see cref="Rearm"/>. One owner thread; no allocation per exchange (the circuit breaker allocates a small
+/// health window now and then, not per call).
 /// </summary>
 public sealed class JointBoardClient : IDisposable
 {
@@ -74,8 +70,8 @@ public sealed class JointBoardClient : IDisposable
     private int _rxCount;
     private byte _sequence;
     private JointBoardFrameType _expect;
-    private readonly ResiliencePipeline _readPipeline;
-    private readonly ResiliencePipeline _commandPipeline;
+    private readonly ResiliencePipeline _breakerPipeline;
+    private readonly ResiliencePipeline _readRetries;
     private readonly LineReopener _reopener;
     private readonly CircuitBreakerManualControl _breaker = new();
     private bool _armed = true;
@@ -89,31 +85,25 @@ public sealed class JointBoardClient : IDisposable
         JointCount = jointCount;
         Joints = new JointSample[jointCount];
         Options = options ?? new JointBoardOptions();
-        var breaker = new CircuitBreakerStrategyOptions
+        // One breaker shared by reads and commands: a dead board stops both (two breakers built
+        // from the same options count their failures apart, and commands kept waiting out their
+        // timeouts on a board whose reads had already opened theirs).
+        _breakerPipeline = new ResiliencePipelineBuilder().AddCircuitBreaker(Options.CircuitBreaker(
+            new PredicateBuilder().Handle<JointBoardTimeoutException>().Handle<JointBoardCorruptReplyException>().Handle<JointBoardCommandUncertainException>(),
+            _breaker,
+            () => Faulted?.Invoke(new BusFault(_transport.PortName, BusFaultKind.CircuitOpen, $"board {BoardId}: circuit breaker opened")))).Build();
+        var readBuilder = new ResiliencePipelineBuilder();
+        if (Options.ReadRetries > 0)
         {
-            ShouldHandle = new PredicateBuilder().Handle<JointBoardTimeoutException>().Handle<JointBoardCorruptReplyException>().Handle<JointBoardCommandUncertainException>(),
-            FailureRatio = Options.BreakerFailureRatio,
-            MinimumThroughput = Options.BreakerMinimumThroughput,
-            SamplingDuration = TimeSpan.FromSeconds(1),
-            BreakDuration = TimeSpan.FromMilliseconds(500),
-            ManualControl = _breaker,
-            OnOpened = _ =>
-            {
-                Faulted?.Invoke(new BusFault(_transport.PortName, BusFaultKind.CircuitOpen, $"board {BoardId}: circuit breaker opened"));
-                return ValueTask.CompletedTask;
-            },
-        };
-        _readPipeline = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
+            readBuilder.AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<JointBoardTimeoutException>().Handle<JointBoardCorruptReplyException>(),
-                MaxRetryAttempts = Math.Max(1, Options.ReadRetries),
+                MaxRetryAttempts = Options.ReadRetries,
                 Delay = TimeSpan.Zero,
-            })
-            .AddCircuitBreaker(breaker)
-            .Build();
-        _commandPipeline = new ResiliencePipelineBuilder().AddCircuitBreaker(breaker).Build();
-        _reopener = new LineReopener(_transport, Options.ReconnectAttempts, Options.ReconnectFirstDelay, Options.ReconnectMaxDelay);
+            });
+        }
+        _readRetries = readBuilder.Build();
+        _reopener = Options.Reopener(_transport);
     }
 
     public byte BoardId { get; }
@@ -174,14 +164,14 @@ public sealed class JointBoardClient : IDisposable
     /// <summary>Reads the board's state without commanding (retried). Fills <see cref="Joints"/>.</summary>
     public BoardStateHeader ReadState()
     {
-        Run(_readPipeline, JointBoardFrameType.StateRequest);
+        Run(JointBoardFrameType.StateRequest);
         return LastState;
     }
 
     /// <summary>Liveness and board facts (retried).</summary>
     public BoardHeartbeat ReadHeartbeat()
     {
-        Run(_readPipeline, JointBoardFrameType.HeartbeatRequest);
+        Run(JointBoardFrameType.HeartbeatRequest);
         return LastHeartbeat;
     }
 
@@ -206,11 +196,12 @@ public sealed class JointBoardClient : IDisposable
         _sequence++;
         _txLength = JointBoardProtocol.EncodeCommand(_tx, BoardId, _sequence, flags, commands);
         LastCommandSequence = _sequence;
-        Run(_commandPipeline, JointBoardFrameType.Command);
+        Run(JointBoardFrameType.Command);
         return LastState;
     }
 
-    private void Run(ResiliencePipeline pipeline, JointBoardFrameType request)
+    /// <summary>One request through the breaker; reads (never commands) retried around it.</summary>
+    private void Run(JointBoardFrameType request)
     {
         if (State != BusState.Open)
         {
@@ -219,7 +210,14 @@ public sealed class JointBoardClient : IDisposable
         _expect = request;
         try
         {
-            pipeline.Execute(static c => c.Transaction(), this);
+            if (request == JointBoardFrameType.Command)
+            {
+                _breakerPipeline.Execute(static c => c.Transaction(), this);
+            }
+            else
+            {
+                _readRetries.Execute(static c => c._breakerPipeline.Execute(static b => b.Transaction(), c), this);
+            }
         }
         catch (BrokenCircuitException e)
         {

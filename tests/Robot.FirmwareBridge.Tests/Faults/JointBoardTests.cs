@@ -50,6 +50,20 @@ public class JointBoardTests
 {
     private static readonly JointBoardOptions s_fast = new() { ReplyTimeout = TimeSpan.FromMilliseconds(100), BreakerMinimumThroughput = 1000 };
 
+    /// <summary>Whether a state read succeeds again within 10 s (after a breaker or a reconnect).</summary>
+    private static bool ReadsAgain(JointBoardRig rig) => BusRig.WaitFor(() =>
+    {
+        try
+        {
+            rig.Client.ReadState();
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }, TimeSpan.FromSeconds(10));
+
     [Fact]
     public void Exchange_DrivesJointsTowardTarget_AndAcknowledges()
     {
@@ -153,6 +167,65 @@ public class JointBoardTests
     }
 
     [Fact]
+    public void ExchangeAndReads_AllocateAlmostNothingPerCall()
+    {
+        using var rig = new JointBoardRig(joints: 3);
+        var commands = new JointCommand[3];
+        for (int i = 0; i < 100; i++)
+        {
+            rig.Client.Exchange(commands, CommandOptions.None);
+            rig.Client.ReadState();
+            rig.Client.ReadHeartbeat();
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 500; i++)
+        {
+            rig.Client.Exchange(commands, CommandOptions.None);
+            rig.Client.ReadState();
+            rig.Client.ReadHeartbeat();
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The codec and the client are allocation-free; Polly's circuit breaker allocates a small
+        // health-window object every tenth of its sampling duration (a few hundred bytes a second
+        // at most, never per call).
+        Assert.True(allocated / 1500.0 < 2, $"{allocated} bytes over 1500 calls");
+    }
+
+    [Fact]
+    public void SilentBoard_BreakerOpens_CommandsNotSent_ClosesAfterTheBreakDuration()
+    {
+        var options = s_fast with
+        {
+            ReplyTimeout = TimeSpan.FromMilliseconds(20),
+            ReadRetries = 1,
+            BreakerMinimumThroughput = 4,
+            BreakerFailureRatio = 0.5,
+            BreakerBreakDuration = TimeSpan.FromSeconds(1.5),
+        };
+        using var rig = new JointBoardRig(joints: 1, options: options);
+        var faults = new List<BusFault>();
+        rig.Client.Faulted += faults.Add;
+        rig.Board.Faults.Silent = true;
+        var outcomes = new List<Type>();
+        for (int i = 0; i < 8; i++)
+        {
+            outcomes.Add(Assert.ThrowsAny<IOException>(() => rig.Client.ReadState()).GetType());
+        }
+        Assert.Equal(typeof(JointBoardTimeoutException), outcomes[0]);
+        Assert.Contains(typeof(DynamixelBusUnavailableException), outcomes);
+        Assert.Contains(faults, f => f.Kind == BusFaultKind.CircuitOpen);
+        var opened = System.Diagnostics.Stopwatch.StartNew();
+        int applied = rig.Board.CommandsApplied;
+        Assert.Throws<DynamixelBusUnavailableException>(() => rig.Client.Exchange([new(0.3, 0, 10, 1, 0)], CommandOptions.Enable));
+        rig.Board.Faults.Silent = false;
+        // The board answers again, but the open breaker refuses calls for the configured break duration.
+        Assert.Throws<DynamixelBusUnavailableException>(() => rig.Client.ReadState());
+        Assert.True(ReadsAgain(rig), "the board's state was not read within 10 s");
+        Assert.True(opened.Elapsed >= TimeSpan.FromSeconds(1.2), $"the breaker let a call through {opened.Elapsed.TotalSeconds:F2} s after opening; the break duration is 1.5 s");
+        Assert.Equal(applied, rig.Board.CommandsApplied);
+    }
+
+    [Fact]
     public void UnplugReplug_LostThenReconnect_EnableRefusedUntilRearm()
     {
         using var rig = new JointBoardRig(joints: 1, options: s_fast with { ReconnectFirstDelay = TimeSpan.FromMilliseconds(20), ReconnectAttempts = 40 });
@@ -184,18 +257,7 @@ public class JointBoardTests
         rig.Pty.Replug();
         Assert.True(rig.Client.Reconnect());
         Assert.Throws<InvalidOperationException>(() => rig.Client.Exchange([new(0.3, 0, 10, 1, 0)], CommandOptions.Enable));
-        Assert.True(BusRig.WaitFor(() =>
-        {
-            try
-            {
-                rig.Client.ReadState();
-                return true;
-            }
-            catch (IOException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(10)));
+        Assert.True(ReadsAgain(rig), "the board's state was not read within 10 s");
         Assert.Equal(applied, rig.Board.CommandsApplied);
     }
 }
