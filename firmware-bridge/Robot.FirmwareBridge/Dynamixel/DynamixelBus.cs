@@ -31,6 +31,8 @@ public enum BusFaultKind
     CircuitOpen,
     /// <summary>The bus came back; writes stay refused until Rearm.</summary>
     Reconnected,
+    /// <summary>A device reported a fault of its own: a joint board's joint fault or tripped watchdog, a servo's hardware alert.</summary>
+    DeviceFault,
 }
 
 /// <summary>A bus fault notification.</summary>

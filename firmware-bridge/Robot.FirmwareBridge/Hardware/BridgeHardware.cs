@@ -12,9 +12,11 @@ namespace Robot.FirmwareBridge.Hardware;
 /// has its own I/O thread; <see cref="Read"/> and <see cref="Write"/> only copy lock-free
 /// snapshots, so they never block, lock or allocate.
 /// <para>
-/// Faults: a lost bus or an open circuit breaker moves the hardware to
+/// Faults: a lost bus, an open circuit breaker, or a device's own fault (a joint board's joint
+/// fault or tripped watchdog) moves the hardware to
 /// <see cref="HardwareLifecycle.Error"/> and raises <see cref="Faulted"/> (the safety stop acts
-/// on it); the bus stops commanding at once and drops every pending command. Recovery is the
+/// on it); the bus stops commanding at once and drops every pending command. A joint board's
+/// latched fault is cleared only by the first command after <see cref="Activate"/>. Recovery is the
 /// lifecycle: <see cref="Configure"/> reconnects, <see cref="Activate"/> re-reads the joints and
 /// makes Dynamixel servos hold where they are; joint boards get no command until the controller
 /// writes a new one. No stale goal is ever sent.

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
 using Robot.Core.Hardware;
 using Robot.FirmwareBridge.Dynamixel;
 using Robot.FirmwareBridge.JointBoard;
@@ -20,15 +22,16 @@ internal abstract class BusWorker : IDisposable
     private readonly double[] _commandScratch;
     private long _appliedCommandVersion;
 
-    protected BusWorker(BusDefinition bus, int[] jointIndices, double[] direction, double[] offset)
+    protected BusWorker(BusDefinition bus, IReadOnlyList<(int RobotIndex, JointMapping Map)> joints)
     {
         Bus = bus;
-        JointIndices = jointIndices;
-        Direction = direction;
-        Offset = offset;
-        StateBuffer = new SeqLockBuffer((3 * jointIndices.Length) + 1);
+        JointIndices = [.. joints.Select(j => j.RobotIndex)];
+        JointNames = [.. joints.Select(j => j.Map.Joint)];
+        Direction = [.. joints.Select(j => j.Map.Direction)];
+        Offset = [.. joints.Select(j => j.Map.Offset)];
+        StateBuffer = new SeqLockBuffer((3 * JointIndices.Length) + 1);
         StateScratch = new double[StateBuffer.Length];
-        CommandBuffer = new SeqLockBuffer((CommandStride * jointIndices.Length) + 1);
+        CommandBuffer = new SeqLockBuffer((CommandStride * JointIndices.Length) + 1);
         _commandScratch = new double[CommandBuffer.Length];
     }
 
@@ -36,6 +39,9 @@ internal abstract class BusWorker : IDisposable
 
     /// <summary>Robot joint index of each local joint.</summary>
     public int[] JointIndices { get; }
+
+    /// <summary>Joint name of each local joint (fault messages name the joint).</summary>
+    protected string[] JointNames { get; }
 
     protected double[] Direction { get; }
 
@@ -194,9 +200,14 @@ internal sealed class JointBoardWorker : BusWorker
     private readonly JointBoardClient[] _boards;
     private readonly int[][] _localIndexByChannel;
     private readonly JointCommand[][] _commands;
+    // Per board: the next command carries ClearFaults (set by Arm: a deliberate re-arm is the only
+    // thing that may clear a latched fault), and whether its State flags are watched for faults
+    // (from that clearing command on; before it the board may still show a fault latched earlier).
+    private readonly bool[] _clearFaultsPending;
+    private readonly bool[] _watchFaults;
 
     public JointBoardWorker(BusDefinition bus, IReadOnlyList<(int RobotIndex, JointMapping Map)> joints, Func<BusDefinition, Transport.ISerialTransport> transports, JointBoardOptions options)
-        : base(bus, [.. joints.Select(j => j.RobotIndex)], [.. joints.Select(j => j.Map.Direction)], [.. joints.Select(j => j.Map.Offset)])
+        : base(bus, joints)
     {
         var byBoard = joints.Select((j, local) => (j.Map, local)).GroupBy(x => x.Map.DeviceId).OrderBy(g => g.Key).ToArray();
         Transport.ISerialTransport transport = transports(bus);
@@ -212,6 +223,8 @@ internal sealed class JointBoardWorker : BusWorker
             _localIndexByChannel[b] = [.. list.Select(x => x.local)];
             _commands[b] = new JointCommand[list.Length];
         }
+        _clearFaultsPending = new bool[_boards.Length];
+        _watchFaults = new bool[_boards.Length];
     }
 
     public override void Open()
@@ -235,10 +248,12 @@ internal sealed class JointBoardWorker : BusWorker
 
     public override void Arm()
     {
-        foreach (JointBoardClient b in _boards)
+        for (int b = 0; b < _boards.Length; b++)
         {
-            b.ReadState();
-            b.Rearm();
+            _boards[b].ReadState();
+            _boards[b].Rearm();
+            _clearFaultsPending[b] = true;
+            _watchFaults[b] = false;
         }
         AcceptNewCommands();
     }
@@ -270,16 +285,32 @@ internal sealed class JointBoardWorker : BusWorker
                     _commands[b][ch] = new JointCommand(
                         dir * (c[o] - Offset[l]), dir * c[o + 1], c[o + 2], c[o + 3], dir * c[o + 4]);
                 }
-                board.Exchange(_commands[b], CommandOptions.Enable | CommandOptions.ClearFaults);
+                CommandOptions flags = CommandOptions.Enable;
+                if (_clearFaultsPending[b])
+                {
+                    // Consumed before sending: if the reply is lost the clear is not repeated;
+                    // a fault it did not clear then shows in the next State and is reported.
+                    flags |= CommandOptions.ClearFaults;
+                    _clearFaultsPending[b] = false;
+                    _watchFaults[b] = true;
+                }
+                board.Exchange(_commands[b], flags);
             }
             else if (!Commanding && board.IsArmed && WasCommanding)
             {
                 Array.Clear(_commands[b]);
                 board.Exchange(_commands[b], CommandOptions.None);
+                _watchFaults[b] = false;
             }
             else
             {
                 board.ReadState();
+            }
+            if (_watchFaults[b] && (board.LastState.Status & (BoardStatus.JointFault | BoardStatus.WatchdogTripped)) != 0)
+            {
+                _watchFaults[b] = false;
+                ReportBoardFault(b);
+                command = false; // the other boards on this bus go limp too (the limp branch above)
             }
             for (int ch = 0; ch < locals.Length; ch++)
             {
@@ -295,6 +326,37 @@ internal sealed class JointBoardWorker : BusWorker
     }
 
     private bool WasCommanding;
+
+    /// <summary>
+    /// Raises a <see cref="BusFaultKind.DeviceFault"/> naming the board, its latched flags and
+    /// each faulted joint. The board is limp until a re-arm clears it. Off the hot path: runs
+    /// once per fault, and may allocate.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ReportBoardFault(int b)
+    {
+        JointBoardClient board = _boards[b];
+        var what = new StringBuilder();
+        if ((board.LastState.Status & BoardStatus.WatchdogTripped) != 0)
+        {
+            what.Append("watchdog tripped (no command in time)");
+        }
+        int[] locals = _localIndexByChannel[b];
+        for (int ch = 0; ch < locals.Length; ch++)
+        {
+            JointFaults f = board.Joints[ch].Faults;
+            if (f != JointFaults.None)
+            {
+                what.Append(what.Length > 0 ? "; " : "").Append($"{JointNames[locals[ch]]} (channel {ch}): {f}");
+            }
+        }
+        if (what.Length == 0)
+        {
+            what.Append("joint fault (no joint flagged)");
+        }
+        RaiseFault(new BusFault(board.Transport.PortName, BusFaultKind.DeviceFault,
+            $"bus {Bus.Name}, board {board.BoardId}: {what}; the board is limp until re-armed"));
+    }
 
     public override void Close()
     {
@@ -317,7 +379,7 @@ internal sealed class DynamixelWorker : BusWorker
     private readonly int[] _lastGoalTicks;
 
     public DynamixelWorker(BusDefinition bus, IReadOnlyList<(int RobotIndex, JointMapping Map)> joints, Func<BusDefinition, Transport.ISerialTransport> transports, DynamixelBusOptions options)
-        : base(bus, [.. joints.Select(j => j.RobotIndex)], [.. joints.Select(j => j.Map.Direction)], [.. joints.Select(j => j.Map.Offset)])
+        : base(bus, joints)
     {
         _bus = new DynamixelBus(transports(bus), options);
         _bus.Faulted += RaiseFault;

@@ -3,6 +3,7 @@ using Robot.Core.Hardware;
 using Robot.FirmwareBridge.Dynamixel;
 using Robot.FirmwareBridge.Emulation;
 using Robot.FirmwareBridge.Hardware;
+using Robot.FirmwareBridge.JointBoard;
 using Robot.FirmwareBridge.Tests.Support;
 using Robot.FirmwareBridge.Transport;
 
@@ -11,7 +12,8 @@ namespace Robot.FirmwareBridge.Tests.Hardware;
 /// <summary>A leg board bus and an arm Dynamixel bus, each on its own socat pair with an emulator.</summary>
 public sealed class BridgeRig : IDisposable
 {
-    public BridgeRig()
+    /// <param name="adjust">Changes to the rig's configuration (bus order, options) before the hardware is built.</param>
+    public BridgeRig(Func<BridgeConfiguration, BridgeConfiguration>? adjust = null)
     {
         LegPty = new SocatPtyPair();
         ArmPty = new SocatPtyPair();
@@ -26,7 +28,7 @@ public sealed class BridgeRig : IDisposable
             new JointDescription("waist", -1, 1, 5, 50),
             new JointDescription("gripper", -3, 3, 5, 5),
         ]);
-        Configuration = new BridgeConfiguration(
+        var configuration = new BridgeConfiguration(
             [new BusDefinition("legs", LegPty.PathA, 3_000_000, BusKind.JointBoard), new BusDefinition("arm", ArmPty.PathA, 1_000_000, BusKind.Dynamixel)],
             [
                 new JointMapping("left_hip", "legs", 1, Channel: 0),
@@ -41,6 +43,7 @@ public sealed class BridgeRig : IDisposable
             MaxSampleAge = TimeSpan.FromSeconds(1),
             ConfigureTimeout = TimeSpan.FromSeconds(10),
         };
+        Configuration = adjust is null ? configuration : adjust(configuration);
         Hardware = new BridgeHardware(Description, Configuration);
     }
 
@@ -113,7 +116,7 @@ public class BridgeHardwareTests
         rig.Hardware.Deactivate();
         Assert.Equal(HardwareLifecycle.Configured, rig.Hardware.Lifecycle);
         Assert.Equal(0, rig.Servos[1].PresentPosition - rig.Servos[1].PresentPosition);
-        Assert.True(BusRig.WaitFor(() => (rig.Board.Flags & Robot.FirmwareBridge.JointBoard.BoardStatus.Enabled) == 0, s_long));
+        Assert.True(BusRig.WaitFor(() => (rig.Board.Flags & BoardStatus.Enabled) == 0, s_long));
     }
 
     [Fact]
@@ -159,6 +162,32 @@ public class BridgeHardwareTests
         JointCommand[] fresh = Commands(state.JointPosition[0], state.JointPosition[1], state.JointPosition[2], state.JointPosition[3], state.JointPosition[4]);
         Assert.True(BusRig.WaitFor(() => rig.Hardware.Write(fresh, 0.001) && rig.Board.CommandsApplied > appliedBefore, s_long));
         Assert.Equal((float)state.JointPosition[0], rig.Board.AppliedCommands[appliedBefore][0].Position, 4);
+    }
+
+    [Fact]
+    public void JointFault_WhileCommanding_BoardStaysLimp_AndMovesToError()
+    {
+        using var rig = new BridgeRig();
+        var faults = new List<BusFault>();
+        rig.Hardware.Faulted += f => { lock (faults) { faults.Add(f); } };
+        rig.Hardware.Configure();
+        rig.Hardware.Activate();
+        JointCommand[] hold = Commands(0, 0, 0, 0, 0);
+        Assert.True(BusRig.WaitFor(() => rig.Hardware.Write(hold, 0.001) && (rig.Board.Flags & BoardStatus.Enabled) != 0, s_long));
+
+        rig.Board.InjectJointFault(0, JointFaults.Encoder);
+        // The control loop has not noticed and keeps writing: the bridge must not clear the fault.
+        Assert.True(BusRig.WaitFor(() =>
+        {
+            rig.Hardware.Write(hold, 0.001);
+            return rig.Hardware.Lifecycle == HardwareLifecycle.Error;
+        }, s_long));
+        Assert.Equal(BoardStatus.None, rig.Board.Flags & BoardStatus.Enabled);
+        lock (faults)
+        {
+            Assert.Contains(faults, f => f.Kind == BusFaultKind.DeviceFault && f.Message.Contains("left_hip", StringComparison.Ordinal) && f.Message.Contains("Encoder", StringComparison.Ordinal));
+        }
+        Assert.False(rig.Hardware.Write(hold, 0.001));
     }
 
     [Fact]
