@@ -33,6 +33,8 @@ public enum BusFaultKind
     Reconnected,
     /// <summary>A device reported a fault of its own: a joint board's joint fault or tripped watchdog, a servo's hardware alert.</summary>
     DeviceFault,
+    /// <summary>The owner stopped writing commands: the joints were made limp rather than left on an old target.</summary>
+    CommandsStale,
 }
 
 /// <summary>A bus fault notification.</summary>

@@ -41,6 +41,16 @@ public sealed record BridgeConfiguration(IReadOnlyList<BusDefinition> Buses, IRe
     /// <summary>A sample older than this makes <see cref="BridgeHardware.Read"/> return false.</summary>
     public TimeSpan MaxSampleAge { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// Joint boards: a command older than this is no longer sent; the boards are made limp and
+    /// the hardware moves to Error (a hung control loop must not leave the legs on an old PD
+    /// target and feed-forward). Default 20 ms: 20 periods of the 1 kHz loop, a few of a slower
+    /// policy, above the loop's scheduling hiccups on a loaded machine, and well inside the
+    /// boards' own 100 ms watchdog. Dynamixel servos are not affected: in position mode they hold
+    /// their last goal with their own PID.
+    /// </summary>
+    public TimeSpan MaxCommandAge { get; init; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>How long Configure waits for the first sample of every bus.</summary>
     public TimeSpan ConfigureTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -48,6 +58,10 @@ public sealed record BridgeConfiguration(IReadOnlyList<BusDefinition> Buses, IRe
     public List<string> Validate(IReadOnlyList<string> jointNames)
     {
         var errors = new List<string>();
+        if (MaxCommandAge <= TimeSpan.Zero)
+        {
+            errors.Add($"MaxCommandAge must be positive (got {MaxCommandAge.TotalMilliseconds} ms)");
+        }
         var buses = Buses.ToDictionary(b => b.Name, StringComparer.Ordinal);
         if (buses.Count != Buses.Count)
         {

@@ -16,7 +16,9 @@ namespace Robot.FirmwareBridge.Hardware;
 /// fault or tripped watchdog) moves the hardware to
 /// <see cref="HardwareLifecycle.Error"/> and raises <see cref="Faulted"/> (the safety stop acts
 /// on it); the bus stops commanding at once and drops every pending command. A joint board's
-/// latched fault is cleared only by the first command after <see cref="Activate"/>. Recovery is the
+/// latched fault is cleared only by the first command after <see cref="Activate"/>. When the
+/// controller stops writing for <see cref="BridgeConfiguration.MaxCommandAge"/>, the joint
+/// boards are made limp and the hardware moves to Error the same way (CommandsStale). Recovery is the
 /// lifecycle: <see cref="Configure"/> reconnects, <see cref="Activate"/> re-reads the joints and
 /// makes Dynamixel servos hold where they are; joint boards get no command until the controller
 /// writes a new one. No stale goal is ever sent.
@@ -55,7 +57,7 @@ public sealed class BridgeHardware : IRobotHardware
                 continue;
             }
             BusWorker worker = bus.Kind == BusKind.JointBoard
-                ? new JointBoardWorker(bus with { RateHz = bus.RateHz > 0 ? bus.RateHz : 1000 }, joints, _transports, configuration.JointBoardOptions)
+                ? new JointBoardWorker(bus with { RateHz = bus.RateHz > 0 ? bus.RateHz : 1000 }, joints, _transports, configuration.JointBoardOptions, configuration.MaxCommandAge)
                 : new DynamixelWorker(bus, joints, _transports, configuration.DynamixelOptions);
             worker.FaultRaised += OnFault;
             _workers.Add(worker);
@@ -217,6 +219,7 @@ public sealed class BridgeHardware : IRobotHardware
             }
         }
         long version = Interlocked.Increment(ref _commandVersion);
+        double now = Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
         for (int b = 0; b < _workers.Count; b++)
         {
             BusWorker w = _workers[b];
@@ -232,6 +235,7 @@ public sealed class BridgeHardware : IRobotHardware
                 s[o + 3] = c.Kd;
                 s[o + 4] = c.FeedForwardTorque;
             }
+            s[^2] = now;
             s[^1] = version;
             w.CommandBuffer.Write(s);
         }

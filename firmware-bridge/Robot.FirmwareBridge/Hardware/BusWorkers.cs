@@ -31,7 +31,7 @@ internal abstract class BusWorker : IDisposable
         Offset = [.. joints.Select(j => j.Map.Offset)];
         StateBuffer = new SeqLockBuffer((3 * JointIndices.Length) + 1);
         StateScratch = new double[StateBuffer.Length];
-        CommandBuffer = new SeqLockBuffer((CommandStride * JointIndices.Length) + 1);
+        CommandBuffer = new SeqLockBuffer((CommandStride * JointIndices.Length) + 2);
         _commandScratch = new double[CommandBuffer.Length];
     }
 
@@ -51,7 +51,10 @@ internal abstract class BusWorker : IDisposable
 
     protected double[] StateScratch { get; }
 
-    /// <summary>Latest commands (robot units, joint frame) followed by a version number.</summary>
+    /// <summary>
+    /// Latest commands (robot units, joint frame, <see cref="CommandStride"/> per joint) followed
+    /// by the time they were written (Stopwatch seconds) and a version number.
+    /// </summary>
     public SeqLockBuffer CommandBuffer { get; }
 
     /// <summary>True while the hardware is Active.</summary>
@@ -111,11 +114,15 @@ internal abstract class BusWorker : IDisposable
         Interlocked.Exchange(ref _appliedCommandVersion, current);
     }
 
-    /// <summary>The latest commands when newer than the last arming; false otherwise.</summary>
-    protected bool TryTakeCommands(out ReadOnlySpan<double> commands, out bool isNew)
+    /// <summary>
+    /// The latest commands when newer than the last arming; false otherwise.
+    /// <paramref name="writtenAt"/> is when the owner wrote them (Stopwatch seconds).
+    /// </summary>
+    protected bool TryTakeCommands(out ReadOnlySpan<double> commands, out bool isNew, out double writtenAt)
     {
         commands = default;
         isNew = false;
+        writtenAt = 0;
         if (!CommandBuffer.TryRead(_commandScratch))
         {
             return false;
@@ -128,15 +135,19 @@ internal abstract class BusWorker : IDisposable
         }
         isNew = version != _lastSeenVersion;
         _lastSeenVersion = version;
+        writtenAt = _commandScratch[^2];
         commands = _commandScratch;
         return true;
     }
 
     private long _lastSeenVersion;
 
+    /// <summary>Now on the clock that stamps commands and samples, seconds.</summary>
+    protected static double Now() => Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+
     protected void Publish()
     {
-        StateScratch[^1] = Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+        StateScratch[^1] = Now();
         StateBuffer.Write(StateScratch);
     }
 
@@ -205,10 +216,17 @@ internal sealed class JointBoardWorker : BusWorker
     // (from that clearing command on; before it the board may still show a fault latched earlier).
     private readonly bool[] _clearFaultsPending;
     private readonly bool[] _watchFaults;
+    private readonly double _maxCommandAge;
 
-    public JointBoardWorker(BusDefinition bus, IReadOnlyList<(int RobotIndex, JointMapping Map)> joints, Func<BusDefinition, Transport.ISerialTransport> transports, JointBoardOptions options)
+    /// <param name="bus">The bus and its rate.</param>
+    /// <param name="joints">Robot joint index and mapping of each joint on this bus.</param>
+    /// <param name="transports">Opens the bus's line.</param>
+    /// <param name="options">Timeouts and resilience of every board's client.</param>
+    /// <param name="maxCommandAge">A command older than this is not sent: the boards are made limp and a fault raised.</param>
+    public JointBoardWorker(BusDefinition bus, IReadOnlyList<(int RobotIndex, JointMapping Map)> joints, Func<BusDefinition, Transport.ISerialTransport> transports, JointBoardOptions options, TimeSpan maxCommandAge)
         : base(bus, joints)
     {
+        _maxCommandAge = maxCommandAge.TotalSeconds;
         var byBoard = joints.Select((j, local) => (j.Map, local)).GroupBy(x => x.Map.DeviceId).OrderBy(g => g.Key).ToArray();
         Transport.ISerialTransport transport = transports(bus);
         _boards = new JointBoardClient[byBoard.Length];
@@ -266,7 +284,16 @@ internal sealed class JointBoardWorker : BusWorker
     protected override void Cycle()
     {
         ReadOnlySpan<double> c = default;
-        bool command = Commanding && TryTakeCommands(out c, out _);
+        double writtenAt = 0;
+        bool command = Commanding && TryTakeCommands(out c, out _, out writtenAt);
+        if (command && Now() - writtenAt > _maxCommandAge)
+        {
+            // The control loop stopped writing: do not hold the legs on its last PD target and
+            // feed-forward. RaiseFault clears Commanding, so the loop below sends every armed
+            // board a limp command now, without waiting for the boards' own watchdogs.
+            command = false;
+            ReportStaleCommands(writtenAt);
+        }
         for (int b = 0; b < _boards.Length; b++)
         {
             JointBoardClient board = _boards[b];
@@ -326,6 +353,12 @@ internal sealed class JointBoardWorker : BusWorker
     }
 
     private bool WasCommanding;
+
+    /// <summary>Raises <see cref="BusFaultKind.CommandsStale"/>. Off the hot path: once per fault.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ReportStaleCommands(double writtenAt) =>
+        RaiseFault(new BusFault(Bus.Port, BusFaultKind.CommandsStale,
+            $"bus {Bus.Name}: the last command is {(Now() - writtenAt) * 1000:F0} ms old (limit {_maxCommandAge * 1000:F0} ms); the boards were made limp"));
 
     /// <summary>
     /// Raises a <see cref="BusFaultKind.DeviceFault"/> naming the board, its latched flags and
@@ -464,7 +497,7 @@ internal sealed class DynamixelWorker : BusWorker
         Publish();
         ReadOnlySpan<double> c = default;
         bool isNew = false;
-        if (Commanding && TryTakeCommands(out c, out isNew) && isNew)
+        if (Commanding && TryTakeCommands(out c, out isNew, out _) && isNew)
         {
             bool changed = false;
             for (int l = 0; l < _ids.Length; l++)

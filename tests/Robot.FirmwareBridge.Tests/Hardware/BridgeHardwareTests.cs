@@ -41,6 +41,7 @@ public sealed class BridgeRig : IDisposable
             DynamixelOptions = BusRig.Generous with { ReplyTimeout = TimeSpan.FromMilliseconds(200) },
             JointBoardOptions = new() { ReplyTimeout = TimeSpan.FromMilliseconds(200), ReconnectFirstDelay = TimeSpan.FromMilliseconds(20), ReconnectAttempts = 40 },
             MaxSampleAge = TimeSpan.FromSeconds(1),
+            MaxCommandAge = TimeSpan.FromSeconds(1),
             ConfigureTimeout = TimeSpan.FromSeconds(10),
         };
         Configuration = adjust is null ? configuration : adjust(configuration);
@@ -188,6 +189,24 @@ public class BridgeHardwareTests
             Assert.Contains(faults, f => f.Kind == BusFaultKind.DeviceFault && f.Message.Contains("left_hip", StringComparison.Ordinal) && f.Message.Contains("Encoder", StringComparison.Ordinal));
         }
         Assert.False(rig.Hardware.Write(hold, 0.001));
+    }
+
+    [Fact]
+    public void CommandsStop_BoardGoesLimpBeforeItsOwnWatchdog_AndMovesToError()
+    {
+        using var rig = new BridgeRig(c => c with { MaxCommandAge = TimeSpan.FromMilliseconds(300) });
+        // Far longer than the test: only the bridge can make the board limp in time.
+        rig.Board.WatchdogTimeout = TimeSpan.FromMinutes(5);
+        rig.Hardware.Configure();
+        rig.Hardware.Activate();
+        JointCommand[] hold = Commands(0, 0, 0, 0, 0);
+        Assert.True(BusRig.WaitFor(() => rig.Hardware.Write(hold, 0.001) && (rig.Board.Flags & BoardStatus.Enabled) != 0, s_long));
+
+        // The control loop hangs: no more writes.
+        Assert.True(BusRig.WaitFor(() => (rig.Board.Flags & BoardStatus.Enabled) == 0, s_long));
+        Assert.Equal(BoardStatus.None, rig.Board.Flags & BoardStatus.WatchdogTripped);
+        Assert.True(BusRig.WaitFor(() => rig.Hardware.Lifecycle == HardwareLifecycle.Error, s_long));
+        Assert.Equal(BusFaultKind.CommandsStale, rig.Hardware.LastFault?.Kind);
     }
 
     [Fact]
