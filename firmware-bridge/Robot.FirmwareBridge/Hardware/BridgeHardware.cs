@@ -13,7 +13,7 @@ namespace Robot.FirmwareBridge.Hardware;
 /// snapshots, so they never block, lock or allocate.
 /// <para>
 /// Faults: a lost bus, an open circuit breaker, or a device's own fault (a joint board's joint
-/// fault or tripped watchdog) moves the hardware to
+/// fault or tripped watchdog, a servo's hardware alert) moves the hardware to
 /// <see cref="HardwareLifecycle.Error"/> and raises <see cref="Faulted"/> (the safety stop acts
 /// on it); the bus stops commanding at once and drops every pending command. A joint board's
 /// latched fault is cleared only by the first command after <see cref="Activate"/>. When the

@@ -410,6 +410,7 @@ internal sealed class DynamixelWorker : BusWorker
     private readonly SyncWriteGroup _torque;
     private readonly DynamixelModel[] _models;
     private readonly int[] _lastGoalTicks;
+    private bool _alertReported;
 
     public DynamixelWorker(BusDefinition bus, IReadOnlyList<(int RobotIndex, JointMapping Map)> joints, Func<BusDefinition, Transport.ISerialTransport> transports, DynamixelBusOptions options)
         : base(bus, joints)
@@ -444,6 +445,7 @@ internal sealed class DynamixelWorker : BusWorker
             _models[i] = r.Model ?? DynamixelModel.XM430W350;
         }
         Faulted = false;
+        _alertReported = false; // a servo still in hardware error is reported again
     }
 
     public override void Arm()
@@ -483,6 +485,11 @@ internal sealed class DynamixelWorker : BusWorker
             return;
         }
         _read.Read(_bus);
+        if (!_alertReported && _read.AnyAlert)
+        {
+            // Before publishing: whoever sees this sample can already see the fault.
+            ReportAlerts();
+        }
         for (int l = 0; l < _ids.Length; l++)
         {
             ReadOnlySpan<byte> d = _read.Data.AsSpan(l * 10, 10);
@@ -512,6 +519,31 @@ internal sealed class DynamixelWorker : BusWorker
                 _goals.Write(_bus);
             }
         }
+    }
+
+    /// <summary>
+    /// A status carried the hardware alert bit (ERR bit 7: the read still succeeded, and the
+    /// servo has turned its torque off): reads Hardware Error Status of each alerting servo and
+    /// raises a <see cref="BusFaultKind.DeviceFault"/> naming servo, joint and error bits. Off the
+    /// hot path: alerts are rare and latch until the servo is rebooted; runs once per Configure.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ReportAlerts()
+    {
+        var what = new StringBuilder();
+        Span<byte> error = stackalloc byte[1];
+        for (int i = 0; i < _ids.Length; i++)
+        {
+            if (!_read.Statuses[i].HardwareAlert)
+            {
+                continue;
+            }
+            _bus.Read(_ids[i], X.HardwareErrorStatus, error);
+            what.Append(what.Length > 0 ? "; " : "").Append($"servo {_ids[i]} ({JointNames[i]}): hardware error {(HardwareError)error[0]}");
+        }
+        _alertReported = true;
+        RaiseFault(new BusFault(Bus.Port, BusFaultKind.DeviceFault,
+            $"bus {Bus.Name}: {what}; its torque is off until it is rebooted"));
     }
 
     public override void Close() => _bus.Dispose();

@@ -17,7 +17,10 @@ public sealed class BridgeRig : IDisposable
     {
         LegPty = new SocatPtyPair();
         ArmPty = new SocatPtyPair();
-        Board = new VirtualJointBoard(new LinuxTtyTransport(LegPty.PathB, 3_000_000), 1, 3);
+        // The board's 100 ms watchdog trips on this loaded 2-core machine when a bus thread is
+        // not scheduled for that long, and the bridge now reports it (DeviceFault): the rig's
+        // board waits 2 s, so only the faults a test injects end its session.
+        Board = new VirtualJointBoard(new LinuxTtyTransport(LegPty.PathB, 3_000_000), 1, 3) { WatchdogTimeout = TimeSpan.FromSeconds(2) };
         Board.Start();
         Servos = new DynamixelBusEmulator(new LinuxTtyTransport(ArmPty.PathB, 1_000_000), DynamixelBusEmulator.ParseServos("1:xm430,2:xl330", baudRegister: 3, returnDelay: 0));
         Servos.Start();
@@ -207,6 +210,31 @@ public class BridgeHardwareTests
         Assert.Equal(BoardStatus.None, rig.Board.Flags & BoardStatus.WatchdogTripped);
         Assert.True(BusRig.WaitFor(() => rig.Hardware.Lifecycle == HardwareLifecycle.Error, s_long));
         Assert.Equal(BusFaultKind.CommandsStale, rig.Hardware.LastFault?.Kind);
+    }
+
+    [Fact]
+    public void ServoHardwareAlert_RaisesFaultNamingServoAndBits_AndMovesToError()
+    {
+        using var rig = new BridgeRig();
+        var faults = new List<BusFault>();
+        rig.Hardware.Faulted += f => { lock (faults) { faults.Add(f); } };
+        rig.Hardware.Configure();
+        rig.Hardware.Activate();
+        JointCommand[] hold = Commands(0, 0, 0, 0, 0.7); // the gripper moves: a second goal is sent
+        Assert.True(BusRig.WaitFor(() => rig.Hardware.Write(hold, 0.001) && rig.Servos[2].GoalHistory.Count > 1, s_long));
+
+        rig.Servos[2].InjectHardwareError(HardwareError.Overload | HardwareError.Overheating);
+        Assert.True(BusRig.WaitFor(() =>
+        {
+            rig.Hardware.Write(hold, 0.001);
+            return rig.Hardware.Lifecycle == HardwareLifecycle.Error;
+        }, s_long));
+        lock (faults)
+        {
+            BusFault alert = Assert.Single(faults, f => f.Kind == BusFaultKind.DeviceFault);
+            Assert.Contains("servo 2 (gripper)", alert.Message, StringComparison.Ordinal);
+            Assert.Contains("Overheating, Overload", alert.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
