@@ -95,7 +95,7 @@ public sealed class DynamixelBus : IDisposable
         Options = options ?? new DynamixelBusOptions();
         _timeout = Options.ReplyTimeout;
         var breaker = Options.CircuitBreaker(
-            new PredicateBuilder().Handle<DynamixelTimeoutException>().Handle<DynamixelCorruptReplyException>().Handle<DynamixelWriteUncertainException>(),
+            new PredicateBuilder().Handle<DynamixelTimeoutException>().Handle<DynamixelCorruptReplyException>().Handle<DynamixelWriteUncertainException>().Handle<SerialWriteTimeoutException>(),
             _breaker,
             () => RaiseFault(BusFaultKind.CircuitOpen, $"circuit breaker opened after repeated failures on {_transport.PortName}"));
         // One breaker shared by reads and writes: a dead bus stops both.

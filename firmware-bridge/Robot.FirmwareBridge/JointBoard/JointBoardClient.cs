@@ -89,7 +89,7 @@ public sealed class JointBoardClient : IDisposable
         // from the same options count their failures apart, and commands kept waiting out their
         // timeouts on a board whose reads had already opened theirs).
         _breakerPipeline = new ResiliencePipelineBuilder().AddCircuitBreaker(Options.CircuitBreaker(
-            new PredicateBuilder().Handle<JointBoardTimeoutException>().Handle<JointBoardCorruptReplyException>().Handle<JointBoardCommandUncertainException>(),
+            new PredicateBuilder().Handle<JointBoardTimeoutException>().Handle<JointBoardCorruptReplyException>().Handle<JointBoardCommandUncertainException>().Handle<SerialWriteTimeoutException>(),
             _breaker,
             () => Faulted?.Invoke(new BusFault(_transport.PortName, BusFaultKind.CircuitOpen, $"board {BoardId}: circuit breaker opened")))).Build();
         var readBuilder = new ResiliencePipelineBuilder();

@@ -26,7 +26,11 @@ public interface ISerialTransport : IDisposable
     /// <summary>Changes the line rate (the device stays open).</summary>
     void SetBaudRate(int baudRate);
 
-    /// <summary>Writes every byte (blocks until the kernel took them).</summary>
+    /// <summary>
+    /// Writes every byte (blocks until the kernel took them). Throws
+    /// <see cref="SerialWriteTimeoutException"/> when the output stays full (the line stays open)
+    /// and <see cref="SerialDisconnectedException"/> when the device went away.
+    /// </summary>
     void Write(ReadOnlySpan<byte> data);
 
     /// <summary>

@@ -105,7 +105,7 @@ public sealed unsafe class LinuxTtyTransport : ISerialTransport
                 {
                     if (Poll(fd, LinuxNative.POLLOUT, TimeSpan.FromMilliseconds(100)) == 0)
                     {
-                        throw new TimeoutException($"{PortName}: the output stayed full for 100 ms");
+                        throw new SerialWriteTimeoutException($"{PortName}: the output stayed full for 100 ms ({done} of {data.Length} bytes written)");
                     }
                     continue;
                 }

@@ -88,6 +88,11 @@ public sealed class SerialPortTransport : ISerialTransport
         {
             port.BaseStream.Write(data);
         }
+        catch (TimeoutException e)
+        {
+            // The output stayed full for WriteTimeout: the line is still there, so it stays open.
+            throw new SerialWriteTimeoutException($"{PortName}: the output stayed full for {port.WriteTimeout} ms", e);
+        }
         catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
         {
             Close();

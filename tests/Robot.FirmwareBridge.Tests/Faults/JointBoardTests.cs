@@ -192,6 +192,40 @@ public class JointBoardTests
     }
 
     [Fact]
+    public void OutputStaysFull_WriteTimeoutsCountForTheBreaker()
+    {
+        using var pty = new SocatPtyPair();
+        using var device = new LinuxTtyTransport(pty.PathB, 3_000_000);
+        device.Open(); // a board that never reads: the line's buffers fill up
+        var host = new LinuxTtyTransport(pty.PathA, 3_000_000);
+        using var client = new JointBoardClient(host, 4, 1, s_fast with { ReadRetries = 0, BreakerMinimumThroughput = 4, BreakerFailureRatio = 0.5 });
+        var faults = new List<BusFault>();
+        client.Faulted += faults.Add;
+        client.Open();
+        byte[] chunk = new byte[4096];
+        Assert.True(BusRig.WaitFor(() =>
+        {
+            try
+            {
+                host.Write(chunk);
+                return false;
+            }
+            catch (SerialWriteTimeoutException)
+            {
+                return true;
+            }
+        }, TimeSpan.FromSeconds(60)));
+        var outcomes = new List<Type>();
+        for (int i = 0; i < 8; i++)
+        {
+            outcomes.Add(Assert.ThrowsAny<IOException>(() => client.ReadState()).GetType());
+        }
+        Assert.Equal(typeof(SerialWriteTimeoutException), outcomes[0]);
+        Assert.Contains(typeof(DynamixelBusUnavailableException), outcomes);
+        Assert.Contains(faults, f => f.Kind == BusFaultKind.CircuitOpen);
+    }
+
+    [Fact]
     public void SilentBoard_BreakerOpens_CommandsNotSent_ClosesAfterTheBreakDuration()
     {
         var options = s_fast with

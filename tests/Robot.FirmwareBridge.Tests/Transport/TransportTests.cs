@@ -39,6 +39,35 @@ public class TransportTests
         Assert.Equal(all[..14], ReadExactly(host, 14, s_generous));
     }
 
+    [Theory]
+    [InlineData(TransportKind.Fast)]
+    [InlineData(TransportKind.SystemIOPorts)]
+    public void Write_FarEndNotReading_ThrowsSerialWriteTimeout(TransportKind kind)
+    {
+        using var pty = new SocatPtyPair();
+        using ISerialTransport host = SerialTransports.Create(pty.PathA, 1_000_000, kind);
+        using ISerialTransport device = SerialTransports.Create(pty.PathB, 1_000_000, TransportKind.Fast);
+        host.Open();
+        device.Open(); // and never read: the ptys' buffers fill up
+        byte[] chunk = new byte[4096];
+        IOException? failure = null;
+        var clock = Stopwatch.StartNew();
+        while (failure is null && clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            try
+            {
+                host.Write(chunk);
+            }
+            catch (IOException e)
+            {
+                failure = e;
+            }
+        }
+        SerialWriteTimeoutException timeout = Assert.IsType<SerialWriteTimeoutException>(failure);
+        Assert.Contains(pty.PathA, timeout.Message, StringComparison.Ordinal);
+        Assert.True(host.IsOpen); // a full line is not a lost one
+    }
+
     [Fact]
     public void RawFileStream_Echo_Works()
     {
