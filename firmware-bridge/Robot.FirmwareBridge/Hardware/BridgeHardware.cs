@@ -34,6 +34,7 @@ public sealed class BridgeHardware : IRobotHardware
     private readonly double[][] _stateScratch;
     private readonly double[][] _commandScratch;
     private long _commandVersion;
+    private long _faultCount;
     private volatile HardwareLifecycle _lifecycle = HardwareLifecycle.Unconfigured;
 
     public BridgeHardware(RobotDescription description, BridgeConfiguration configuration, Func<BusDefinition, ISerialTransport>? transports = null)
@@ -91,6 +92,7 @@ public sealed class BridgeHardware : IRobotHardware
             w.Commanding = false;
             w.DropCommands();
         }
+        long faultsBefore = Interlocked.Read(ref _faultCount);
         try
         {
             foreach (BusWorker w in _workers)
@@ -119,7 +121,10 @@ public sealed class BridgeHardware : IRobotHardware
             }
             Thread.Sleep(2);
         }
-        _lifecycle = HardwareLifecycle.Configured;
+        if (!TryMoveTo(HardwareLifecycle.Configured, faultsBefore))
+        {
+            throw new IOException($"configure: a bus faulted while configuring: {LastFault?.Message}");
+        }
     }
 
     public void Activate()
@@ -128,6 +133,7 @@ public sealed class BridgeHardware : IRobotHardware
         {
             throw new InvalidOperationException($"activate is legal only from Configured (now {_lifecycle})");
         }
+        long faultsBefore = Interlocked.Read(ref _faultCount);
         // Arm each bus from its own thread's state: stop, arm on this thread, restart.
         foreach (BusWorker w in _workers)
         {
@@ -142,7 +148,10 @@ public sealed class BridgeHardware : IRobotHardware
             }
             w.Commanding = true;
         }
-        _lifecycle = HardwareLifecycle.Active;
+        if (!TryMoveTo(HardwareLifecycle.Active, faultsBefore))
+        {
+            throw new IOException($"activate: a bus faulted while arming: {LastFault?.Message}");
+        }
     }
 
     public void Deactivate()
@@ -252,12 +261,35 @@ public sealed class BridgeHardware : IRobotHardware
         _lifecycle = HardwareLifecycle.Unconfigured;
     }
 
+    /// <summary>
+    /// Ends a transition in <paramref name="next"/> unless a bus fault arrived since
+    /// <paramref name="faultsBefore"/> was taken; then the hardware stays in (or returns to)
+    /// Error. A fault raised on a bus thread while Configure or Activate runs is never
+    /// overwritten: either this check sees its count, or its Error is written after ours.
+    /// </summary>
+    private bool TryMoveTo(HardwareLifecycle next, long faultsBefore)
+    {
+        _lifecycle = next;
+        Interlocked.MemoryBarrier();
+        if (Interlocked.Read(ref _faultCount) == faultsBefore)
+        {
+            return true;
+        }
+        _lifecycle = HardwareLifecycle.Error;
+        return false;
+    }
+
     private void OnFault(BusFault fault)
     {
-        if (fault.Kind != BusFaultKind.Reconnected && _lifecycle != HardwareLifecycle.Unconfigured)
+        if (fault.Kind != BusFaultKind.Reconnected)
         {
             LastFault = fault;
-            _lifecycle = HardwareLifecycle.Error;
+            // Counted before Error is written: TryMoveTo relies on this order.
+            Interlocked.Increment(ref _faultCount);
+            if (_lifecycle != HardwareLifecycle.Unconfigured)
+            {
+                _lifecycle = HardwareLifecycle.Error;
+            }
         }
         Faulted?.Invoke(fault);
     }

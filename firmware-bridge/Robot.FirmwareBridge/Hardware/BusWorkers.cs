@@ -294,11 +294,13 @@ internal sealed class JointBoardWorker : BusWorker
             command = false;
             ReportStaleCommands(writtenAt);
         }
+        bool everyBoardRead = true;
         for (int b = 0; b < _boards.Length; b++)
         {
             JointBoardClient board = _boards[b];
             if (board.State != BusState.Open)
             {
+                everyBoardRead = false;
                 continue;
             }
             int[] locals = _localIndexByChannel[b];
@@ -349,7 +351,11 @@ internal sealed class JointBoardWorker : BusWorker
             }
         }
         WasCommanding = Commanding;
-        Publish();
+        if (everyBoardRead)
+        {
+            // A board not read this cycle would publish its old positions with a fresh time.
+            Publish();
+        }
     }
 
     private bool WasCommanding;

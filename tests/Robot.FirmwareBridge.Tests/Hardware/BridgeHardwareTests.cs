@@ -238,6 +238,16 @@ public class BridgeHardwareTests
     }
 
     [Fact]
+    public void Configure_FaultWhileWaitingForFirstSamples_StaysError()
+    {
+        using var rig = new BridgeRig();
+        rig.Servos[1].InjectHardwareError(HardwareError.Overload);
+        Assert.ThrowsAny<IOException>(rig.Hardware.Configure);
+        Assert.Equal(HardwareLifecycle.Error, rig.Hardware.Lifecycle);
+        Assert.Throws<InvalidOperationException>(rig.Hardware.Activate);
+    }
+
+    [Fact]
     public void InvalidMapping_IsRejectedWithEveryError()
     {
         var description = new RobotDescription("r", [new JointDescription("a", -1, 1, 1, 1), new JointDescription("b", -1, 1, 1, 1)]);
