@@ -135,21 +135,35 @@ public sealed class BridgeHardware : IRobotHardware
         }
         long faultsBefore = Interlocked.Read(ref _faultCount);
         // Arm each bus from its own thread's state: stop, arm on this thread, restart.
-        foreach (BusWorker w in _workers)
+        int started = 0;
+        try
         {
-            w.StopThread();
-            try
+            foreach (BusWorker w in _workers)
             {
-                w.Arm();
+                w.StopThread();
+                started++; // from here this bus may be partly armed (torque on some servos)
+                try
+                {
+                    w.Arm();
+                }
+                finally
+                {
+                    w.Start();
+                }
+                w.Commanding = true;
             }
-            finally
-            {
-                w.Start();
-            }
-            w.Commanding = true;
+        }
+        catch
+        {
+            // Buses armed before the failing one would keep their torque on while Lifecycle
+            // said otherwise, and Deactivate would not touch them: make them limp again.
+            Disarm(started);
+            _lifecycle = HardwareLifecycle.Error;
+            throw;
         }
         if (!TryMoveTo(HardwareLifecycle.Active, faultsBefore))
         {
+            Disarm(_workers.Count);
             throw new IOException($"activate: a bus faulted while arming: {LastFault?.Message}");
         }
     }
@@ -160,13 +174,25 @@ public sealed class BridgeHardware : IRobotHardware
         {
             return;
         }
-        foreach (BusWorker w in _workers)
+        Disarm(_workers.Count);
+        _lifecycle = HardwareLifecycle.Configured;
+    }
+
+    /// <summary>
+    /// Stops commanding on the first <paramref name="count"/> buses, drops their pending
+    /// commands and makes their devices limp (servo torque off; joint boards get a limp command
+    /// from their next cycle). A bus failing meanwhile is left to its fault.
+    /// </summary>
+    private void Disarm(int count)
+    {
+        for (int i = 0; i < count; i++)
         {
-            w.Commanding = false;
-            w.DropCommands();
+            _workers[i].Commanding = false;
+            _workers[i].DropCommands();
         }
-        foreach (BusWorker w in _workers)
+        for (int i = 0; i < count; i++)
         {
+            BusWorker w = _workers[i];
             w.StopThread();
             try
             {
@@ -177,7 +203,6 @@ public sealed class BridgeHardware : IRobotHardware
             }
             w.Start();
         }
-        _lifecycle = HardwareLifecycle.Configured;
     }
 
     public bool Read(RobotState state)

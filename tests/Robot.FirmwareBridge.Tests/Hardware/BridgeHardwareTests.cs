@@ -119,7 +119,8 @@ public class BridgeHardwareTests
 
         rig.Hardware.Deactivate();
         Assert.Equal(HardwareLifecycle.Configured, rig.Hardware.Lifecycle);
-        Assert.Equal(0, rig.Servos[1].PresentPosition - rig.Servos[1].PresentPosition);
+        // Sync Write has no reply: wait for the emulator to take it.
+        Assert.True(BusRig.WaitFor(() => TorqueEnable(rig.Servos[1]) == 0 && TorqueEnable(rig.Servos[2]) == 0, s_long));
         Assert.True(BusRig.WaitFor(() => (rig.Board.Flags & BoardStatus.Enabled) == 0, s_long));
     }
 
@@ -245,6 +246,25 @@ public class BridgeHardwareTests
         Assert.ThrowsAny<IOException>(rig.Hardware.Configure);
         Assert.Equal(HardwareLifecycle.Error, rig.Hardware.Lifecycle);
         Assert.Throws<InvalidOperationException>(rig.Hardware.Activate);
+    }
+
+    [Fact]
+    public void Activate_LaterBusFailsToArm_EarlierBusIsDisarmed_AndMovesToError()
+    {
+        // The arm bus first, so it is armed (torque on) before the leg bus fails.
+        using var rig = new BridgeRig(c => c with { Buses = [c.Buses[1], c.Buses[0]] });
+        rig.Hardware.Configure();
+        rig.Board.Faults.Silent = true; // the board stops answering: arming it times out
+        Assert.ThrowsAny<IOException>(rig.Hardware.Activate);
+        Assert.Equal(HardwareLifecycle.Error, rig.Hardware.Lifecycle);
+        Assert.True(BusRig.WaitFor(() => TorqueEnable(rig.Servos[1]) == 0 && TorqueEnable(rig.Servos[2]) == 0, s_long));
+    }
+
+    private static int TorqueEnable(VirtualServo servo)
+    {
+        Span<byte> b = stackalloc byte[1];
+        Assert.Equal(DynamixelErrorNumber.None, servo.Read(X.TorqueEnable, 1, b));
+        return b[0];
     }
 
     [Fact]
