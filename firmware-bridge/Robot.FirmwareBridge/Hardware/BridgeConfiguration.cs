@@ -1,3 +1,4 @@
+using System.Globalization;
 using Robot.FirmwareBridge.Dynamixel;
 using Robot.FirmwareBridge.JointBoard;
 using Robot.FirmwareBridge.Transport;
@@ -86,9 +87,14 @@ public sealed record BridgeConfiguration(IReadOnlyList<BusDefinition> Buses, IRe
                 errors.Add($"joint '{m.Joint}' names unknown bus '{m.Bus}'");
                 continue;
             }
-            if (Math.Abs(Math.Abs(m.Direction) - 1) > 1e-12)
+            // Written so that NaN fails: every comparison with NaN is false.
+            if (!(Math.Abs(Math.Abs(m.Direction) - 1) <= 1e-12))
             {
-                errors.Add($"joint '{m.Joint}': direction must be +1 or -1");
+                errors.Add($"joint '{m.Joint}': direction must be +1 or -1 (got {m.Direction.ToString(CultureInfo.InvariantCulture)})");
+            }
+            if (!double.IsFinite(m.Offset))
+            {
+                errors.Add($"joint '{m.Joint}': offset must be a finite number of radians (got {m.Offset.ToString(CultureInfo.InvariantCulture)})");
             }
             if (bus.Kind == BusKind.Dynamixel && m.DeviceId > DynamixelPacket.MaxId)
             {

@@ -280,6 +280,16 @@ public class BridgeHardwareTests
     }
 
     [Fact]
+    public void InvalidMapping_NonFiniteDirectionOrOffset_IsRejectedNamingTheJoint()
+    {
+        var description = new RobotDescription("r", [new JointDescription("a", -1, 1, 1, 1), new JointDescription("b", -1, 1, 1, 1)]);
+        var config = new BridgeConfiguration([new BusDefinition("x", "/dev/null", 1_000_000, BusKind.Dynamixel)],
+            [new JointMapping("a", "x", 1, Direction: double.NaN), new JointMapping("b", "x", 2, Offset: double.NaN)]);
+        var e = Assert.Throws<InvalidRobotDescriptionException>(() => new BridgeHardware(description, config));
+        Assert.Equal(["joint 'a': direction must be +1 or -1 (got NaN)", "joint 'b': offset must be a finite number of radians (got NaN)"], e.Errors);
+    }
+
+    [Fact]
     public void ReadAndWrite_DoNotAllocate()
     {
         using var rig = new BridgeRig();
