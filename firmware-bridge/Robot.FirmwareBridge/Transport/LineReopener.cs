@@ -21,17 +21,21 @@ internal sealed class LineReopener
     public LineReopener(ISerialTransport transport, int attempts, TimeSpan firstDelay, TimeSpan maxDelay)
     {
         _transport = transport;
-        _pipeline = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
+        // Polly counts retries after the first attempt: N attempts are N - 1 retries.
+        var builder = new ResiliencePipelineBuilder();
+        if (attempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<IOException>(),
-                MaxRetryAttempts = Math.Max(1, attempts),
+                MaxRetryAttempts = attempts - 1,
                 Delay = firstDelay,
                 MaxDelay = maxDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = false,
-            })
-            .Build();
+            });
+        }
+        _pipeline = builder.Build();
     }
 
     /// <summary>Closes and reopens the line until it opens; false when every attempt failed.</summary>

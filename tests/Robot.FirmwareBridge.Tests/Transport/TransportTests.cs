@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Robot.FirmwareBridge.Dynamixel;
+using Robot.FirmwareBridge.Tests.Support;
 using Robot.FirmwareBridge.Transport;
 
 namespace Robot.FirmwareBridge.Tests.Transport;
@@ -66,6 +68,17 @@ public class TransportTests
         SerialWriteTimeoutException timeout = Assert.IsType<SerialWriteTimeoutException>(failure);
         Assert.Contains(pty.PathA, timeout.Message, StringComparison.Ordinal);
         Assert.True(host.IsOpen); // a full line is not a lost one
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Reconnect_DeviceStaysAway_OpensExactlyReconnectAttemptsTimes(int attempts)
+    {
+        var transport = new OpenCountingTransport(new LinuxTtyTransport(Path.Combine(Path.GetTempPath(), $"no-such-tty-{Guid.NewGuid():N}"), 1_000_000));
+        using var bus = new DynamixelBus(transport, new DynamixelBusOptions { ReconnectAttempts = attempts, ReconnectFirstDelay = TimeSpan.FromMilliseconds(1) });
+        Assert.False(bus.Reconnect());
+        Assert.Equal(attempts, transport.Opens);
     }
 
     [Fact]
