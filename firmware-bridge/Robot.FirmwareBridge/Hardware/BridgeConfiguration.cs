@@ -46,9 +46,11 @@ public sealed record BridgeConfiguration(IReadOnlyList<BusDefinition> Buses, IRe
     /// Joint boards: a command older than this is no longer sent; the boards are made limp and
     /// the hardware moves to Error (a hung control loop must not leave the legs on an old PD
     /// target and feed-forward). Default 20 ms: 20 periods of the 1 kHz loop, a few of a slower
-    /// policy, above the loop's scheduling hiccups on a loaded machine, and well inside the
-    /// boards' own 100 ms watchdog. Dynamixel servos are not affected: in position mode they hold
-    /// their last goal with their own PID.
+    /// policy, above the loop's usual scheduling hiccups, and no longer than the boards' own
+    /// watchdog (the protocol recommends 20–50 ms for firmware; the emulator uses 100 ms), so a
+    /// hung loop is caught on the host even where the board's watchdog is set long. Must be
+    /// positive. Dynamixel servos are not affected: in position mode they hold their last goal
+    /// with their own PID.
     /// </summary>
     public TimeSpan MaxCommandAge { get; init; } = TimeSpan.FromMilliseconds(20);
 
