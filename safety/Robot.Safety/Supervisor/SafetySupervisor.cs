@@ -148,15 +148,8 @@ public sealed class SafetySupervisor
                 invalid = $"challenge {report.Challenge:x16} is unknown, stale or wrongly answered: not a valid heartbeat";
             }
             string? badState = invalid is null ? ValidateState(report, session.Profile) : null;
-            if (invalid is not null)
-            {
-                (kind, code, reason) = (VerdictKind.ProtectiveStop, ReasonCode.ReasonHeartbeatInvalid, invalid);
-            }
-            else if (badState is not null)
-            {
-                (kind, code, reason) = (VerdictKind.ProtectiveStop, ReasonCode.ReasonInvalidState, badState);
-            }
-            else
+            var motion = new RobotMotion(report.X, report.Y, report.Vx, report.Vy, report.Reach);
+            if (invalid is null && badState is null)
             {
                 session.LastHeartbeat = now;
                 if (session.Lost)
@@ -164,23 +157,35 @@ public sealed class SafetySupervisor
                     session.Lost = false;
                     Audit.Write(AuditCategory.Session, "robot.recovered", "ok", "system", session.RobotId);
                 }
-                var motion = new RobotMotion(report.X, report.Y, report.Vx, report.Vy, report.Reach);
                 session.LastMotion = motion;
-                EmergencyStopLatch? latch = EStops.Covering(session.RobotId);
-                if (latch is not null)
-                {
-                    (kind, code, reason, level, latched) = (VerdictKind.EmergencyStop, ReasonCode.ReasonEmergencyStop, $"emergency stop {latch.Id} latched: {latch.Reason}", latch.Level, true);
-                }
-                else if (_restartRequired.ContainsKey(session.RobotId))
-                {
-                    (kind, code, reason) = (VerdictKind.ProtectiveStop, ReasonCode.ReasonRestartRequired, "emergency stop was reset; waiting for a deliberate resume");
-                }
-                else
-                {
-                    GeofenceDecision d = session.Evaluator.Decide(site, session.RobotId, session.Profile, motion, Persons.Snapshot);
-                    (kind, code, speed, zoneId) = (d.Kind, d.Reason, d.SpeedLimit, d.Zone?.Id);
-                    reason = Describe(d);
-                }
+            }
+            // The latch is checked before anything else: the robot's gate drops its own latch on
+            // any verdict without estop_latched, so a protective stop for a bad heartbeat would
+            // turn a latched emergency stop into a settle with power on.
+            EmergencyStopLatch? latch = EStops.Covering(session.RobotId);
+            if (latch is not null)
+            {
+                string latchReason = $"emergency stop {latch.Id} latched: {latch.Reason}";
+                (kind, code, reason, level, latched) = (VerdictKind.EmergencyStop, ReasonCode.ReasonEmergencyStop,
+                    (invalid ?? badState) is { } rejected ? $"{latchReason} (and {rejected})" : latchReason, latch.Level, true);
+            }
+            else if (invalid is not null)
+            {
+                (kind, code, reason) = (VerdictKind.ProtectiveStop, ReasonCode.ReasonHeartbeatInvalid, invalid);
+            }
+            else if (badState is not null)
+            {
+                (kind, code, reason) = (VerdictKind.ProtectiveStop, ReasonCode.ReasonInvalidState, badState);
+            }
+            else if (_restartRequired.ContainsKey(session.RobotId))
+            {
+                (kind, code, reason) = (VerdictKind.ProtectiveStop, ReasonCode.ReasonRestartRequired, "emergency stop was reset; waiting for a deliberate resume");
+            }
+            else
+            {
+                GeofenceDecision d = session.Evaluator.Decide(site, session.RobotId, session.Profile, motion, Persons.Snapshot);
+                (kind, code, speed, zoneId) = (d.Kind, d.Reason, d.SpeedLimit, d.Zone?.Id);
+                reason = Describe(d);
             }
             var verdict = new SupervisorVerdict(kind, kind == VerdictKind.Permit ? speed : 0, code, reason, zoneId, report.Sequence,
                 session.Challenges.Issue(now), latched, level, site.Version, report.SentUnixNanos);
@@ -357,6 +362,13 @@ public sealed class SafetySupervisor
             if (session.Closed || _halted)
             {
                 return;
+            }
+            // A covered robot gets nothing but the emergency stop (see OnState for why).
+            if (EStops.Covering(session.RobotId) is { } latch)
+            {
+                string latchReason = $"emergency stop {latch.Id} latched: {latch.Reason}";
+                reason = code == ReasonCode.ReasonEmergencyStop ? latchReason : $"{latchReason} (and {reason})";
+                (kind, code, level, estopLatched) = (VerdictKind.EmergencyStop, ReasonCode.ReasonEmergencyStop, latch.Level, true);
             }
             var verdict = new SupervisorVerdict(kind, 0, code, reason, zone, 0, session.Challenges.Issue(_time.GetTimestamp()),
                 estopLatched, level, Site.Version, 0);

@@ -151,6 +151,50 @@ public class SafetySupervisorTests
     }
 
     [Fact]
+    public async Task OnState_BadHeartbeatOrStateWhileLatched_StaysTheLatchedEmergencyStop()
+    {
+        await using var h = new SupervisorTestHarness();
+        ScriptedRobot robot = h.Connect();
+        robot.Send();
+        EmergencyStopLatch latch = h.Supervisor.TriggerEmergencyStop([], "person on the floor", StopLevel.Cut, SupervisorTestHarness.Operator);
+        robot.Drain();
+
+        ulong c = robot.Session.LastVerdict.Challenge;
+        SupervisorVerdict wrongAnswer = robot.Send(challenge: c, response: c);
+        Assert.Equal(VerdictKind.EmergencyStop, wrongAnswer.Kind);
+        Assert.True(wrongAnswer.EStopLatched);
+        Assert.Equal(StopLevel.Cut, wrongAnswer.StopLevel);
+        Assert.Equal($"emergency stop {latch.Id} latched: person on the floor (and challenge {c:x16} is unknown, stale or wrongly answered: not a valid heartbeat)", wrongAnswer.Reason);
+
+        SupervisorVerdict badState = robot.Send(double.NaN, 20);
+        Assert.Equal(VerdictKind.EmergencyStop, badState.Kind);
+        Assert.True(badState.EStopLatched);
+        Assert.Equal(StopLevel.Cut, badState.StopLevel);
+    }
+
+    [Fact]
+    public async Task Push_HeartbeatLostOrSessionStartingWhileLatched_IsTheLatchedEmergencyStop()
+    {
+        await using var h = new SupervisorTestHarness();
+        ScriptedRobot robot = h.Connect();
+        robot.Send();
+        h.Supervisor.TriggerEmergencyStop(["h1"], "drill", StopLevel.Cut, SupervisorTestHarness.Operator);
+        robot.Drain();
+        h.Time.Advance(TimeSpan.FromMilliseconds(300));
+        h.Supervisor.Sweep();
+        SupervisorVerdict lost = Assert.Single(robot.Drain());
+        Assert.Equal(VerdictKind.EmergencyStop, lost.Kind);
+        Assert.True(lost.EStopLatched);
+        Assert.Equal(StopLevel.Cut, lost.StopLevel);
+        Assert.Contains("robot marked lost", lost.Reason, StringComparison.Ordinal);
+
+        SupervisorVerdict starting = Assert.Single(h.Connect().Drain());
+        Assert.Equal(VerdictKind.EmergencyStop, starting.Kind);
+        Assert.True(starting.EStopLatched);
+        Assert.Equal(StopLevel.Cut, starting.StopLevel);
+    }
+
+    [Fact]
     public async Task Trigger_UnknownRobot_IsRejected()
     {
         await using var h = new SupervisorTestHarness();
