@@ -271,13 +271,25 @@ public sealed class SafetySupervisor
             Audit.Write(AuditCategory.EmergencyStop, "estop.resume", "denied", caller.Principal, details: new { robots = robotIds, role = caller.Role });
             throw new SupervisorException(SupervisorError.PermissionDenied, $"resuming after an emergency stop needs the '{EmergencyStopRegistry.SafetyRole}' role; caller '{caller.Principal}' has '{caller.Role ?? "none"}'");
         }
-        var resumed = new List<string>();
-        foreach (string robot in robotIds.Count > 0 ? robotIds : _restartRequired.Keys.ToArray())
+        // All or nothing: every robot is checked before any is resumed, so a refusal changes nothing.
+        string[] robots = robotIds.Count > 0 ? [.. robotIds] : [.. _restartRequired.Keys.Order(StringComparer.Ordinal)];
+        var latched = new List<string>();
+        foreach (string robot in robots)
         {
             if (EStops.Covering(robot) is { } latch)
             {
-                throw new SupervisorException(SupervisorError.FailedPrecondition, $"robot '{robot}' is still under emergency stop {latch.Id}; reset it first");
+                latched.Add($"'{robot}' is still under emergency stop {latch.Id}");
             }
+        }
+        if (latched.Count > 0)
+        {
+            string refusal = $"robot_ids: {string.Join("; ", latched)}; reset first (nothing was resumed)";
+            Audit.Write(AuditCategory.EmergencyStop, "estop.resume", "refused", caller.Principal, details: new { robots, refusal, insecureRoleClaim = caller.Insecure });
+            throw new SupervisorException(SupervisorError.FailedPrecondition, refusal);
+        }
+        var resumed = new List<string>();
+        foreach (string robot in robots)
+        {
             if (_restartRequired.TryRemove(robot, out _))
             {
                 resumed.Add(robot);

@@ -237,6 +237,27 @@ public class SafetySupervisorTests
     }
 
     [Fact]
+    public async Task Resume_OneRobotStillLatched_ResumesNoneAndNamesIt()
+    {
+        await using var h = new SupervisorTestHarness();
+        ScriptedRobot h1 = h.Connect("h1"), h2 = h.Connect("h2");
+        h1.Send();
+        h2.Send();
+        EmergencyStopLatch first = h.Supervisor.TriggerEmergencyStop(["h1"], "drill", StopLevel.SettleThenCut, SupervisorTestHarness.Operator);
+        EmergencyStopLatch second = h.Supervisor.TriggerEmergencyStop(["h2"], "drill", StopLevel.SettleThenCut, SupervisorTestHarness.Operator);
+        h.Supervisor.ResetEmergencyStop(first.Id, s_engineer);
+
+        var e = Assert.Throws<SupervisorException>(() => h.Supervisor.Resume(["h1", "h2"], s_engineer));
+        Assert.Equal(SupervisorError.FailedPrecondition, e.Error);
+        Assert.Equal($"robot_ids: 'h2' is still under emergency stop {second.Id}; reset first (nothing was resumed)", e.Message);
+        Assert.True(h.Supervisor.IsRestartRequired("h1"));
+        Assert.Equal(ReasonCode.ReasonRestartRequired, h1.Send().ReasonCode);
+        var records = await h.AuditRecordsAsync();
+        Assert.DoesNotContain(records, r => r.Type == "estop.resume" && r.Result == "ok");
+        Assert.Contains(records, r => r.Type == "estop.resume" && r.Result == "refused" && r.Details!.Contains(second.Id, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task EndpointSilence_StopsEveryRobotItGuards_AndResetWaitsForTheCauseToGo()
     {
         await using var h = new SupervisorTestHarness();
