@@ -19,7 +19,6 @@ public sealed class SafetySupervisor
     private readonly TimeProvider _time;
     private readonly SupervisorOptions _options;
     private readonly ConcurrentDictionary<string, RobotSession> _sessions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _restartRequired = new(StringComparer.Ordinal);
     private readonly Lock _zonesLock = new();
     private SiteModel _site;
     private volatile bool _halted;
@@ -177,7 +176,7 @@ public sealed class SafetySupervisor
             {
                 (kind, code, reason) = (VerdictKind.ProtectiveStop, ReasonCode.ReasonInvalidState, badState);
             }
-            else if (_restartRequired.ContainsKey(session.RobotId))
+            else if (EStops.IsRestartRequired(session.RobotId))
             {
                 (kind, code, reason) = (VerdictKind.ProtectiveStop, ReasonCode.ReasonRestartRequired, "emergency stop was reset; waiting for a deliberate resume");
             }
@@ -248,16 +247,9 @@ public sealed class SafetySupervisor
     /// </summary>
     public (IReadOnlyList<EmergencyStopLatch> Reset, IReadOnlyList<string> Remaining) ResetEmergencyStop(string? latchId, CallerIdentity caller)
     {
-        var result = EStops.Reset(latchId, caller);
-        foreach (EmergencyStopLatch latch in result.Reset)
-        {
-            IEnumerable<string> robots = latch.RobotIds.Count > 0 ? latch.RobotIds : Site.Robots.Keys;
-            foreach (string robot in robots)
-            {
-                _restartRequired[robot] = true;
-            }
-        }
-        return result;
+        // The registry marks the robots as waiting for a resume in the same critical section that
+        // removes the latches, so no verdict sees a robot that is neither latched nor waiting.
+        return EStops.Reset(latchId, caller, Site.Robots.Keys);
     }
 
     /// <summary>
@@ -271,36 +263,22 @@ public sealed class SafetySupervisor
             Audit.Write(AuditCategory.EmergencyStop, "estop.resume", "denied", caller.Principal, details: new { robots = robotIds, role = caller.Role });
             throw new SupervisorException(SupervisorError.PermissionDenied, $"resuming after an emergency stop needs the '{EmergencyStopRegistry.SafetyRole}' role; caller '{caller.Principal}' has '{caller.Role ?? "none"}'");
         }
-        // All or nothing: every robot is checked before any is resumed, so a refusal changes nothing.
-        string[] robots = robotIds.Count > 0 ? [.. robotIds] : [.. _restartRequired.Keys.Order(StringComparer.Ordinal)];
-        var latched = new List<string>();
-        foreach (string robot in robots)
+        IReadOnlyList<string> resumed;
+        try
         {
-            if (EStops.Covering(robot) is { } latch)
-            {
-                latched.Add($"'{robot}' is still under emergency stop {latch.Id}");
-            }
+            resumed = EStops.Resume(robotIds);
         }
-        if (latched.Count > 0)
+        catch (SupervisorException e) when (e.Error == SupervisorError.FailedPrecondition)
         {
-            string refusal = $"robot_ids: {string.Join("; ", latched)}; reset first (nothing was resumed)";
-            Audit.Write(AuditCategory.EmergencyStop, "estop.resume", "refused", caller.Principal, details: new { robots, refusal, insecureRoleClaim = caller.Insecure });
-            throw new SupervisorException(SupervisorError.FailedPrecondition, refusal);
-        }
-        var resumed = new List<string>();
-        foreach (string robot in robots)
-        {
-            if (_restartRequired.TryRemove(robot, out _))
-            {
-                resumed.Add(robot);
-            }
+            Audit.Write(AuditCategory.EmergencyStop, "estop.resume", "refused", caller.Principal, details: new { robots = robotIds, refusal = e.Message, insecureRoleClaim = caller.Insecure });
+            throw;
         }
         Audit.Write(AuditCategory.EmergencyStop, "estop.resume", "ok", caller.Principal, details: new { robots = resumed, insecureRoleClaim = caller.Insecure });
         return resumed;
     }
 
     /// <summary>Robots that wait for a resume after a reset.</summary>
-    public bool IsRestartRequired(string robotId) => _restartRequired.ContainsKey(robotId);
+    public bool IsRestartRequired(string robotId) => EStops.IsRestartRequired(robotId);
 
     private void OnLatched(EmergencyStopLatch latch)
     {

@@ -257,6 +257,45 @@ public class SafetySupervisorTests
         Assert.Contains(records, r => r.Type == "estop.resume" && r.Result == "refused" && r.Details!.Contains(second.Id, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The invariant that forbids an automatic restart: from a trigger until the resume that
+    /// follows its reset, a robot is always either under a latch or waiting for a resume, as seen
+    /// by a lock-free reader on the verdict path. An observer thread checks it while the test
+    /// triggers, resets and resumes; the reset publishes the restart flag before the latch goes,
+    /// so no interleaving breaks it.
+    /// </summary>
+    [Fact]
+    public async Task Reset_SeenFromTheVerdictPath_RobotIsAlwaysLatchedOrWaitingForResume()
+    {
+        await using var h = new SupervisorTestHarness();
+        int phase = 0; // odd: between a trigger and the resume after its reset
+        int violations = 0;
+        using var done = new CancellationTokenSource();
+        Task observer = Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                int before = Volatile.Read(ref phase);
+                bool held = h.Supervisor.EStops.Covering("h1") is not null || h.Supervisor.IsRestartRequired("h1");
+                if (!held && (before & 1) == 1 && Volatile.Read(ref phase) == before)
+                {
+                    Interlocked.Increment(ref violations);
+                }
+            }
+        });
+        for (int i = 0; i < 2000; i++)
+        {
+            EmergencyStopLatch latch = h.Supervisor.TriggerEmergencyStop(["h1"], "drill", StopLevel.SettleThenCut, SupervisorTestHarness.Operator);
+            Volatile.Write(ref phase, 2 * i + 1);
+            h.Supervisor.ResetEmergencyStop(latch.Id, s_engineer);
+            Volatile.Write(ref phase, 2 * i + 2);
+            h.Supervisor.Resume(["h1"], s_engineer);
+        }
+        await done.CancelAsync();
+        await observer;
+        Assert.Equal(0, Volatile.Read(ref violations));
+    }
+
     [Fact]
     public async Task EndpointSilence_StopsEveryRobotItGuards_AndResetWaitsForTheCauseToGo()
     {
