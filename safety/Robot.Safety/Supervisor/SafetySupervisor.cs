@@ -61,6 +61,14 @@ public sealed class SafetySupervisor
             throw new SupervisorException(SupervisorError.Unavailable, "the supervisor is halted");
         }
         RobotProfile profile = ValidateHello(hello);
+        // A certificate speaks for one robot: without this, any robot certificate could open a
+        // session as another robot and close that robot's real one.
+        if (!caller.MayActAs(hello.RobotId))
+        {
+            Audit.Write(AuditCategory.Access, "session.refused", "denied", caller.Principal, hello.RobotId,
+                details: new { reason = "the certificate's name is not the hello's robot_id" });
+            throw new SupervisorException(SupervisorError.PermissionDenied, $"hello.robot_id: '{hello.RobotId}' is not the caller's certificate name ('{caller.Principal}'); a robot opens sessions only as itself");
+        }
         var session = new RobotSession(hello.RobotId, profile, _time.GetTimestamp());
         RobotSession? previous = null;
         _sessions.AddOrUpdate(hello.RobotId, session, (_, old) => { previous = old; return session; });
@@ -224,6 +232,25 @@ public sealed class SafetySupervisor
                     $"no valid heartbeat for more than {site.Defaults.HeartbeatTimeout.TotalMilliseconds:0} ms: robot marked lost", null, StopLevel.None);
             }
         }
+    }
+
+    // ------------------------------------------------------------------------------ persons
+
+    /// <summary>
+    /// Stores a sensor's person report (see <see cref="PersonTracker.Report"/>). An authenticated
+    /// caller reports only as the sensor its certificate names (sensor_id = certificate name):
+    /// a report replaces the sensor's persons, so reporting as another sensor would erase the
+    /// people it sees. Refusals are audited and change nothing.
+    /// </summary>
+    public int ReportPersons(string sensorId, IReadOnlyList<TrackedPerson> persons, CallerIdentity caller)
+    {
+        if (!caller.MayActAs(sensorId))
+        {
+            Audit.Write(AuditCategory.Access, "persons.refused", "denied", caller.Principal,
+                details: new { sensorId, reason = "the certificate's name is not the report's sensor_id" });
+            throw new SupervisorException(SupervisorError.PermissionDenied, $"sensor_id: '{sensorId}' is not the caller's certificate name ('{caller.Principal}'); a sensor reports only as itself");
+        }
+        return Persons.Report(sensorId, persons);
     }
 
     // ------------------------------------------------------------------------------ e-stop

@@ -444,6 +444,38 @@ public class SafetySupervisorTests
     }
 
     [Fact]
+    public async Task AuthenticatedCaller_OpensSessionsAndReportsPersonsOnlyUnderItsCertificateName_RefusalChangesNothing()
+    {
+        await using var h = new SupervisorTestHarness();
+        var asH1 = new CallerIdentity("robot:h1", "robot", false);
+        var asH2 = new CallerIdentity("robot:h2", "robot", false);
+        var asScanner = new CallerIdentity("robot:scanner-1", "robot", false);
+        RobotSession real = h.Supervisor.OpenSession(SupervisorTestHarness.Hello("h2"), asH2);
+
+        var e = Assert.Throws<SupervisorException>(() => h.Supervisor.OpenSession(SupervisorTestHarness.Hello("h2"), asH1));
+        Assert.Equal(SupervisorError.PermissionDenied, e.Error);
+        Assert.Equal("hello.robot_id: 'h2' is not the caller's certificate name ('robot:h1'); a robot opens sessions only as itself", e.Message);
+        Assert.Same(real, h.Supervisor.Sessions["h2"]);
+        Assert.False(real.Closed);
+
+        Assert.Equal(1, h.Supervisor.ReportPersons("scanner-1", [new TrackedPerson(11, 20, 0, "scanner-1/p1")], asScanner));
+        e = Assert.Throws<SupervisorException>(() => h.Supervisor.ReportPersons("scanner-1", [], asH1));
+        Assert.Equal(SupervisorError.PermissionDenied, e.Error);
+        Assert.Equal("sensor_id: 'scanner-1' is not the caller's certificate name ('robot:h1'); a sensor reports only as itself", e.Message);
+        Assert.Equal(["scanner-1/p1"], h.Supervisor.Persons.Snapshot.Select(p => p.Id));
+        Assert.False(new CallerIdentity("robot:xh1", "robot", false).MayActAs("h1"));
+        Assert.False(new CallerIdentity("anonymous", null, false).MayActAs("h1"));
+
+        // An insecure (loopback) caller names no one, so any id goes, as before.
+        Assert.Equal(0, h.Supervisor.ReportPersons("scanner-2", [], SupervisorTestHarness.Operator));
+        h.Connect("h1");
+
+        var records = await h.AuditRecordsAsync();
+        Assert.Contains(records, r => r.Type == "session.refused" && r.Category == AuditCategory.Access && r.Principal == "robot:h1" && r.RobotId == "h2");
+        Assert.Contains(records, r => r.Type == "persons.refused" && r.Category == AuditCategory.Access && r.Principal == "robot:h1");
+    }
+
+    [Fact]
     public async Task OpenSession_SameRobotAgain_ReplacesAndClosesTheOldSession()
     {
         await using var h = new SupervisorTestHarness();
