@@ -274,6 +274,10 @@ public sealed class SafetySupervisor
     /// </summary>
     public (IReadOnlyList<EmergencyStopLatch> Reset, IReadOnlyList<string> Remaining) ResetEmergencyStop(string? latchId, CallerIdentity caller)
     {
+        if (caller.HasRole(EmergencyStopRegistry.SafetyRole))
+        {
+            RefuseWhileAuditFails("estop.reset", "resetting an emergency stop", caller);
+        }
         // The registry marks the robots as waiting for a resume in the same critical section that
         // removes the latches, so no verdict sees a robot that is neither latched nor waiting.
         return EStops.Reset(latchId, caller, Site.Robots.Keys);
@@ -290,6 +294,7 @@ public sealed class SafetySupervisor
             Audit.Write(AuditCategory.EmergencyStop, "estop.resume", "denied", caller.Principal, details: new { robots = robotIds, role = caller.Role });
             throw new SupervisorException(SupervisorError.PermissionDenied, $"resuming after an emergency stop needs the '{EmergencyStopRegistry.SafetyRole}' role; caller '{caller.Principal}' has '{caller.Role ?? "none"}'");
         }
+        RefuseWhileAuditFails("estop.resume", "resuming after an emergency stop", caller);
         IReadOnlyList<string> resumed;
         try
         {
@@ -336,6 +341,7 @@ public sealed class SafetySupervisor
             Audit.Write(AuditCategory.Zones, "zones.apply", "denied", caller.Principal, details: new { role = caller.Role });
             throw new SupervisorException(SupervisorError.PermissionDenied, $"applying zones needs the '{EmergencyStopRegistry.SafetyRole}' role; caller '{caller.Principal}' has '{caller.Role ?? "none"}'");
         }
+        RefuseWhileAuditFails("zones.apply", "applying zones", caller);
         var (model, errors) = SiteFileParser.TryParse(yaml);
         if (model is null)
         {
@@ -371,6 +377,20 @@ public sealed class SafetySupervisor
     }
 
     // ------------------------------------------------------------------------------ helpers
+
+    /// <summary>
+    /// Refuses an action that lets robots move again (reset, resume, new zones) while the audit
+    /// store fails: such an action must not happen unrecorded. Stopping is never refused.
+    /// </summary>
+    private void RefuseWhileAuditFails(string type, string action, CallerIdentity caller)
+    {
+        if (Audit.StoreError is { } error)
+        {
+            // Queued like any record: it is appended if the store has come back meanwhile.
+            Audit.Write(AuditCategory.EmergencyStop, type, "refused", caller.Principal, details: new { reason = "audit store failing", error });
+            throw new SupervisorException(SupervisorError.Unavailable, $"{action} is refused while the audit log cannot record it (its last append failed: {error}); nothing changed");
+        }
+    }
 
     private void Push(RobotSession session, VerdictKind kind, ReasonCode code, string reason, string? zone, StopLevel level, bool estopLatched = false)
     {
