@@ -22,8 +22,25 @@ public sealed record AuditQuery(
 /// <param name="TreeHead">The signed head at TreeSize, or null when none was signed at that size.</param>
 public sealed record InclusionProof(long LeafIndex, long TreeSize, byte[] LeafData, byte[] LeafHash, IReadOnlyList<byte[]> AuditPath, byte[] RootHash, SignedTreeHead? TreeHead);
 
-/// <summary>An RFC 6962 consistency proof between two tree sizes, with their roots and signed heads where they exist.</summary>
-public sealed record ConsistencyProof(long OldSize, long NewSize, byte[] OldRoot, byte[] NewRoot, IReadOnlyList<byte[]> Path, SignedTreeHead? OldHead, SignedTreeHead? NewHead);
+/// <summary>
+/// An RFC 6962 consistency proof between two tree sizes, with their roots and signed heads where
+/// they exist. <see cref="OldRoot"/> and <see cref="NewRoot"/> are the roots the proof is checked
+/// against: a root kept outside the log when one was given, else the signed head's root, else
+/// (no signed head at that size) the root of the stored tree.
+/// </summary>
+public sealed record ConsistencyProof(long OldSize, long NewSize, byte[] OldRoot, byte[] NewRoot, IReadOnlyList<byte[]> Path, SignedTreeHead? OldHead, SignedTreeHead? NewHead)
+{
+    /// <summary>
+    /// Where the stored tree disagrees with a signed head or a root kept outside the log (each
+    /// names the size and which roots differ); empty when they agree. The proof path is made from
+    /// the stored tree, so a proof between two genuine heads can verify while the records under
+    /// them were rewritten: these say so.
+    /// </summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
+
+    /// <summary>True when the path proves <see cref="NewRoot"/> extends <see cref="OldRoot"/> and <see cref="Problems"/> is empty.</summary>
+    public bool Verifies() => Problems.Count == 0 && MerkleProofVerifier.VerifyConsistency(OldSize, NewSize, OldRoot, NewRoot, Path);
+}
 
 /// <summary>Thrown when the stored tree is missing data it must hold.</summary>
 public sealed class AuditLogCorruptException(string message) : Exception(message);
@@ -238,8 +255,13 @@ public sealed class AuditLogFile : IDisposable
         return new InclusionProof(index, size, AuditRecordEncoding.Encode(index, entry.Record), entry.LeafHash, path, root, head);
     }
 
-    /// <summary>Consistency proof from <paramref name="oldSize"/> to <paramref name="newSize"/> (default: the latest signed head).</summary>
-    public ConsistencyProof ProveConsistency(long oldSize, long? newSize = null)
+    /// <summary>
+    /// Consistency proof from <paramref name="oldSize"/> to <paramref name="newSize"/> (default: the
+    /// latest signed head), checked against the signed heads' roots where they exist and against
+    /// <paramref name="trustedOldRoot"/> (a root kept outside the log, 32 bytes) when given. A stored
+    /// root that differs from either is named in <see cref="ConsistencyProof.Problems"/>.
+    /// </summary>
+    public ConsistencyProof ProveConsistency(long oldSize, long? newSize = null, byte[]? trustedOldRoot = null)
     {
         long size = newSize ?? LatestTreeHead()?.TreeSize ?? Count();
         if (oldSize <= 0 || oldSize > size)
@@ -250,8 +272,39 @@ public sealed class AuditLogFile : IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(newSize), $"the log holds {Count()} records, fewer than {size}");
         }
+        if (trustedOldRoot is not null && trustedOldRoot.Length != MerkleHash.Size)
+        {
+            throw new ArgumentOutOfRangeException(nameof(trustedOldRoot), $"the old root must be {MerkleHash.Size} bytes (SHA-256), got {trustedOldRoot.Length}");
+        }
         List<byte[]> path = MerkleProofs.ConsistencyProof(SubtreeHash, oldSize, size);
-        return new ConsistencyProof(oldSize, size, RootAt(oldSize), RootAt(size), path, TreeHeadAt(oldSize), TreeHeadAt(size));
+        SignedTreeHead? oldHead = TreeHeadAt(oldSize), newHead = TreeHeadAt(size);
+        byte[] storedOld = RootAt(oldSize), storedNew = RootAt(size);
+        var problems = new List<string>();
+        // The path comes from the stored nodes; checking it against roots taken from the same
+        // nodes would prove only that the store agrees with itself. The roots to trust are the
+        // signed heads' and one kept outside the log.
+        if (oldHead is not null && !oldHead.RootHash.AsSpan().SequenceEqual(storedOld))
+        {
+            problems.Add($"stored-root-mismatch: the stored tree's root at size {oldSize} ({Convert.ToHexStringLower(storedOld)}) differs from its signed tree head's ({Convert.ToHexStringLower(oldHead.RootHash)}): records or tree nodes below {oldSize} were altered");
+        }
+        if (newHead is not null && size != oldSize && !newHead.RootHash.AsSpan().SequenceEqual(storedNew))
+        {
+            problems.Add($"stored-root-mismatch: the stored tree's root at size {size} ({Convert.ToHexStringLower(storedNew)}) differs from its signed tree head's ({Convert.ToHexStringLower(newHead.RootHash)}): records or tree nodes below {size} were altered");
+        }
+        byte[] oldRoot = oldHead?.RootHash ?? storedOld;
+        if (trustedOldRoot is not null)
+        {
+            if (oldHead is not null && !oldHead.RootHash.AsSpan().SequenceEqual(trustedOldRoot))
+            {
+                problems.Add($"signed-head-mismatch: the signed tree head at size {oldSize} has root {Convert.ToHexStringLower(oldHead.RootHash)}, not the root kept outside the log ({Convert.ToHexStringLower(trustedOldRoot)}): the head was re-signed or replaced");
+            }
+            else if (oldHead is null && !storedOld.AsSpan().SequenceEqual(trustedOldRoot))
+            {
+                problems.Add($"stored-root-mismatch: the stored tree's root at size {oldSize} ({Convert.ToHexStringLower(storedOld)}) differs from the root kept outside the log ({Convert.ToHexStringLower(trustedOldRoot)})");
+            }
+            oldRoot = trustedOldRoot;
+        }
+        return new ConsistencyProof(oldSize, size, oldRoot, newHead?.RootHash ?? storedNew, path, oldHead, newHead) { Problems = problems };
     }
 
     /// <summary>Signs a head over every record stored now with <paramref name="key"/> and stores it (or returns the existing head at that size).</summary>

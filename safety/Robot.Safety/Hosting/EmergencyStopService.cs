@@ -23,7 +23,8 @@ public sealed class EmergencyStopService : EmergencyStop.EmergencyStopBase
         return new TriggerReply { LatchId = latch.Id };
     });
 
-    public override Task<ResetReply> Reset(ResetRequest request, ServerCallContext context) => Guard(() =>
+    // Reset and resume answer only once their audit records are durable (or say they are not).
+    public override Task<ResetReply> Reset(ResetRequest request, ServerCallContext context) => GuardDurable(() =>
     {
         var (reset, remaining) = _supervisor.ResetEmergencyStop(request.LatchId, Caller(context, request.ClaimedRole));
         var reply = new ResetReply();
@@ -32,7 +33,7 @@ public sealed class EmergencyStopService : EmergencyStop.EmergencyStopBase
         return reply;
     });
 
-    public override Task<ResumeReply> Resume(ResumeRequest request, ServerCallContext context) => Guard(() =>
+    public override Task<ResumeReply> Resume(ResumeRequest request, ServerCallContext context) => GuardDurable(() =>
     {
         var reply = new ResumeReply();
         reply.ResumedRobotIds.AddRange(_supervisor.Resume(request.RobotIds, Caller(context, request.ClaimedRole)));
@@ -83,6 +84,21 @@ public sealed class EmergencyStopService : EmergencyStop.EmergencyStopBase
             Expired = e.Endpoint.Expired,
             RobotIds = { e.Endpoint.RobotIds },
         });
+
+    /// <summary>As <see cref="Guard"/>, then waits until the action's audit records are durable.</summary>
+    private async Task<T> GuardDurable<T>(Func<T> action)
+    {
+        T reply = await Guard(action).ConfigureAwait(false);
+        try
+        {
+            await _supervisor.Audit.DurableAsync().ConfigureAwait(false);
+        }
+        catch (SupervisorException e)
+        {
+            throw ProtoMapping.ToRpc(new SupervisorException(e.Error, $"the action was applied but its audit record is not durable: {e.Message}"));
+        }
+        return reply;
+    }
 
     private static Task<T> Guard<T>(Func<T> action)
     {

@@ -99,7 +99,8 @@ public sealed class SafetySupervisorService : Contract.SafetySupervisorBase
         try
         {
             var persons = request.Persons.Select(p => new TrackedPerson(p.Position?.X ?? double.NaN, p.Position?.Y ?? double.NaN, p.Uncertainty, $"{request.SensorId}/{p.PersonId}")).ToArray();
-            return Task.FromResult(new PersonReportAck { Accepted = _supervisor.Persons.Report(request.SensorId, persons) });
+            CallerIdentity caller = CallerIdentityResolver.Resolve(context, null, _supervisor.Options.Insecure);
+            return Task.FromResult(new PersonReportAck { Accepted = _supervisor.ReportPersons(request.SensorId, persons, caller) });
         }
         catch (SupervisorException e)
         {

@@ -32,24 +32,34 @@ public sealed class ZonesService : Zones.ZonesBase
         return Task.FromResult(reply);
     }
 
-    public override Task<ApplyZonesReply> Apply(ApplyZonesRequest request, ServerCallContext context)
+    public override async Task<ApplyZonesReply> Apply(ApplyZonesRequest request, ServerCallContext context)
     {
         CallerIdentity caller = CallerIdentityResolver.Resolve(context, request.ClaimedRole, _supervisor.Options.Insecure);
+        SiteModel model;
         try
         {
-            SiteModel model = _supervisor.ApplyZones(request.Document?.Yaml ?? "", request.ExpectedVersion, caller);
-            return Task.FromResult(new ApplyZonesReply { Applied = true, Version = model.Version, ContentHash = model.ContentHash });
+            model = _supervisor.ApplyZones(request.Document?.Yaml ?? "", request.ExpectedVersion, caller);
         }
         catch (SiteValidationException e)
         {
             var reply = new ApplyZonesReply { Applied = false, Version = _supervisor.Site.Version, ContentHash = _supervisor.Site.ContentHash };
             reply.Errors.AddRange(ProtoMapping.ToProto(e.Errors));
-            return Task.FromResult(reply);
+            return reply;
         }
         catch (SupervisorException e)
         {
             throw ProtoMapping.ToRpc(e);
         }
+        // The caller hears "applied" only once the zones.applied record is durable.
+        try
+        {
+            await _supervisor.Audit.DurableAsync().ConfigureAwait(false);
+        }
+        catch (SupervisorException e)
+        {
+            throw ProtoMapping.ToRpc(new SupervisorException(e.Error, $"the zones were applied but their audit record is not durable: {e.Message}"));
+        }
+        return new ApplyZonesReply { Applied = true, Version = model.Version, ContentHash = model.ContentHash };
     }
 
     public override Task<CheckPointReply> Check(CheckPointRequest request, ServerCallContext context)

@@ -15,5 +15,16 @@ public sealed record CallerIdentity(string Principal, string? Role, bool Insecur
     /// <summary>The supervisor itself (watchdogs).</summary>
     public static CallerIdentity System { get; } = new("system", null, false);
 
+    /// <summary>True when the caller holds <paramref name="role"/>.</summary>
     public bool HasRole(string role) => string.Equals(Role, role, StringComparison.Ordinal);
+
+    /// <summary>
+    /// True when the caller may act as <paramref name="name"/> (a robot id, a sensor id): an
+    /// authenticated caller only under its certificate's name ("role:NAME"); an insecure
+    /// (loopback) caller names no one, so it may use any name, as it may claim any role.
+    /// </summary>
+    public bool MayActAs(string name) =>
+        Insecure || (Role is not null && Principal.Length == Role.Length + 1 + name.Length
+            && Principal.StartsWith(Role, StringComparison.Ordinal) && Principal[Role.Length] == ':'
+            && Principal.EndsWith(name, StringComparison.Ordinal));
 }

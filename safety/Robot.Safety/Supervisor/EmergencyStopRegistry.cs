@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Robot.Safety.Audit;
 using Robot.Safety.Contracts;
@@ -19,6 +20,8 @@ public sealed class EmergencyStopRegistry
     private readonly SupervisorAudit _audit;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, EmergencyStopEndpoint> _endpoints = new(StringComparer.Ordinal);
+    // Robots that wait for a deliberate resume after a reset. Written under _lock, read lock-free.
+    private readonly ConcurrentDictionary<string, bool> _awaitingResume = new(StringComparer.Ordinal);
     private EmergencyStopLatch[] _latches = [];
     private int _nextLatch;
     private int _nextEndpoint;
@@ -63,67 +66,90 @@ public sealed class EmergencyStopRegistry
     /// <summary>Whether the cause of <paramref name="latch"/> is gone, and if not, why.</summary>
     public bool IsCauseCleared(EmergencyStopLatch latch, out string why)
     {
+        lock (_lock)
+        {
+            return IsCauseClearedUnsynchronized(latch, out why);
+        }
+    }
+
+    private bool IsCauseClearedUnsynchronized(EmergencyStopLatch latch, out string why)
+    {
         why = "";
         if (latch.Cause == LatchCause.Operator)
         {
             return true;
         }
-        lock (_lock)
+        if (latch.EndpointId is null || !_endpoints.TryGetValue(latch.EndpointId, out EmergencyStopEndpoint? endpoint))
         {
-            if (latch.EndpointId is null || !_endpoints.TryGetValue(latch.EndpointId, out EmergencyStopEndpoint? endpoint))
-            {
-                why = $"endpoint '{latch.EndpointId}' is no longer registered; register it and check in at NONE first";
-                return false;
-            }
-            if (endpoint.Expired)
-            {
-                why = $"endpoint '{endpoint.Name}' ({endpoint.Id}) has not checked in within its {endpoint.Timeout.TotalSeconds:0.###} s timeout";
-                return false;
-            }
-            if (endpoint.LastLevel != StopLevel.None)
-            {
-                why = $"endpoint '{endpoint.Name}' ({endpoint.Id}) still asks for {endpoint.LastLevel}";
-                return false;
-            }
-            return true;
+            why = $"endpoint '{latch.EndpointId}' is no longer registered; register it and check in at NONE first";
+            return false;
         }
+        if (endpoint.Expired)
+        {
+            why = $"endpoint '{endpoint.Name}' ({endpoint.Id}) has not checked in within its {endpoint.Timeout.TotalSeconds:0.###} s timeout";
+            return false;
+        }
+        if (endpoint.LastLevel != StopLevel.None)
+        {
+            why = $"endpoint '{endpoint.Name}' ({endpoint.Id}) still asks for {endpoint.LastLevel}";
+            return false;
+        }
+        return true;
     }
 
     /// <summary>
     /// Resets <paramref name="latchId"/> (or, when null or empty, every latch whose cause is gone).
     /// The caller must hold <see cref="SafetyRole"/>; a latch whose cause is not gone stays.
-    /// Returns the latches removed and, for those that stay, why.
+    /// Every robot a removed latch covered (a whole-site latch: every robot in
+    /// <paramref name="siteRobots"/>) waits for <see cref="Resume"/> from then on. Returns the
+    /// latches removed and, for those that stay, why.
     /// </summary>
-    public (IReadOnlyList<EmergencyStopLatch> Reset, IReadOnlyList<string> Remaining) Reset(string? latchId, CallerIdentity caller)
+    public (IReadOnlyList<EmergencyStopLatch> Reset, IReadOnlyList<string> Remaining) Reset(string? latchId, CallerIdentity caller, IEnumerable<string> siteRobots)
     {
         if (!caller.HasRole(SafetyRole))
         {
             _audit.Write(AuditCategory.EmergencyStop, "estop.reset", "denied", caller.Principal, details: new { latchId, role = caller.Role, required = SafetyRole });
             throw new SupervisorException(SupervisorError.PermissionDenied, $"resetting an emergency stop needs the '{SafetyRole}' role; caller '{caller.Principal}' has '{caller.Role ?? "none"}'");
         }
-        EmergencyStopLatch[] current = Volatile.Read(ref _latches);
-        var targets = string.IsNullOrEmpty(latchId) ? current : current.Where(l => l.Id == latchId).ToArray();
-        if (!string.IsNullOrEmpty(latchId) && targets.Length == 0)
-        {
-            throw new SupervisorException(SupervisorError.NotFound, $"no latched emergency stop '{latchId}'; latched now: {(current.Length == 0 ? "none" : string.Join(", ", current.Select(l => l.Id)))}");
-        }
         var reset = new List<EmergencyStopLatch>();
-        var remaining = new List<string>();
-        foreach (EmergencyStopLatch latch in targets)
-        {
-            if (IsCauseCleared(latch, out string why))
-            {
-                reset.Add(latch);
-            }
-            else
-            {
-                remaining.Add($"{latch.Id}: {why}");
-                _audit.Write(AuditCategory.EmergencyStop, "estop.reset", "refused", caller.Principal, details: new { latch = latch.Id, why, insecureRoleClaim = caller.Insecure });
-            }
-        }
+        var remaining = new List<(EmergencyStopLatch Latch, string Why)>();
+        // One critical section for the cause check, the restart flags and the removal: a check-in
+        // asking for a stop cannot land between the check and the removal (it would find the old
+        // latch, not latch again, and lose its stop), and a verdict cannot see the latch gone
+        // before the robot waits for a resume (that would be an automatic restart).
         lock (_lock)
         {
-            _latches = _latches.Where(l => !reset.Contains(l)).ToArray();
+            EmergencyStopLatch[] current = _latches;
+            EmergencyStopLatch[] targets = string.IsNullOrEmpty(latchId) ? current : current.Where(l => l.Id == latchId).ToArray();
+            if (!string.IsNullOrEmpty(latchId) && targets.Length == 0)
+            {
+                throw new SupervisorException(SupervisorError.NotFound, $"no latched emergency stop '{latchId}'; latched now: {(current.Length == 0 ? "none" : string.Join(", ", current.Select(l => l.Id)))}");
+            }
+            foreach (EmergencyStopLatch latch in targets)
+            {
+                if (IsCauseClearedUnsynchronized(latch, out string why))
+                {
+                    reset.Add(latch);
+                }
+                else
+                {
+                    remaining.Add((latch, why));
+                }
+            }
+            foreach (EmergencyStopLatch latch in reset)
+            {
+                foreach (string robot in latch.RobotIds.Count > 0 ? latch.RobotIds : siteRobots)
+                {
+                    _awaitingResume[robot] = true;
+                }
+            }
+            // Published after the restart flags, so a lock-free reader that no longer sees the
+            // latch sees the flag.
+            Volatile.Write(ref _latches, current.Where(l => !reset.Contains(l)).ToArray());
+        }
+        foreach (var (latch, why) in remaining)
+        {
+            _audit.Write(AuditCategory.EmergencyStop, "estop.reset", "refused", caller.Principal, details: new { latch = latch.Id, why, insecureRoleClaim = caller.Insecure });
         }
         foreach (EmergencyStopLatch latch in reset)
         {
@@ -131,9 +157,48 @@ public sealed class EmergencyStopRegistry
         }
         if (!string.IsNullOrEmpty(latchId) && reset.Count == 0)
         {
-            throw new SupervisorException(SupervisorError.FailedPrecondition, $"emergency stop {remaining[0]}: its cause is not gone, so it cannot be reset");
+            throw new SupervisorException(SupervisorError.FailedPrecondition, $"emergency stop {remaining[0].Latch.Id}: {remaining[0].Why}: its cause is not gone, so it cannot be reset");
         }
-        return (reset, remaining);
+        return (reset, remaining.Select(r => $"{r.Latch.Id}: {r.Why}").ToArray());
+    }
+
+    /// <summary>True while <paramref name="robotId"/> waits for a resume after a reset. Lock-free.</summary>
+    public bool IsRestartRequired(string robotId) => _awaitingResume.ContainsKey(robotId);
+
+    /// <summary>
+    /// The deliberate restart after a reset: <paramref name="robotIds"/> (every waiting robot when
+    /// empty) stop waiting. All or nothing: when any of them is still under a latch, none is
+    /// resumed and <see cref="SupervisorError.FailedPrecondition"/> names each. The role check
+    /// and the audit record are the caller's. Returns the robots that were waiting.
+    /// </summary>
+    public IReadOnlyList<string> Resume(IReadOnlyList<string> robotIds)
+    {
+        lock (_lock)
+        {
+            // Under the lock no latch can be added or reset between the check and the removal.
+            IReadOnlyList<string> robots = robotIds.Count > 0 ? robotIds : _awaitingResume.Keys.Order(StringComparer.Ordinal).ToArray();
+            var latched = new List<string>();
+            foreach (string robot in robots)
+            {
+                if (Covering(robot) is { } latch)
+                {
+                    latched.Add($"'{robot}' is still under emergency stop {latch.Id}");
+                }
+            }
+            if (latched.Count > 0)
+            {
+                throw new SupervisorException(SupervisorError.FailedPrecondition, $"robot_ids: {string.Join("; ", latched)}; reset first (nothing was resumed)");
+            }
+            var resumed = new List<string>();
+            foreach (string robot in robots)
+            {
+                if (_awaitingResume.TryRemove(robot, out _))
+                {
+                    resumed.Add(robot);
+                }
+            }
+            return resumed;
+        }
     }
 
     /// <summary>Registers an endpoint; it has until <paramref name="timeout"/> from now for its first check-in.</summary>
@@ -235,7 +300,7 @@ public sealed class EmergencyStopRegistry
         lock (_lock)
         {
             latch = new EmergencyStopLatch($"L{++_nextLatch}", cause, source, reason, robotIds.ToArray(), principal, _time.GetUtcNow(), level, endpointId);
-            _latches = [.. _latches, latch];
+            Volatile.Write(ref _latches, [.. _latches, latch]);
         }
         _audit.Write(AuditCategory.EmergencyStop, "estop.triggered", level.ToString(), principal,
             details: new { latch = latch.Id, cause = EmergencyStopLatch.CauseName(cause), source, reason, robots = latch.RobotIds });

@@ -19,7 +19,6 @@ public sealed class SafetySupervisor
     private readonly TimeProvider _time;
     private readonly SupervisorOptions _options;
     private readonly ConcurrentDictionary<string, RobotSession> _sessions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _restartRequired = new(StringComparer.Ordinal);
     private readonly Lock _zonesLock = new();
     private SiteModel _site;
     private volatile bool _halted;
@@ -62,6 +61,14 @@ public sealed class SafetySupervisor
             throw new SupervisorException(SupervisorError.Unavailable, "the supervisor is halted");
         }
         RobotProfile profile = ValidateHello(hello);
+        // A certificate speaks for one robot: without this, any robot certificate could open a
+        // session as another robot and close that robot's real one.
+        if (!caller.MayActAs(hello.RobotId))
+        {
+            Audit.Write(AuditCategory.Access, "session.refused", "denied", caller.Principal, hello.RobotId,
+                details: new { reason = "the certificate's name is not the hello's robot_id" });
+            throw new SupervisorException(SupervisorError.PermissionDenied, $"hello.robot_id: '{hello.RobotId}' is not the caller's certificate name ('{caller.Principal}'); a robot opens sessions only as itself");
+        }
         var session = new RobotSession(hello.RobotId, profile, _time.GetTimestamp());
         RobotSession? previous = null;
         _sessions.AddOrUpdate(hello.RobotId, session, (_, old) => { previous = old; return session; });
@@ -148,15 +155,8 @@ public sealed class SafetySupervisor
                 invalid = $"challenge {report.Challenge:x16} is unknown, stale or wrongly answered: not a valid heartbeat";
             }
             string? badState = invalid is null ? ValidateState(report, session.Profile) : null;
-            if (invalid is not null)
-            {
-                (kind, code, reason) = (VerdictKind.ProtectiveStop, ReasonCode.ReasonHeartbeatInvalid, invalid);
-            }
-            else if (badState is not null)
-            {
-                (kind, code, reason) = (VerdictKind.ProtectiveStop, ReasonCode.ReasonInvalidState, badState);
-            }
-            else
+            var motion = new RobotMotion(report.X, report.Y, report.Vx, report.Vy, report.Reach);
+            if (invalid is null && badState is null)
             {
                 session.LastHeartbeat = now;
                 if (session.Lost)
@@ -164,23 +164,35 @@ public sealed class SafetySupervisor
                     session.Lost = false;
                     Audit.Write(AuditCategory.Session, "robot.recovered", "ok", "system", session.RobotId);
                 }
-                var motion = new RobotMotion(report.X, report.Y, report.Vx, report.Vy, report.Reach);
                 session.LastMotion = motion;
-                EmergencyStopLatch? latch = EStops.Covering(session.RobotId);
-                if (latch is not null)
-                {
-                    (kind, code, reason, level, latched) = (VerdictKind.EmergencyStop, ReasonCode.ReasonEmergencyStop, $"emergency stop {latch.Id} latched: {latch.Reason}", latch.Level, true);
-                }
-                else if (_restartRequired.ContainsKey(session.RobotId))
-                {
-                    (kind, code, reason) = (VerdictKind.ProtectiveStop, ReasonCode.ReasonRestartRequired, "emergency stop was reset; waiting for a deliberate resume");
-                }
-                else
-                {
-                    GeofenceDecision d = session.Evaluator.Decide(site, session.RobotId, session.Profile, motion, Persons.Snapshot);
-                    (kind, code, speed, zoneId) = (d.Kind, d.Reason, d.SpeedLimit, d.Zone?.Id);
-                    reason = Describe(d);
-                }
+            }
+            // The latch is checked before anything else: the robot's gate drops its own latch on
+            // any verdict without estop_latched, so a protective stop for a bad heartbeat would
+            // turn a latched emergency stop into a settle with power on.
+            EmergencyStopLatch? latch = EStops.Covering(session.RobotId);
+            if (latch is not null)
+            {
+                string latchReason = $"emergency stop {latch.Id} latched: {latch.Reason}";
+                (kind, code, reason, level, latched) = (VerdictKind.EmergencyStop, ReasonCode.ReasonEmergencyStop,
+                    (invalid ?? badState) is { } rejected ? $"{latchReason} (and {rejected})" : latchReason, latch.Level, true);
+            }
+            else if (invalid is not null)
+            {
+                (kind, code, reason) = (VerdictKind.ProtectiveStop, ReasonCode.ReasonHeartbeatInvalid, invalid);
+            }
+            else if (badState is not null)
+            {
+                (kind, code, reason) = (VerdictKind.ProtectiveStop, ReasonCode.ReasonInvalidState, badState);
+            }
+            else if (EStops.IsRestartRequired(session.RobotId))
+            {
+                (kind, code, reason) = (VerdictKind.ProtectiveStop, ReasonCode.ReasonRestartRequired, "emergency stop was reset; waiting for a deliberate resume");
+            }
+            else
+            {
+                GeofenceDecision d = session.Evaluator.Decide(site, session.RobotId, session.Profile, motion, Persons.Snapshot);
+                (kind, code, speed, zoneId) = (d.Kind, d.Reason, d.SpeedLimit, d.Zone?.Id);
+                reason = Describe(d);
             }
             var verdict = new SupervisorVerdict(kind, kind == VerdictKind.Permit ? speed : 0, code, reason, zoneId, report.Sequence,
                 session.Challenges.Issue(now), latched, level, site.Version, report.SentUnixNanos);
@@ -222,6 +234,25 @@ public sealed class SafetySupervisor
         }
     }
 
+    // ------------------------------------------------------------------------------ persons
+
+    /// <summary>
+    /// Stores a sensor's person report (see <see cref="PersonTracker.Report"/>). An authenticated
+    /// caller reports only as the sensor its certificate names (sensor_id = certificate name):
+    /// a report replaces the sensor's persons, so reporting as another sensor would erase the
+    /// people it sees. Refusals are audited and change nothing.
+    /// </summary>
+    public int ReportPersons(string sensorId, IReadOnlyList<TrackedPerson> persons, CallerIdentity caller)
+    {
+        if (!caller.MayActAs(sensorId))
+        {
+            Audit.Write(AuditCategory.Access, "persons.refused", "denied", caller.Principal,
+                details: new { sensorId, reason = "the certificate's name is not the report's sensor_id" });
+            throw new SupervisorException(SupervisorError.PermissionDenied, $"sensor_id: '{sensorId}' is not the caller's certificate name ('{caller.Principal}'); a sensor reports only as itself");
+        }
+        return Persons.Report(sensorId, persons);
+    }
+
     // ------------------------------------------------------------------------------ e-stop
 
     /// <summary>Latches an emergency stop (any caller may stop; only a safety engineer resets).</summary>
@@ -243,16 +274,13 @@ public sealed class SafetySupervisor
     /// </summary>
     public (IReadOnlyList<EmergencyStopLatch> Reset, IReadOnlyList<string> Remaining) ResetEmergencyStop(string? latchId, CallerIdentity caller)
     {
-        var result = EStops.Reset(latchId, caller);
-        foreach (EmergencyStopLatch latch in result.Reset)
+        if (caller.HasRole(EmergencyStopRegistry.SafetyRole))
         {
-            IEnumerable<string> robots = latch.RobotIds.Count > 0 ? latch.RobotIds : Site.Robots.Keys;
-            foreach (string robot in robots)
-            {
-                _restartRequired[robot] = true;
-            }
+            RefuseWhileAuditFails("estop.reset", "resetting an emergency stop", caller);
         }
-        return result;
+        // The registry marks the robots as waiting for a resume in the same critical section that
+        // removes the latches, so no verdict sees a robot that is neither latched nor waiting.
+        return EStops.Reset(latchId, caller, Site.Robots.Keys);
     }
 
     /// <summary>
@@ -266,24 +294,23 @@ public sealed class SafetySupervisor
             Audit.Write(AuditCategory.EmergencyStop, "estop.resume", "denied", caller.Principal, details: new { robots = robotIds, role = caller.Role });
             throw new SupervisorException(SupervisorError.PermissionDenied, $"resuming after an emergency stop needs the '{EmergencyStopRegistry.SafetyRole}' role; caller '{caller.Principal}' has '{caller.Role ?? "none"}'");
         }
-        var resumed = new List<string>();
-        foreach (string robot in robotIds.Count > 0 ? robotIds : _restartRequired.Keys.ToArray())
+        RefuseWhileAuditFails("estop.resume", "resuming after an emergency stop", caller);
+        IReadOnlyList<string> resumed;
+        try
         {
-            if (EStops.Covering(robot) is { } latch)
-            {
-                throw new SupervisorException(SupervisorError.FailedPrecondition, $"robot '{robot}' is still under emergency stop {latch.Id}; reset it first");
-            }
-            if (_restartRequired.TryRemove(robot, out _))
-            {
-                resumed.Add(robot);
-            }
+            resumed = EStops.Resume(robotIds);
+        }
+        catch (SupervisorException e) when (e.Error == SupervisorError.FailedPrecondition)
+        {
+            Audit.Write(AuditCategory.EmergencyStop, "estop.resume", "refused", caller.Principal, details: new { robots = robotIds, refusal = e.Message, insecureRoleClaim = caller.Insecure });
+            throw;
         }
         Audit.Write(AuditCategory.EmergencyStop, "estop.resume", "ok", caller.Principal, details: new { robots = resumed, insecureRoleClaim = caller.Insecure });
         return resumed;
     }
 
     /// <summary>Robots that wait for a resume after a reset.</summary>
-    public bool IsRestartRequired(string robotId) => _restartRequired.ContainsKey(robotId);
+    public bool IsRestartRequired(string robotId) => EStops.IsRestartRequired(robotId);
 
     private void OnLatched(EmergencyStopLatch latch)
     {
@@ -314,6 +341,7 @@ public sealed class SafetySupervisor
             Audit.Write(AuditCategory.Zones, "zones.apply", "denied", caller.Principal, details: new { role = caller.Role });
             throw new SupervisorException(SupervisorError.PermissionDenied, $"applying zones needs the '{EmergencyStopRegistry.SafetyRole}' role; caller '{caller.Principal}' has '{caller.Role ?? "none"}'");
         }
+        RefuseWhileAuditFails("zones.apply", "applying zones", caller);
         var (model, errors) = SiteFileParser.TryParse(yaml);
         if (model is null)
         {
@@ -350,6 +378,20 @@ public sealed class SafetySupervisor
 
     // ------------------------------------------------------------------------------ helpers
 
+    /// <summary>
+    /// Refuses an action that lets robots move again (reset, resume, new zones) while the audit
+    /// store fails: such an action must not happen unrecorded. Stopping is never refused.
+    /// </summary>
+    private void RefuseWhileAuditFails(string type, string action, CallerIdentity caller)
+    {
+        if (Audit.StoreError is { } error)
+        {
+            // Queued like any record: it is appended if the store has come back meanwhile.
+            Audit.Write(AuditCategory.EmergencyStop, type, "refused", caller.Principal, details: new { reason = "audit store failing", error });
+            throw new SupervisorException(SupervisorError.Unavailable, $"{action} is refused while the audit log cannot record it (its last append failed: {error}); nothing changed");
+        }
+    }
+
     private void Push(RobotSession session, VerdictKind kind, ReasonCode code, string reason, string? zone, StopLevel level, bool estopLatched = false)
     {
         lock (session.Sync)
@@ -357,6 +399,13 @@ public sealed class SafetySupervisor
             if (session.Closed || _halted)
             {
                 return;
+            }
+            // A covered robot gets nothing but the emergency stop (see OnState for why).
+            if (EStops.Covering(session.RobotId) is { } latch)
+            {
+                string latchReason = $"emergency stop {latch.Id} latched: {latch.Reason}";
+                reason = code == ReasonCode.ReasonEmergencyStop ? latchReason : $"{latchReason} (and {reason})";
+                (kind, code, level, estopLatched) = (VerdictKind.EmergencyStop, ReasonCode.ReasonEmergencyStop, latch.Level, true);
             }
             var verdict = new SupervisorVerdict(kind, 0, code, reason, zone, 0, session.Challenges.Issue(_time.GetTimestamp()),
                 estopLatched, level, Site.Version, 0);

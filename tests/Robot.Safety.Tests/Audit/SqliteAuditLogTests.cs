@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Robot.Safety.Audit;
 using static Robot.Safety.Tests.Audit.AuditTestData;
 
@@ -136,6 +137,82 @@ public class SqliteAuditLogTests
         Assert.Equal(old.RootHash, consistency.OldRoot);
         Assert.Equal(head.RootHash, consistency.NewRoot);
         Assert.True(MerkleProofVerifier.VerifyConsistency(21, 40, old.RootHash, head.RootHash, consistency.Path));
+    }
+
+    [Fact]
+    public async Task ProveConsistency_RecordAndEveryHashAboveItRewritten_DoesNotVerifyAndNamesTheStoredRoot()
+    {
+        // A forger rewrites record 1, its leaf hash and the tree nodes above it. The proof path is
+        // made from the stored tree, so it only fails against the roots the signed heads hold.
+        using var dir = new TempDir();
+        string path = dir.File("a.db");
+        SignedTreeHead old, head;
+        await using (SqliteAuditLog log = OpenLog(path))
+        {
+            await log.AppendRangeAsync(Enumerable.Range(0, 4).Select(i => Record(i)).ToList());
+            old = await log.SignTreeHeadAsync();
+            await log.AppendRangeAsync(Enumerable.Range(4, 4).Select(i => Record(i)).ToList());
+            head = await log.SignTreeHeadAsync();
+        }
+        AuditRecord forged = Record(1) with { Result = "permit" };
+        var hashes = Enumerable.Range(0, 8).Select(i => AuditRecordEncoding.LeafHash(i, i == 1 ? forged : Record(i))).ToList();
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            Execute(connection, "UPDATE records SET result = 'permit', leaf_hash = $h WHERE idx = 1", ("$h", hashes[1]));
+            for (int level = 1; level <= 3; level++)
+            {
+                long id = ((1L << level) - 1) << 6 | (long)level; // the node over leaves 0 .. 2^level - 1
+                Execute(connection, "UPDATE tree_nodes SET hash = $h WHERE id = $id", ("$id", id), ("$h", Mth(hashes, 0, 1L << level)));
+            }
+        }
+
+        using AuditLogFile file = AuditLogFile.Open(path);
+        Assert.NotEqual(old.RootHash, file.RootAt(4)); // the tampering reached the stored roots
+        ConsistencyProof proof = file.ProveConsistency(4, 8);
+        Assert.Equal(old.RootHash, proof.OldRoot);
+        Assert.Equal(head.RootHash, proof.NewRoot);
+        Assert.False(proof.Verifies());
+        Assert.Equal(2, proof.Problems.Count);
+        Assert.StartsWith("stored-root-mismatch: the stored tree's root at size 4 (", proof.Problems[0], StringComparison.Ordinal);
+        Assert.EndsWith("records or tree nodes below 4 were altered", proof.Problems[0], StringComparison.Ordinal);
+        Assert.StartsWith("stored-root-mismatch: the stored tree's root at size 8 (", proof.Problems[1], StringComparison.Ordinal);
+
+        // A root kept outside the log is checked against the signed head as well.
+        byte[] kept = (byte[])old.RootHash.Clone();
+        kept[0] ^= 1;
+        ConsistencyProof against = file.ProveConsistency(4, 8, kept);
+        Assert.Equal(kept, against.OldRoot);
+        Assert.Contains(against.Problems, p => p.StartsWith("signed-head-mismatch: the signed tree head at size 4 has root", StringComparison.Ordinal));
+        Assert.False(against.Verifies());
+        Assert.Equal("the old root must be 32 bytes (SHA-256), got 3 (Parameter 'trustedOldRoot')",
+            Assert.Throws<ArgumentOutOfRangeException>(() => file.ProveConsistency(4, 8, [1, 2, 3])).Message);
+    }
+
+    [Fact]
+    public async Task ProveConsistency_UntouchedLog_VerifiesAgainstTheSignedHeadsAndAKeptRoot()
+    {
+        using var dir = new TempDir();
+        await using SqliteAuditLog log = OpenLog(dir.File("a.db"));
+        await log.AppendRangeAsync(Enumerable.Range(0, 5).Select(i => Record(i)).ToList());
+        SignedTreeHead old = await log.SignTreeHeadAsync();
+        await log.AppendRangeAsync(Enumerable.Range(5, 6).Select(i => Record(i)).ToList());
+        await log.SignTreeHeadAsync();
+        using AuditLogFile file = log.OpenReader();
+        ConsistencyProof proof = file.ProveConsistency(5, null, old.RootHash);
+        Assert.Empty(proof.Problems);
+        Assert.True(proof.Verifies());
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        Assert.Equal(1, command.ExecuteNonQuery());
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class SupervisorAccessControlTests(SupervisorMtlsFixture fixture) 
         },
         ["/robot.safety.v1.SafetySupervisor/ReportPersons"] = async channel =>
             await new Contracts.SafetySupervisor.SafetySupervisorClient(channel).ReportPersonsAsync(
-                new PersonReport { SensorId = "cam-1", Persons = { new Person { PersonId = "p1", Position = new Vec2 { X = 5, Y = 35 } } } }, deadline: Deadline),
+                new PersonReport { SensorId = SupervisorMtlsFixture.NameFor(RobotRoles.Robot), Persons = { new Person { PersonId = "p1", Position = new Vec2 { X = 5, Y = 35 } } } }, deadline: Deadline),
         ["/robot.safety.v1.SafetySupervisor/GetStatus"] = async channel =>
             await new Contracts.SafetySupervisor.SafetySupervisorClient(channel).GetStatusAsync(new StatusRequest(), deadline: Deadline),
         ["/robot.safety.v1.EmergencyStop/Trigger"] = async channel =>
@@ -186,7 +186,7 @@ public sealed class SupervisorAccessControlTests(SupervisorMtlsFixture fixture) 
         var audited = records.Select(r => (r.Principal, Method: Method(r))).ToList();
         Assert.All(records, r => Assert.Equal((AuditCategory.Access, "denied", "supervisor"), (r.Category, r.Result, r.Source)));
         Assert.Equal(
-            denied.Select(d => ($"{d.Role}:{d.Role}-1", d.Method)).Order().ToList(),
+            denied.Select(d => ($"{d.Role}:{SupervisorMtlsFixture.NameFor(d.Role)}", d.Method)).Order().ToList(),
             audited.Order().ToList());
     }
 
@@ -208,6 +208,48 @@ public sealed class SupervisorAccessControlTests(SupervisorMtlsFixture fixture) 
         await fixture.Host.Supervisor.Audit.FlushAsync();
         using AuditLogFile file = fixture.Audit.OpenReader();
         Assert.Contains(file.Query(new AuditQuery(Type: "estop.reset")), e => e.Record.Principal == "safety-engineer:safety-engineer-1" && e.Record.Result == "ok");
+    }
+
+    [Fact]
+    public async Task RobotCertificate_ActsOnlyUnderItsOwnName_SessionAsAnotherRobotOrReportAsAnotherSensor_IsDeniedAndAudited()
+    {
+        using GrpcChannel h1 = fixture.ChannelFor(RobotRoles.Robot);
+        using GrpcChannel h2 = fixture.RobotChannel("h2");
+        using GrpcChannel scanner = fixture.RobotChannel("scanner-1");
+        long before = LastIndex();
+
+        // h2's own session opens; h1's certificate cannot open one as h2 (which would close h2's).
+        using var real = new Contracts.SafetySupervisor.SafetySupervisorClient(h2).Session(deadline: Deadline);
+        await real.RequestStream.WriteAsync(new RobotMessage { Hello = Hello("h2") });
+        Assert.True(await real.ResponseStream.MoveNext());
+        Robot.Safety.Supervisor.RobotSession session = fixture.Host.Supervisor.Sessions["h2"];
+        using var forged = new Contracts.SafetySupervisor.SafetySupervisorClient(h1).Session(deadline: Deadline);
+        await WriteIgnoringEndAsync(forged.RequestStream, new RobotMessage { Hello = Hello("h2") });
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await forged.ResponseStream.MoveNext());
+        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+        Assert.Equal("hello.robot_id: 'h2' is not the caller's certificate name ('robot:h1'); a robot opens sessions only as itself", refused.Status.Detail);
+        Assert.Same(session, fixture.Host.Supervisor.Sessions["h2"]);
+        Assert.False(session.Closed);
+
+        // The sensor reports as itself; h1's certificate cannot replace its report.
+        var report = new PersonReport { SensorId = "scanner-1", Persons = { new Person { PersonId = "p1", Position = new Vec2 { X = 5, Y = 35 } } } };
+        Assert.Equal(1, (await new Contracts.SafetySupervisor.SafetySupervisorClient(scanner).ReportPersonsAsync(report, deadline: Deadline)).Accepted);
+        var wipe = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new Contracts.SafetySupervisor.SafetySupervisorClient(h1).ReportPersonsAsync(new PersonReport { SensorId = "scanner-1" }, deadline: Deadline));
+        Assert.Equal(StatusCode.PermissionDenied, wipe.StatusCode);
+        Assert.Equal("sensor_id: 'scanner-1' is not the caller's certificate name ('robot:h1'); a sensor reports only as itself", wipe.Status.Detail);
+
+        await fixture.Host.Supervisor.Audit.FlushAsync();
+        using AuditLogFile file = fixture.Audit.OpenReader();
+        var refusals = file.Query(new AuditQuery()).Where(e => e.Index > before && e.Record.Category == AuditCategory.Access && e.Record.Result == "denied").Select(e => e.Record).ToList();
+        Assert.Contains(refusals, r => r.Type == "session.refused" && r.Principal == "robot:h1" && r.RobotId == "h2");
+        Assert.Contains(refusals, r => r.Type == "persons.refused" && r.Principal == "robot:h1" && r.Details!.Contains("scanner-1", StringComparison.Ordinal));
+    }
+
+    private long LastIndex()
+    {
+        using AuditLogFile file = fixture.Audit.OpenReader();
+        return file.Count() - 1;
     }
 
     [Fact]

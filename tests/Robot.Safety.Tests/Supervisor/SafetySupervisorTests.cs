@@ -151,6 +151,50 @@ public class SafetySupervisorTests
     }
 
     [Fact]
+    public async Task OnState_BadHeartbeatOrStateWhileLatched_StaysTheLatchedEmergencyStop()
+    {
+        await using var h = new SupervisorTestHarness();
+        ScriptedRobot robot = h.Connect();
+        robot.Send();
+        EmergencyStopLatch latch = h.Supervisor.TriggerEmergencyStop([], "person on the floor", StopLevel.Cut, SupervisorTestHarness.Operator);
+        robot.Drain();
+
+        ulong c = robot.Session.LastVerdict.Challenge;
+        SupervisorVerdict wrongAnswer = robot.Send(challenge: c, response: c);
+        Assert.Equal(VerdictKind.EmergencyStop, wrongAnswer.Kind);
+        Assert.True(wrongAnswer.EStopLatched);
+        Assert.Equal(StopLevel.Cut, wrongAnswer.StopLevel);
+        Assert.Equal($"emergency stop {latch.Id} latched: person on the floor (and challenge {c:x16} is unknown, stale or wrongly answered: not a valid heartbeat)", wrongAnswer.Reason);
+
+        SupervisorVerdict badState = robot.Send(double.NaN, 20);
+        Assert.Equal(VerdictKind.EmergencyStop, badState.Kind);
+        Assert.True(badState.EStopLatched);
+        Assert.Equal(StopLevel.Cut, badState.StopLevel);
+    }
+
+    [Fact]
+    public async Task Push_HeartbeatLostOrSessionStartingWhileLatched_IsTheLatchedEmergencyStop()
+    {
+        await using var h = new SupervisorTestHarness();
+        ScriptedRobot robot = h.Connect();
+        robot.Send();
+        h.Supervisor.TriggerEmergencyStop(["h1"], "drill", StopLevel.Cut, SupervisorTestHarness.Operator);
+        robot.Drain();
+        h.Time.Advance(TimeSpan.FromMilliseconds(300));
+        h.Supervisor.Sweep();
+        SupervisorVerdict lost = Assert.Single(robot.Drain());
+        Assert.Equal(VerdictKind.EmergencyStop, lost.Kind);
+        Assert.True(lost.EStopLatched);
+        Assert.Equal(StopLevel.Cut, lost.StopLevel);
+        Assert.Contains("robot marked lost", lost.Reason, StringComparison.Ordinal);
+
+        SupervisorVerdict starting = Assert.Single(h.Connect().Drain());
+        Assert.Equal(VerdictKind.EmergencyStop, starting.Kind);
+        Assert.True(starting.EStopLatched);
+        Assert.Equal(StopLevel.Cut, starting.StopLevel);
+    }
+
+    [Fact]
     public async Task Trigger_UnknownRobot_IsRejected()
     {
         await using var h = new SupervisorTestHarness();
@@ -190,6 +234,66 @@ public class SafetySupervisorTests
         var records = await h.AuditRecordsAsync();
         Assert.Contains(records, r => r.Type == "estop.reset" && r.Result == "ok" && r.Details!.Contains("\"insecureRoleClaim\":true", StringComparison.Ordinal));
         Assert.Contains(records, r => r.Type == "estop.resume" && r.Result == "ok");
+    }
+
+    [Fact]
+    public async Task Resume_OneRobotStillLatched_ResumesNoneAndNamesIt()
+    {
+        await using var h = new SupervisorTestHarness();
+        ScriptedRobot h1 = h.Connect("h1"), h2 = h.Connect("h2");
+        h1.Send();
+        h2.Send();
+        EmergencyStopLatch first = h.Supervisor.TriggerEmergencyStop(["h1"], "drill", StopLevel.SettleThenCut, SupervisorTestHarness.Operator);
+        EmergencyStopLatch second = h.Supervisor.TriggerEmergencyStop(["h2"], "drill", StopLevel.SettleThenCut, SupervisorTestHarness.Operator);
+        h.Supervisor.ResetEmergencyStop(first.Id, s_engineer);
+
+        var e = Assert.Throws<SupervisorException>(() => h.Supervisor.Resume(["h1", "h2"], s_engineer));
+        Assert.Equal(SupervisorError.FailedPrecondition, e.Error);
+        Assert.Equal($"robot_ids: 'h2' is still under emergency stop {second.Id}; reset first (nothing was resumed)", e.Message);
+        Assert.True(h.Supervisor.IsRestartRequired("h1"));
+        Assert.Equal(ReasonCode.ReasonRestartRequired, h1.Send().ReasonCode);
+        var records = await h.AuditRecordsAsync();
+        Assert.DoesNotContain(records, r => r.Type == "estop.resume" && r.Result == "ok");
+        Assert.Contains(records, r => r.Type == "estop.resume" && r.Result == "refused" && r.Details!.Contains(second.Id, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The invariant that forbids an automatic restart: from a trigger until the resume that
+    /// follows its reset, a robot is always either under a latch or waiting for a resume, as seen
+    /// by a lock-free reader on the verdict path. An observer thread checks it while the test
+    /// triggers, resets and resumes; the reset publishes the restart flag before the latch goes,
+    /// so no interleaving breaks it.
+    /// </summary>
+    [Fact]
+    public async Task Reset_SeenFromTheVerdictPath_RobotIsAlwaysLatchedOrWaitingForResume()
+    {
+        await using var h = new SupervisorTestHarness();
+        int phase = 0; // odd: between a trigger and the resume after its reset
+        int violations = 0;
+        using var done = new CancellationTokenSource();
+        Task observer = Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                int before = Volatile.Read(ref phase);
+                bool held = h.Supervisor.EStops.Covering("h1") is not null || h.Supervisor.IsRestartRequired("h1");
+                if (!held && (before & 1) == 1 && Volatile.Read(ref phase) == before)
+                {
+                    Interlocked.Increment(ref violations);
+                }
+            }
+        });
+        for (int i = 0; i < 2000; i++)
+        {
+            EmergencyStopLatch latch = h.Supervisor.TriggerEmergencyStop(["h1"], "drill", StopLevel.SettleThenCut, SupervisorTestHarness.Operator);
+            Volatile.Write(ref phase, 2 * i + 1);
+            h.Supervisor.ResetEmergencyStop(latch.Id, s_engineer);
+            Volatile.Write(ref phase, 2 * i + 2);
+            h.Supervisor.Resume(["h1"], s_engineer);
+        }
+        await done.CancelAsync();
+        await observer;
+        Assert.Equal(0, Volatile.Read(ref violations));
     }
 
     [Fact]
@@ -337,6 +441,38 @@ public class SafetySupervisorTests
         h.Time.Advance(TimeSpan.FromMilliseconds(300));
         h.Supervisor.Sweep();
         Assert.Empty(h.Supervisor.Persons.Snapshot);
+    }
+
+    [Fact]
+    public async Task AuthenticatedCaller_OpensSessionsAndReportsPersonsOnlyUnderItsCertificateName_RefusalChangesNothing()
+    {
+        await using var h = new SupervisorTestHarness();
+        var asH1 = new CallerIdentity("robot:h1", "robot", false);
+        var asH2 = new CallerIdentity("robot:h2", "robot", false);
+        var asScanner = new CallerIdentity("robot:scanner-1", "robot", false);
+        RobotSession real = h.Supervisor.OpenSession(SupervisorTestHarness.Hello("h2"), asH2);
+
+        var e = Assert.Throws<SupervisorException>(() => h.Supervisor.OpenSession(SupervisorTestHarness.Hello("h2"), asH1));
+        Assert.Equal(SupervisorError.PermissionDenied, e.Error);
+        Assert.Equal("hello.robot_id: 'h2' is not the caller's certificate name ('robot:h1'); a robot opens sessions only as itself", e.Message);
+        Assert.Same(real, h.Supervisor.Sessions["h2"]);
+        Assert.False(real.Closed);
+
+        Assert.Equal(1, h.Supervisor.ReportPersons("scanner-1", [new TrackedPerson(11, 20, 0, "scanner-1/p1")], asScanner));
+        e = Assert.Throws<SupervisorException>(() => h.Supervisor.ReportPersons("scanner-1", [], asH1));
+        Assert.Equal(SupervisorError.PermissionDenied, e.Error);
+        Assert.Equal("sensor_id: 'scanner-1' is not the caller's certificate name ('robot:h1'); a sensor reports only as itself", e.Message);
+        Assert.Equal(["scanner-1/p1"], h.Supervisor.Persons.Snapshot.Select(p => p.Id));
+        Assert.False(new CallerIdentity("robot:xh1", "robot", false).MayActAs("h1"));
+        Assert.False(new CallerIdentity("anonymous", null, false).MayActAs("h1"));
+
+        // An insecure (loopback) caller names no one, so any id goes, as before.
+        Assert.Equal(0, h.Supervisor.ReportPersons("scanner-2", [], SupervisorTestHarness.Operator));
+        h.Connect("h1");
+
+        var records = await h.AuditRecordsAsync();
+        Assert.Contains(records, r => r.Type == "session.refused" && r.Category == AuditCategory.Access && r.Principal == "robot:h1" && r.RobotId == "h2");
+        Assert.Contains(records, r => r.Type == "persons.refused" && r.Category == AuditCategory.Access && r.Principal == "robot:h1");
     }
 
     [Fact]

@@ -395,8 +395,9 @@ public static class AuditCommand
         var key = Key();
         var old = new Option<long>("--old") { Description = "The older tree size (e.g. from a signed head kept elsewhere).", Required = true };
         var newer = new Option<long?>("--new") { Description = "The newer tree size (default: the latest signed tree head)." };
+        var oldRoot = new Option<string?>("--old-root") { Description = "The root hash at --old kept outside the log (64 hex digits, e.g. from `robot audit sth --json` saved elsewhere): checked in place of the log's own head." };
         var json = CommonOptions.Json();
-        var command = new Command("consistency", "Consistency proof (RFC 6962 §2.1.2) that the log at --new extends the log at --old without changing it.") { db, old, newer, key, json };
+        var command = new Command("consistency", "Consistency proof (RFC 6962 §2.1.2) that the log at --new extends the log at --old without changing it, against the signed heads' roots.") { db, old, newer, oldRoot, key, json };
         command.SetAction(parseResult =>
         {
             var output = CliOutput.From(parseResult);
@@ -407,19 +408,36 @@ public static class AuditCommand
                 return 2;
             }
             using TreeHeadKey? trusted = LoadKey(path, parseResult.GetValue(key), output, "consistency", required: false);
+            byte[]? keptRoot = null;
+            if (parseResult.GetValue(oldRoot) is { } hex)
+            {
+                try
+                {
+                    keptRoot = Convert.FromHexString(hex);
+                }
+                catch (FormatException)
+                {
+                }
+                if (keptRoot?.Length != MerkleHash.Size)
+                {
+                    output.Error.WriteLine($"robot audit consistency: --old-root: expected {2 * MerkleHash.Size} hex digits (a SHA-256 root), got '{hex}'");
+                    return 2;
+                }
+            }
             ConsistencyProof proof;
             try
             {
-                proof = file.ProveConsistency(parseResult.GetValue(old), parseResult.GetValue(newer));
+                proof = file.ProveConsistency(parseResult.GetValue(old), parseResult.GetValue(newer), keptRoot);
             }
             catch (Exception e) when (e is ArgumentOutOfRangeException or AuditLogCorruptException)
             {
                 output.Error.WriteLine($"robot audit consistency: {e.Message}");
                 return 1;
             }
-            bool verified = MerkleProofVerifier.VerifyConsistency(proof.OldSize, proof.NewSize, proof.OldRoot, proof.NewRoot, proof.Path);
+            TreeHeadJson? oldHead = From(proof.OldHead, trusted), newHead = From(proof.NewHead, trusted);
+            bool verified = proof.Verifies() && oldHead?.SignatureValid != false && newHead?.SignatureValid != false;
             var result = new ConsistencyProofJson(Format, proof.OldSize, proof.NewSize, Hex(proof.OldRoot), Hex(proof.NewRoot),
-                proof.Path.Select(Hex).ToList(), verified, From(proof.OldHead, trusted), From(proof.NewHead, trusted));
+                proof.Path.Select(Hex).ToList(), verified, oldHead, newHead, proof.Problems);
             if (parseResult.GetValue(json))
             {
                 output.WriteJson(result);
@@ -432,6 +450,10 @@ public static class AuditCommand
                 for (int i = 0; i < result.Proof.Count; i++)
                 {
                     o.WriteLine($"proof[{i,2}] {result.Proof[i]}");
+                }
+                foreach (string problem in result.Problems)
+                {
+                    o.WriteLine(problem);
                 }
                 o.WriteLine(verified ? "consistency proof verifies (RFC 9162 §2.1.4.2)" : "consistency proof does NOT verify");
             }

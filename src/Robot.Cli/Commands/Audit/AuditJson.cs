@@ -19,8 +19,13 @@ public static class AuditJson
     public sealed record InclusionProofJson(string Format, long LeafIndex, long TreeSize, string LeafData, string LeafHash,
         IReadOnlyList<string> AuditPath, string RootHash, bool Verified, TreeHeadJson? SignedTreeHead, RecordJson Record, string LeafEncoding);
 
+    /// <summary>
+    /// A consistency proof checked against the signed heads' roots (or a root kept outside the log);
+    /// Problems names a stored root that differs from them; Verified needs the proof, no problem
+    /// and no invalid signature.
+    /// </summary>
     public sealed record ConsistencyProofJson(string Format, long OldSize, long NewSize, string OldRoot, string NewRoot,
-        IReadOnlyList<string> Proof, bool Verified, TreeHeadJson? OldSignedTreeHead, TreeHeadJson? NewSignedTreeHead);
+        IReadOnlyList<string> Proof, bool Verified, TreeHeadJson? OldSignedTreeHead, TreeHeadJson? NewSignedTreeHead, IReadOnlyList<string> Problems);
 
     public const string Format = "rfc6962-sha256";
 

@@ -140,6 +140,42 @@ public sealed class AuditCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Consistency_StoredNodeRewritten_DoesNotVerifyAndNamesTheSignedHead()
+    {
+        await using (SqliteAuditLog log = SqliteAuditLog.Open(new SqliteAuditLogOptions { DatabasePath = _db, SignInterval = null }))
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                await log.AppendAsync(new AuditRecord(s_t0.AddMinutes(i), "supervisor", AuditCategory.Verdict, "verdict.changed", "ok", "system", "robot-1", null, null));
+                if (i == 3)
+                {
+                    await log.SignTreeHeadAsync();
+                }
+            }
+        }
+        // The node over records 0..3 is the stored root at size 4; the proof path to 8 does not
+        // include it, so only the signed head at 4 can tell.
+        using (var connection = new SqliteConnection($"Data Source={_db};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE tree_nodes SET hash = zeroblob(32) WHERE id = (3 << 6) | 2";
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+        var (code, stdout, _) = CliRunner.Run("audit", "consistency", "--db", _db, "--old", "4", "--json");
+        Assert.Equal(1, code);
+        using (JsonDocument c = JsonDocument.Parse(stdout))
+        {
+            Assert.False(c.RootElement.GetProperty("verified").GetBoolean());
+            Assert.StartsWith("stored-root-mismatch: the stored tree's root at size 4 (0000", c.RootElement.GetProperty("problems")[0].GetString(), StringComparison.Ordinal);
+        }
+
+        (code, _, string stderr) = CliRunner.Run("audit", "consistency", "--db", _db, "--old", "4", "--old-root", "abc");
+        Assert.Equal(2, code);
+        Assert.Equal("robot audit consistency: --old-root: expected 64 hex digits (a SHA-256 root), got 'abc'", stderr.Trim());
+    }
+
+    [Fact]
     public void Verify_MissingFileOrKey_ExitsTwo()
     {
         var (code, _, stderr) = CliRunner.Run("audit", "verify", "--db", Path.Combine(_dir, "none.db"));
