@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -182,6 +184,27 @@ public sealed class RobotServiceHostTests
         Assert.Equal(SupervisorAccessSetting.Urls, e.Setting);
         Assert.StartsWith("'http://0.0.0.0:0' is not a loopback address; without mutual TLS the robot service runs insecure", e.Message, StringComparison.Ordinal);
         Assert.Null(bench.Manager.Current);
+    }
+
+    [Fact]
+    public async Task Start_PortAlreadyTaken_Throws_AndTheQueuedTaskStaysQueuedForTheNextStart()
+    {
+        await using var bench = new TaskTestBench(start: false);
+        bench.Executor.HoldAt = Robot.Runtime.Tasks.TaskPhase.Navigate;
+        TaskSubmission queued = await bench.SubmitAsync("box-1");
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var options = new RobotServiceHostOptions();
+        options.Urls.Add($"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}");
+
+        await Assert.ThrowsAsync<IOException>(() => RobotServiceHost.StartAsync(bench.Manager, options));
+        // What `robot run` does next: stop the task manager.
+        await bench.Manager.DisposeAsync();
+        TaskManager restarted = bench.Open(start: false);
+
+        Assert.Empty(restarted.Recovered);
+        Assert.Equal(Robot.Runtime.Tasks.TaskState.Queued, restarted.Get(queued.Task.Id).State);
+        Assert.Empty(bench.Executor.Started);
     }
 
     [Fact]

@@ -56,8 +56,10 @@ public sealed class RobotServiceHost : IAsyncDisposable
 
     /// <summary>
     /// Checks <paramref name="options"/> (every setting before anything listens: a bad one throws
-    /// <see cref="SupervisorAccessException"/> naming it, and nothing starts), starts
-    /// <paramref name="tasks"/> (<see cref="TaskManager.Start"/>) and serves it.
+    /// <see cref="SupervisorAccessException"/> naming it, and nothing starts), binds every address
+    /// and only then starts <paramref name="tasks"/> (<see cref="TaskManager.Start"/>) and serves
+    /// it. An address that cannot be bound (a taken port) throws Kestrel's <see cref="IOException"/>
+    /// with nothing listening and the task loop not started: queued tasks stay queued.
     /// </summary>
     /// <param name="tasks">The task manager to serve; the caller keeps owning it.</param>
     /// <param name="options">Addresses and access; null for insecure on <see cref="RobotServiceDefaults.Url"/>.</param>
@@ -116,8 +118,18 @@ public sealed class RobotServiceHost : IAsyncDisposable
         {
             SiteMtls.WarnInsecure(string.Join(", ", urls.Select(u => u.ToString())));
         }
+        // Bind first: a taken port must fail the start before the task loop makes a queued task
+        // underway, which stopping the task manager would then cancel.
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         tasks.Start();
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
             .Select(a => new Uri(a.Replace("[::]", "localhost", StringComparison.Ordinal))).ToArray() ?? [];
