@@ -24,6 +24,7 @@ public static class PolicyTrainer
     /// <exception cref="ArgumentException">Invalid options (every problem listed).</exception>
     /// <exception cref="Datasets.DatasetFormatException">The dataset is missing, malformed or lacks a needed feature.</exception>
     /// <exception cref="PolicyLoadException">--resume without a usable checkpoint.</exception>
+    /// <exception cref="TrainingDivergedException">A step's loss was NaN or infinite; no policy was written.</exception>
     public static async Task<TrainingReport> TrainAsync(TrainingOptions options, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -67,6 +68,7 @@ public static class PolicyTrainer
         double sumLoss = 0, sumL1 = 0;
         int summed = 0;
         long step = start;
+        long? checkpointed = options.Resume ? start : null;
         var indices = new long[config.BatchSize];
         bool stopped = false;
         while (step < options.Steps)
@@ -90,9 +92,15 @@ public static class PolicyTrainer
                 Tensor index = tensor(indices);
                 optimizer.ZeroGrad();
                 var (loss, l1, _) = network.ComputeLoss(trainObservations.index_select(0, index), trainChunks.index_select(0, index));
+                float lossValue = loss.item<float>();
+                if (!float.IsFinite(lossValue))
+                {
+                    // Stepping on it would make every weight NaN, and the run would still "finish".
+                    throw new TrainingDivergedException(step + 1, lossValue, checkpointed);
+                }
                 loss.backward();
                 optimizer.Step();
-                sumLoss += loss.item<float>();
+                sumLoss += lossValue;
                 sumL1 += l1.item<float>();
                 summed++;
             }
@@ -111,6 +119,7 @@ public static class PolicyTrainer
             if (step % options.CheckpointEvery == 0 || step == options.Steps)
             {
                 TrainingCheckpoint.Save(options.Output, network, optimizer, step, options.Seed, data.DatasetHash, timeBefore + stopwatch.Elapsed.TotalSeconds, history);
+                checkpointed = step;
             }
         }
         double trainingTime = timeBefore + stopwatch.Elapsed.TotalSeconds;

@@ -111,4 +111,20 @@ public class PolicyTrainerTests
         var e = await Assert.ThrowsAsync<DatasetFormatException>(() => PolicyTrainer.TrainAsync(Options(dataset, dir.Sub("out"), PolicyDatasetFixture.TinyAct, 5)));
         Assert.Contains("no feature 'observation.environment_state'", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Train_LossOverflows_StopsWithTrainingDiverged_AndWritesNoPolicy()
+    {
+        using var dir = new TempDir();
+        string dataset = await PolicyDatasetFixture.CreateAsync(dir.Sub("ds"));
+        // A KL weight beyond float32's range makes the first loss infinite (or NaN when the KL is 0).
+        PolicyConfig config = PolicyDatasetFixture.TinyAct with { KlWeight = 1e39 };
+
+        var e = await Assert.ThrowsAsync<TrainingDivergedException>(() => PolicyTrainer.TrainAsync(Options(dataset, dir.Sub("out"), config, 20)));
+
+        Assert.Equal(1, e.Step);
+        Assert.False(double.IsFinite(e.Loss));
+        Assert.StartsWith("training diverged at step 1: the training loss is ", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(dir.Sub("out"), PolicyBundle.ManifestFile)));
+    }
 }
