@@ -22,7 +22,8 @@ namespace Robot.Runtime.Tasks.Hosting;
 /// stays open). Access works as the supervisor's (<see cref="SupervisorAccess"/>): with a PKI
 /// folder, mutual TLS with the site CA (<see cref="SiteMtls"/>) and the default-deny
 /// <see cref="AccessPolicyInterceptor"/> with the robot policy; without one, insecure on
-/// loopback addresses only, with a loud warning on stderr.
+/// loopback addresses only, with a loud warning on stderr. gRPC health answers SERVING while the
+/// task manager accepts tasks and NOT_SERVING once it refuses them (<see cref="TaskManager.StoppedReason"/>).
 /// </summary>
 public sealed class RobotServiceHost : IAsyncDisposable
 {
@@ -109,7 +110,10 @@ public sealed class RobotServiceHost : IAsyncDisposable
         {
             builder.Services.AddRobotAccessControl(policy, new AccessControlOptions { AuditSource = options.AuditSource }, audit);
         }
-        builder.Services.AddGrpcHealthChecks().AddCheck("tasks", () => HealthCheckResult.Healthy("site " + tasks.Site.Name));
+        // NOT_SERVING once the task manager refuses work (its loop stopped on a store failure, or it is stopping).
+        builder.Services.AddGrpcHealthChecks().AddCheck("tasks", () => tasks.StoppedReason is { } stopped
+            ? HealthCheckResult.Unhealthy(stopped)
+            : HealthCheckResult.Healthy("site " + tasks.Site.Name));
 
         WebApplication app = builder.Build();
         app.MapGrpcService<RobotService>();
