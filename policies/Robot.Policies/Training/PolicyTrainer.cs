@@ -50,11 +50,16 @@ public static class PolicyTrainer
         long parameters = network.Module.parameters().Sum(p => p.numel());
         long start = 0;
         double timeBefore = 0;
+        // Losses summed since the last history point (restored on resume, so the next point averages the same steps).
+        double sumLoss = 0, sumL1 = 0;
+        int summed = 0;
         var history = new List<LossPoint>();
         Directory.CreateDirectory(options.Output);
         if (options.Resume)
         {
-            (start, timeBefore, history) = TrainingCheckpoint.Load(options.Output, network, optimizer, options.Seed, data.DatasetHash);
+            RunningLoss running;
+            (start, timeBefore, history, running) = TrainingCheckpoint.Load(options.Output, network, optimizer, options.Seed, data.DatasetHash, config, options.ValidationFraction);
+            (sumLoss, sumL1, summed) = running;
             progress?.Invoke($"resumed from step {start}");
         }
         int k = config.ChunkLength;
@@ -65,8 +70,6 @@ public static class PolicyTrainer
         using Tensor validationObservations = data.ValidationFrames == 0 ? zeros(0) : tensor(data.ValidationObservations, [data.ValidationFrames, data.ObservationWidth]).index_select(0, validationIndex);
         using Tensor validationChunks = data.ValidationFrames == 0 ? zeros(0) : tensor(data.ValidationChunks, [data.ValidationFrames, k, data.ActionWidth]).index_select(0, validationIndex);
         var stopwatch = Stopwatch.StartNew();
-        double sumLoss = 0, sumL1 = 0;
-        int summed = 0;
         long step = start;
         long? checkpointed = options.Resume ? start : null;
         var indices = new long[config.BatchSize];
@@ -118,14 +121,16 @@ public static class PolicyTrainer
             }
             if (step % options.CheckpointEvery == 0 || step == options.Steps)
             {
-                TrainingCheckpoint.Save(options.Output, network, optimizer, step, options.Seed, data.DatasetHash, timeBefore + stopwatch.Elapsed.TotalSeconds, history);
+                TrainingCheckpoint.Save(options.Output, network, optimizer, step, options.Seed, data.DatasetHash, timeBefore + stopwatch.Elapsed.TotalSeconds, history,
+                    config, options.ValidationFraction, new RunningLoss(sumLoss, sumL1, summed));
                 checkpointed = step;
             }
         }
         double trainingTime = timeBefore + stopwatch.Elapsed.TotalSeconds;
         if (stopped)
         {
-            TrainingCheckpoint.Save(options.Output, network, optimizer, step, options.Seed, data.DatasetHash, trainingTime, history);
+            TrainingCheckpoint.Save(options.Output, network, optimizer, step, options.Seed, data.DatasetHash, trainingTime, history,
+                config, options.ValidationFraction, new RunningLoss(sumLoss, sumL1, summed));
         }
         var manifest = new PolicyManifest
         {
