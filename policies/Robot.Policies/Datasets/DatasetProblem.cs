@@ -20,6 +20,9 @@ public enum DatasetProblemKind
     OrphanFile,
     StatsMismatch,
     CadenceFlagged,
+
+    /// <summary>A NaN or infinite value in a numeric column or in the statistics (training on it gives NaN weights).</summary>
+    NonFiniteValue,
 }
 
 public enum DatasetProblemSeverity

@@ -3,7 +3,8 @@ namespace Robot.Policies.Datasets;
 /// <summary>
 /// Checks a LeRobot v3.0 dataset file by file and names every problem: missing files, wrong dtypes,
 /// shapes that disagree with info.json, totals that disagree with the files, non-contiguous indices,
-/// timestamps that go backwards or off the frame_index / fps grid, unknown tasks, orphan files.
+/// timestamps that go backwards or off the frame_index / fps grid, unknown tasks, orphan files, NaN or
+/// infinite values in the frames or the statistics.
 /// Errors are what would make LeRobot refuse or misread the dataset; warnings are worth knowing.
 /// </summary>
 public static class DatasetValidator
@@ -231,6 +232,14 @@ public static class DatasetValidator
                     {
                         Add(DatasetProblemKind.ShapeMismatch, LeRobotFormat.StatsPath, $"'{f.Key}' statistics have {s.Width} entries, the feature has shape [{string.Join(",", f.Shape)}]");
                     }
+                    foreach (var (part, values) in new[] { ("min", s.Min), ("max", s.Max), ("mean", s.Mean), ("std", s.Std) })
+                    {
+                        int bad = Array.FindIndex(values, v => !double.IsFinite(v));
+                        if (bad >= 0)
+                        {
+                            Add(DatasetProblemKind.NonFiniteValue, LeRobotFormat.StatsPath, $"'{f.Key}' {part}[{bad}] is {values[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)} (null in the file); normalisation needs finite statistics");
+                        }
+                    }
                     if (s.Count != 0 && s.Count != info.TotalFrames)
                     {
                         Add(DatasetProblemKind.StatsMismatch, LeRobotFormat.StatsPath, $"'{f.Key}' count is {s.Count}, total_frames is {info.TotalFrames}", DatasetProblemSeverity.Warning);
@@ -280,6 +289,26 @@ public static class DatasetValidator
         }
         ParquetColumn? ep = table.Column(LeRobotFormat.EpisodeIndex), fi = table.Column(LeRobotFormat.FrameIndex), ix = table.Column(LeRobotFormat.Index),
             ts = table.Column(LeRobotFormat.Timestamp), ti = table.Column(LeRobotFormat.TaskIndex);
+        foreach (DatasetFeature f in info.Features.Where(f => f.Dtype is "float32" or "float64"))
+        {
+            if (table.Column(f.Key) is not { IsString: false } c)
+            {
+                continue;
+            }
+            for (int r = 0; r < c.Rows; r++)
+            {
+                ReadOnlySpan<double> row = c.Row(r);
+                for (int d = 0; d < row.Length; d++)
+                {
+                    if (!double.IsFinite(row[d]))
+                    {
+                        string where = ep is not null && fi is not null && r < ep.Rows && r < fi.Rows ? $" (episode {ep.Int64At(r)}, frame {fi.Int64At(r)})" : "";
+                        Add(DatasetProblemKind.NonFiniteValue, $"column '{f.Key}' row {r}{where}: [{d}] is {row[d].ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+                        break;
+                    }
+                }
+            }
+        }
         if (ep is null || fi is null || ix is null || ts is null)
         {
             return;

@@ -82,7 +82,16 @@ public sealed class LeRobotDataset
     /// <summary>stats.json, or null when the file is absent.</summary>
     public IReadOnlyDictionary<string, FeatureStats>? Stats { get; }
 
-    /// <summary>Opens the dataset's metadata; throws <see cref="DatasetFormatException"/> naming the first missing or malformed file.</summary>
+    /// <summary>Episode rows an interrupted save wrote beyond info.json's total_episodes; not part of the dataset (see <see cref="OpenAsync"/>).</summary>
+    public int UncommittedEpisodes { get; private init; }
+
+    /// <summary>
+    /// Opens the dataset's metadata; throws <see cref="DatasetFormatException"/> naming the first missing or malformed file.
+    /// info.json's total_episodes is the commit point (the writer saves it last): episode rows at or beyond it, left by
+    /// an interrupted save, are left out (<see cref="UncommittedEpisodes"/> counts them; resuming the recording deletes
+    /// them), and because that save had rewritten stats.json too, <see cref="Stats"/> is then aggregated from the
+    /// committed episodes' rows.
+    /// </summary>
     public static async Task<LeRobotDataset> OpenAsync(string root, CancellationToken cancellationToken = default)
     {
         if (!Directory.Exists(root))
@@ -109,10 +118,18 @@ public sealed class LeRobotDataset
         {
             throw new DatasetFormatException($"missing file: meta/episodes/chunk-000/file-000.parquet (info.json counts {info.TotalEpisodes} episodes)");
         }
+        int uncommitted = episodes.RemoveAll(e => e.EpisodeIndex >= info.TotalEpisodes);
         episodes.Sort((a, b) => a.EpisodeIndex.CompareTo(b.EpisodeIndex));
         string statsPath = Path.Combine(root, LeRobotFormat.StatsPath);
         Dictionary<string, FeatureStats>? stats = File.Exists(statsPath) ? StatsFile.Parse(await File.ReadAllBytesAsync(statsPath, cancellationToken).ConfigureAwait(false)) : null;
-        return new LeRobotDataset(root, info, tasks, episodes, stats);
+        if (uncommitted > 0 && stats is not null && episodes.Count > 0)
+        {
+            foreach (string key in stats.Keys.Where(k => episodes.All(e => e.Stats.ContainsKey(k))).ToList())
+            {
+                stats[key] = FeatureStats.Aggregate(episodes.Select(e => e.Stats[key]).ToList());
+            }
+        }
+        return new LeRobotDataset(root, info, tasks, episodes, stats) { UncommittedEpisodes = uncommitted };
     }
 
     /// <summary>The task text of <paramref name="taskIndex"/>, or null.</summary>

@@ -256,8 +256,9 @@ public sealed class LeRobotDatasetWriter
     /// file is on disk. <paramref name="success"/> labels the demonstration (null: unknown);
     /// <paramref name="outcome"/> says how it ended in a word ("success", "dropped", "not_grasped"; null: not
     /// recorded), kept in the episode row's <c>outcome</c> column. The buffer is
-    /// left untouched (the caller clears it). Throws <see cref="ArgumentException"/> for an empty buffer
-    /// or one of other widths, changing nothing.
+    /// left untouched (the caller clears it). Throws <see cref="ArgumentException"/> for an empty buffer,
+    /// one of other widths, or a NaN or infinite value (naming the episode, frame and feature entry: its
+    /// statistics would be NaN and a policy trained on it NaN), changing nothing.
     /// </summary>
     public async Task<EpisodeRecord> SaveEpisodeAsync(EpisodeBuffer buffer, string task, bool? success = null, string? outcome = null, CancellationToken cancellationToken = default)
     {
@@ -273,6 +274,12 @@ public sealed class LeRobotDatasetWriter
         }
         int n = buffer.Count;
         long episode = TotalEpisodes;
+        if ((NonFinite(LeRobotFormat.ObservationState, buffer.State, _spec.StateWidth, _spec.StateNames)
+            ?? NonFinite(LeRobotFormat.EnvironmentState, buffer.Environment, _spec.EnvironmentWidth, _spec.EnvironmentStateNames)
+            ?? NonFinite(LeRobotFormat.Action, buffer.Action, _spec.ActionWidth, _spec.ActionNames)) is { } nonFinite)
+        {
+            throw new ArgumentException($"episode {episode}, {nonFinite}; every value must be finite, so the episode was not saved", nameof(buffer));
+        }
         bool newTask = !_taskIndex.TryGetValue(task, out long taskIndex);
         if (newTask)
         {
@@ -398,6 +405,21 @@ public sealed class LeRobotDatasetWriter
         _nextDataFile++;
         await WriteInfoAsync(cancellationToken).ConfigureAwait(false);
         return record;
+    }
+
+    /// <summary>"frame f: feature[d] (name) is NaN" for the first NaN or infinite entry of <paramref name="values"/> (frames × <paramref name="width"/>, row-major); null when all are finite.</summary>
+    private static string? NonFinite(string feature, ReadOnlySpan<float> values, int width, IReadOnlyList<string> names)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                int d = i % width;
+                string name = d < names.Count ? $" ({names[d]})" : "";
+                return $"frame {i / width}: {feature}[{d}]{name} is {values[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+            }
+        }
+        return null;
     }
 
     /// <summary>Dataset statistics aggregated from the episodes' (LeRobot's aggregate_stats rule).</summary>

@@ -66,7 +66,46 @@ public static class PolicyBundle
         {
             throw new PolicyLoadException($"{path}: invalid config: {string.Join("; ", errors)}");
         }
+        if (NormalizationProblem(manifest) is { } problem)
+        {
+            throw new PolicyLoadException($"{path}: {problem}");
+        }
         return manifest;
+    }
+
+    /// <summary>
+    /// What is wrong with the manifest's normalisation against its config, or null: an array of another width
+    /// would throw IndexOutOfRange at the first action, a non-finite entry would make every action NaN.
+    /// </summary>
+    private static string? NormalizationProblem(PolicyManifest manifest)
+    {
+        PolicyConfig c = manifest.Config;
+        PolicyNormalization? n = manifest.Normalization;
+        if (n is null)
+        {
+            return "no normalization";
+        }
+        string observation = $"the observation width (state {c.StateWidth} + environment {c.EnvironmentWidth}) is {c.ObservationWidth}";
+        string action = $"the action width is {c.ActionWidth}";
+        foreach (var (name, values, width, what) in new[]
+        {
+            ("observationMean", n.ObservationMean, c.ObservationWidth, observation),
+            ("observationStd", n.ObservationStd, c.ObservationWidth, observation),
+            ("actionMean", n.ActionMean, c.ActionWidth, action),
+            ("actionStd", n.ActionStd, c.ActionWidth, action),
+        })
+        {
+            if (values is null || values.Length != width)
+            {
+                return $"normalization.{name} has {values?.Length ?? 0} entries, {what}";
+            }
+            int bad = Array.FindIndex(values, v => !double.IsFinite(v) || (name.EndsWith("Std", StringComparison.Ordinal) && v <= 0));
+            if (bad >= 0)
+            {
+                return $"normalization.{name}[{bad}] is {values[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)}; it must be finite{(name.EndsWith("Std", StringComparison.Ordinal) ? " and positive" : "")}";
+            }
+        }
+        return null;
     }
 
     /// <summary>Loads the policy in <paramref name="directory"/>: a network in eval mode with its weights, and the manifest.</summary>

@@ -29,7 +29,7 @@ public sealed record PolicyNormalization
     public required double[] ActionStd { get; init; }
 
     /// <summary>From stats.json's observation.state, observation.environment_state and action entries.</summary>
-    /// <exception cref="DatasetFormatException">A feature is missing from the statistics.</exception>
+    /// <exception cref="DatasetFormatException">A feature is missing from the statistics, or its mean or std holds a NaN or infinite value.</exception>
     public static PolicyNormalization FromStats(IReadOnlyDictionary<string, FeatureStats> stats)
     {
         ArgumentNullException.ThrowIfNull(stats);
@@ -37,7 +37,20 @@ public sealed record PolicyNormalization
             ? s
             : throw new DatasetFormatException($"{LeRobotFormat.StatsPath}: no statistics for '{key}'");
         FeatureStats state = Require(LeRobotFormat.ObservationState), environment = Require(LeRobotFormat.EnvironmentState), action = Require(LeRobotFormat.Action);
-        static double[] Floor(IEnumerable<double> std) => [.. std.Select(s => double.IsFinite(s) ? Math.Max(s, MinStd) : 1.0)];
+        // A NaN mean normalises its column to NaN for every frame, and the trained weights become NaN.
+        foreach (var (key, s) in new[] { (LeRobotFormat.ObservationState, state), (LeRobotFormat.EnvironmentState, environment), (LeRobotFormat.Action, action) })
+        {
+            foreach (var (part, values) in new[] { ("mean", s.Mean), ("std", s.Std) })
+            {
+                int bad = Array.FindIndex(values, v => !double.IsFinite(v));
+                if (bad >= 0)
+                {
+                    throw new DatasetFormatException($"{LeRobotFormat.StatsPath}: '{key}' {part}[{bad}] is {values[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)}; " +
+                        "normalisation needs finite statistics (a NaN or infinite value in the frames? robot dataset validate names it)");
+                }
+            }
+        }
+        static double[] Floor(IEnumerable<double> std) => [.. std.Select(s => Math.Max(s, MinStd))];
         return new PolicyNormalization
         {
             ObservationMean = [.. state.Mean, .. environment.Mean],

@@ -24,6 +24,7 @@ public static class PolicyTrainer
     /// <exception cref="ArgumentException">Invalid options (every problem listed).</exception>
     /// <exception cref="Datasets.DatasetFormatException">The dataset is missing, malformed or lacks a needed feature.</exception>
     /// <exception cref="PolicyLoadException">--resume without a usable checkpoint.</exception>
+    /// <exception cref="TrainingDivergedException">A step's loss was NaN or infinite; no policy was written.</exception>
     public static async Task<TrainingReport> TrainAsync(TrainingOptions options, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -49,11 +50,16 @@ public static class PolicyTrainer
         long parameters = network.Module.parameters().Sum(p => p.numel());
         long start = 0;
         double timeBefore = 0;
+        // Losses summed since the last history point (restored on resume, so the next point averages the same steps).
+        double sumLoss = 0, sumL1 = 0;
+        int summed = 0;
         var history = new List<LossPoint>();
         Directory.CreateDirectory(options.Output);
         if (options.Resume)
         {
-            (start, timeBefore, history) = TrainingCheckpoint.Load(options.Output, network, optimizer, options.Seed, data.DatasetHash);
+            RunningLoss running;
+            (start, timeBefore, history, running) = TrainingCheckpoint.Load(options.Output, network, optimizer, options.Seed, data.DatasetHash, config, options.ValidationFraction);
+            (sumLoss, sumL1, summed) = running;
             progress?.Invoke($"resumed from step {start}");
         }
         int k = config.ChunkLength;
@@ -64,9 +70,8 @@ public static class PolicyTrainer
         using Tensor validationObservations = data.ValidationFrames == 0 ? zeros(0) : tensor(data.ValidationObservations, [data.ValidationFrames, data.ObservationWidth]).index_select(0, validationIndex);
         using Tensor validationChunks = data.ValidationFrames == 0 ? zeros(0) : tensor(data.ValidationChunks, [data.ValidationFrames, k, data.ActionWidth]).index_select(0, validationIndex);
         var stopwatch = Stopwatch.StartNew();
-        double sumLoss = 0, sumL1 = 0;
-        int summed = 0;
         long step = start;
+        long? checkpointed = options.Resume ? start : null;
         var indices = new long[config.BatchSize];
         bool stopped = false;
         while (step < options.Steps)
@@ -90,9 +95,15 @@ public static class PolicyTrainer
                 Tensor index = tensor(indices);
                 optimizer.ZeroGrad();
                 var (loss, l1, _) = network.ComputeLoss(trainObservations.index_select(0, index), trainChunks.index_select(0, index));
+                float lossValue = loss.item<float>();
+                if (!float.IsFinite(lossValue))
+                {
+                    // Stepping on it would make every weight NaN, and the run would still "finish".
+                    throw new TrainingDivergedException(step + 1, lossValue, checkpointed);
+                }
                 loss.backward();
                 optimizer.Step();
-                sumLoss += loss.item<float>();
+                sumLoss += lossValue;
                 sumL1 += l1.item<float>();
                 summed++;
             }
@@ -110,13 +121,16 @@ public static class PolicyTrainer
             }
             if (step % options.CheckpointEvery == 0 || step == options.Steps)
             {
-                TrainingCheckpoint.Save(options.Output, network, optimizer, step, options.Seed, data.DatasetHash, timeBefore + stopwatch.Elapsed.TotalSeconds, history);
+                TrainingCheckpoint.Save(options.Output, network, optimizer, step, options.Seed, data.DatasetHash, timeBefore + stopwatch.Elapsed.TotalSeconds, history,
+                    config, options.ValidationFraction, new RunningLoss(sumLoss, sumL1, summed));
+                checkpointed = step;
             }
         }
         double trainingTime = timeBefore + stopwatch.Elapsed.TotalSeconds;
         if (stopped)
         {
-            TrainingCheckpoint.Save(options.Output, network, optimizer, step, options.Seed, data.DatasetHash, trainingTime, history);
+            TrainingCheckpoint.Save(options.Output, network, optimizer, step, options.Seed, data.DatasetHash, trainingTime, history,
+                config, options.ValidationFraction, new RunningLoss(sumLoss, sumL1, summed));
         }
         var manifest = new PolicyManifest
         {

@@ -46,6 +46,8 @@ public sealed class TaskManager : IAsyncDisposable
     private TaskRun? _current;
     private Task? _loop;
     private string? _stoppedReason;
+    // Set when the loop has ended (a store failure, or stopping): nothing runs here any more.
+    private string? _loopEnded;
     private bool _disposed;
 
     /// <summary>
@@ -90,6 +92,22 @@ public sealed class TaskManager : IAsyncDisposable
             lock (_lock)
             {
                 return _current?.Task;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Why the manager refuses new tasks, or null while it accepts them: its loop stopped because the
+    /// store failed ("the task loop stopped: …"; a restart is needed), or it is stopping. The robot
+    /// service reports NOT_SERVING on gRPC health while this is set.
+    /// </summary>
+    public string? StoppedReason
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stoppedReason;
             }
         }
     }
@@ -171,7 +189,8 @@ public sealed class TaskManager : IAsyncDisposable
     /// Ends a task gracefully: a queued task is canceled at once; an underway or blocked one is
     /// asked to finish to a safe stance (the executor's cancel token) and ends CANCELED when it
     /// has. Throws <see cref="TaskException"/>: NotFound for an unknown id, FailedPrecondition
-    /// for a finished task (which stays as it is).
+    /// for a finished task (which stays as it is), Unavailable once the task loop has ended
+    /// (<see cref="StoppedReason"/>): nothing runs here to carry the request out.
     /// </summary>
     /// <param name="taskId">The task.</param>
     /// <param name="principal">Who asks ("role:name"); null for "system".</param>
@@ -377,6 +396,10 @@ public sealed class TaskManager : IAsyncDisposable
         TaskActionResult result;
         lock (_lock)
         {
+            if (_loopEnded is { } ended)
+            {
+                throw new TaskException(TaskError.Unavailable, $"task {taskId} cannot be {verb} here: {ended}; restart the robot runtime (a task that was underway is then failed)");
+            }
             if (_queued.Remove(taskId, out TaskRecord? queued))
             {
                 TaskEvent e = TaskStateMachine.Transition(queued, kill ? TaskState.Killed : TaskState.Canceled, $"{verb} by {by} while queued", Now);
@@ -455,11 +478,23 @@ public sealed class TaskManager : IAsyncDisposable
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // The store failed (disk full, file removed): refuse new work rather than hold tasks queued forever.
+            string taskId;
             lock (_lock)
             {
                 _stoppedReason ??= $"the task loop stopped: {e.Message}";
+                taskId = _current?.Task.Id ?? "-";
             }
-            TaskLog.ExecutorThrew(_logger, e, _current?.Task.Id ?? "-");
+            TaskLog.ExecutorThrew(_logger, e, taskId);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _loopEnded = _stoppedReason ?? "the task loop ended";
+                // A run whose final state could not be stored has ended all the same (its task is
+                // failed at the next start); a cancel must not be promised a final state that never comes.
+                _current = null;
+            }
         }
     }
 

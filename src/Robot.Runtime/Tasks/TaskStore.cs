@@ -6,8 +6,11 @@ namespace Robot.Runtime.Tasks;
 /// The durable record of tasks: one SQLite file in WAL mode with <c>synchronous=FULL</c> (a
 /// change the manager has acknowledged survives a killed process and a power loss), holding
 /// each task's current row and every event that changed it. The idempotency key is unique in
-/// the table, so a duplicate can never be stored twice. One <see cref="TaskManager"/> owns a
-/// file; calls are serialised on one connection.
+/// the table, so a duplicate can never be stored twice. One store owns a file at a time: it
+/// holds an exclusive lock on <c>&lt;file&gt;.lock</c> beside it for its lifetime (the kernel
+/// releases it when the process dies; the empty lock file stays), and a second
+/// <see cref="Open"/> of the same file throws <see cref="TaskStoreInUseException"/>. Calls are
+/// serialised on one connection.
 /// </summary>
 public sealed class TaskStore : IDisposable
 {
@@ -41,40 +44,60 @@ public sealed class TaskStore : IDisposable
         INSERT OR IGNORE INTO meta(key, value) VALUES ('format', '1');
         """;
 
+    // What .NET's IOException carries as HResult when a FileShare.None lock is held elsewhere:
+    // ERROR_SHARING_VIOLATION on Windows; on Unix flock's errno EWOULDBLOCK (11 on Linux, 35 on macOS).
+    private const int SharingViolation = unchecked((int)0x80070020);
+    private const int LinuxWouldBlock = 11;
+    private const int MacWouldBlock = 35;
+
     private const string Columns = "seq, id, box_id, source, destination, priority, idempotency_key, state, reason, phase, attempts, created_ms, updated_ms, submitted_by";
 
+    // SQLite's own locks cannot keep a second runtime out: it would read, recover (failing this
+    // runtime's running task) and run the same queued tasks. The owner lock lives in a separate
+    // file because opening and closing the database file itself would drop SQLite's POSIX locks.
+    private readonly FileStream _owner;
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
 
-    private TaskStore(string path, SqliteConnection connection)
+    private TaskStore(string path, FileStream owner, SqliteConnection connection)
     {
         DatabasePath = path;
+        _owner = owner;
         _connection = connection;
     }
 
     /// <summary>The database file.</summary>
     public string DatabasePath { get; }
 
-    /// <summary>Opens the store at <paramref name="path"/>, creating the file and its tables when missing.</summary>
+    /// <summary>
+    /// Opens the store at <paramref name="path"/>, creating the file and its tables when missing,
+    /// and takes ownership of it. Throws <see cref="TaskStoreInUseException"/>, opening nothing,
+    /// when another store holds the file.
+    /// </summary>
     public static TaskStore Open(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        FileStream owner = TakeOwnership(full);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
         try
         {
             connection.Open();
             Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
             Execute(connection, Schema);
-            return new TaskStore(full, connection);
+            return new TaskStore(full, owner, connection);
         }
         catch
         {
             connection.Dispose();
+            owner.Dispose();
             throw;
         }
     }
+
+    /// <summary>The lock file beside <paramref name="databasePath"/> that its owner holds.</summary>
+    public static string LockPathOf(string databasePath) => databasePath + ".lock";
 
     /// <summary>The sequence number the next inserted task gets (1 for an empty store).</summary>
     public long NextSequence()
@@ -122,20 +145,31 @@ public sealed class TaskStore : IDisposable
         }
     }
 
-    /// <summary>Stores a change of an existing task: its new row and the event, in one transaction.</summary>
+    /// <summary>
+    /// Stores a change of an existing task: its new row and the event, in one transaction. The
+    /// change applies only to the task in the state it was made from
+    /// (<see cref="TaskEvent.PreviousState"/>); otherwise it throws
+    /// <see cref="InvalidOperationException"/> and stores nothing.
+    /// </summary>
     /// <param name="change">The event (<see cref="TaskStateMachine"/>) whose task replaces the stored one.</param>
     public void Append(TaskEvent change)
     {
         ArgumentNullException.ThrowIfNull(change);
+        if (change.PreviousState is not { } previous)
+        {
+            throw new ArgumentException($"task {change.Task.Id}: a creation event is stored with TryInsert, not Append", nameof(change));
+        }
         lock (_lock)
         {
             using SqliteTransaction transaction = _connection.BeginTransaction();
-            using (SqliteCommand update = Command("UPDATE tasks SET state = $state, reason = $reason, phase = $phase, attempts = $att, updated_ms = $updated WHERE seq = $seq AND id = $id", transaction))
+            using (SqliteCommand update = Command("UPDATE tasks SET state = $state, reason = $reason, phase = $phase, attempts = $att, updated_ms = $updated WHERE seq = $seq AND id = $id AND state = $previous", transaction))
             {
                 Bind(update, change.Task);
+                update.Parameters.AddWithValue("$previous", previous.ToName());
                 if (update.ExecuteNonQuery() != 1)
                 {
-                    throw new InvalidOperationException($"task {change.Task.Id} is not in the store {DatabasePath}");
+                    string stored = StoredStateUnsynchronized(change.Task.Id, transaction) is { } state ? $"is {state}" : "is not";
+                    throw new InvalidOperationException($"task {change.Task.Id} {stored} in the store {DatabasePath}; the change {previous.ToName()} → {change.State.ToName()} ({change.Reason}) was not stored");
                 }
             }
             InsertEvent(change, transaction);
@@ -222,13 +256,41 @@ public sealed class TaskStore : IDisposable
         }
     }
 
-    /// <summary>Closes the file.</summary>
+    /// <summary>Closes the file and gives up ownership.</summary>
     public void Dispose()
     {
         lock (_lock)
         {
             _connection.Dispose();
+            _owner.Dispose();
         }
+    }
+
+    /// <summary>The exclusively locked lock file of <paramref name="databasePath"/>, or <see cref="TaskStoreInUseException"/>.</summary>
+    private static FileStream TakeOwnership(string databasePath)
+    {
+        string lockPath = LockPathOf(databasePath);
+        try
+        {
+            // FileShare.None takes an exclusive advisory lock (flock on Unix) that fails at once when held.
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (IsHeldElsewhere(e))
+        {
+            throw new TaskStoreInUseException(databasePath, lockPath, e);
+        }
+    }
+
+    private static bool IsHeldElsewhere(IOException e) =>
+        OperatingSystem.IsWindows() ? e.HResult == SharingViolation
+        : OperatingSystem.IsMacOS() ? e.HResult == MacWouldBlock
+        : e.HResult == LinuxWouldBlock;
+
+    private string? StoredStateUnsynchronized(string id, SqliteTransaction transaction)
+    {
+        using SqliteCommand command = Command("SELECT state FROM tasks WHERE id = $id", transaction);
+        command.Parameters.AddWithValue("$id", id);
+        return command.ExecuteScalar() as string;
     }
 
     private TaskRecord? FindByKeyUnsynchronized(string key)

@@ -287,4 +287,39 @@ public class BrokenDatasetTests
         DatasetProblem p = await SingleErrorAsync(root, DatasetProblemKind.EpisodeMismatch);
         Assert.Equal("episode 1: 40 rows, its episode row says length 41", p.Message);
     }
+
+    [Fact]
+    public async Task NaNInTheFrames_IsNamedWithColumnEpisodeFrameAndEntry()
+    {
+        using var dir = new TempDir();
+        string root = await GoodDatasetAsync(dir);
+        await EditDataAsync(root, t =>
+        {
+            ParquetColumn action = t.Column(LeRobotFormat.Action)!;
+            float[] values = Floats(action);
+            values[action.Offsets[5] + 2] = float.NaN;
+            return Rebuild(t, LeRobotFormat.Action, w => w.List(LeRobotFormat.Action, values, action.Offsets));
+        });
+
+        DatasetProblem p = await SingleErrorAsync(root, DatasetProblemKind.NonFiniteValue);
+
+        Assert.Equal("data/chunk-000/file-001.parquet", p.File);
+        Assert.Equal("column 'action' row 5 (episode 1, frame 5): [2] is NaN", p.Message);
+    }
+
+    [Fact]
+    public async Task NullInTheStatistics_IsNamedWithFeatureAndEntry()
+    {
+        using var dir = new TempDir();
+        string root = await GoodDatasetAsync(dir);
+        string path = Path.Combine(root, LeRobotFormat.StatsPath);
+        var stats = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        stats[LeRobotFormat.ObservationState]!["mean"]![4] = null;
+        File.WriteAllText(path, stats.ToJsonString());
+
+        DatasetProblem p = await SingleErrorAsync(root, DatasetProblemKind.NonFiniteValue);
+
+        Assert.Equal(LeRobotFormat.StatsPath, p.File);
+        Assert.Equal("'observation.state' mean[4] is NaN (null in the file); normalisation needs finite statistics", p.Message);
+    }
 }

@@ -155,4 +155,34 @@ public class LeRobotDatasetRoundTripTests
         var e = await Assert.ThrowsAsync<DatasetFormatException>(() => LeRobotDatasetWriter.CreateAsync(dir.Path, DatasetFixture.Spec()));
         Assert.Contains("already holds a dataset", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SaveEpisode_NaNInTheFrames_IsRefusedNamingEpisodeFrameAndFeature_AndSavesNothing()
+    {
+        using var dir = new TempDir();
+        LeRobotDatasetWriter writer = await LeRobotDatasetWriter.CreateAsync(dir.Path, DatasetFixture.Spec());
+        await writer.SaveEpisodeAsync(DatasetFixture.Episode(writer, 0, 10), DatasetFixture.PickTask, true);
+        EpisodeBuffer buffer = writer.NewBuffer(10);
+        var s = new float[buffer.StateWidth];
+        var env = new float[buffer.EnvironmentWidth];
+        var a = new float[buffer.ActionWidth];
+        for (int i = 0; i < 10; i++)
+        {
+            DatasetFixture.Fill(1, i, s, env, a);
+            if (i == 7)
+            {
+                a[3] = float.NaN;
+            }
+            buffer.AddFrame(s, env, a, 1000.0 + i / 50.0);
+        }
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => writer.SaveEpisodeAsync(buffer, DatasetFixture.PickTask, true));
+
+        Assert.StartsWith("episode 1, frame 7: action[3] (arm_3) is NaN; every value must be finite, so the episode was not saved", e.Message, StringComparison.Ordinal);
+        Assert.Equal(1, writer.TotalEpisodes);
+        Assert.Equal(10, buffer.Count);
+        LeRobotDataset reopened = await LeRobotDataset.OpenAsync(dir.Path);
+        Assert.Single(reopened.Episodes);
+        Assert.True((await DatasetValidator.ValidateAsync(dir.Path)).IsValid);
+    }
 }

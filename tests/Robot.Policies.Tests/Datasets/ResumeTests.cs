@@ -39,19 +39,42 @@ public class ResumeTests
         Assert.Empty(report.Problems);
     }
 
-    [Fact]
-    public async Task Resume_AfterInterruptedSave_DropsUncommittedFilesAndRows()
+    /// <summary>
+    /// Two saved episodes of 30 frames and a crash inside the third save, after the data, episodes and stats
+    /// files, before info.json: the files of a 3-episode dataset with the info.json of the 2-episode one.
+    /// </summary>
+    private static async Task InterruptedThirdSaveAsync(TempDir dir)
     {
-        using var dir = new TempDir();
         LeRobotDatasetWriter writer = await LeRobotDatasetWriter.CreateAsync(dir.Path, DatasetFixture.Spec());
         await writer.SaveEpisodeAsync(DatasetFixture.Episode(writer, 0, 30), DatasetFixture.PickTask, true);
         await writer.SaveEpisodeAsync(DatasetFixture.Episode(writer, 1, 30), DatasetFixture.PickTask, true);
-        // Simulate a crash inside the third save, after the data and episodes files, before info.json:
-        // keep the files of a 3-episode dataset with the info.json of the 2-episode one.
         byte[] info2 = File.ReadAllBytes(Path.Combine(dir.Path, LeRobotFormat.InfoPath));
         await writer.SaveEpisodeAsync(DatasetFixture.Episode(writer, 2, 30), DatasetFixture.PickTask, true);
         File.WriteAllBytes(Path.Combine(dir.Path, LeRobotFormat.InfoPath), info2);
         File.WriteAllText(Path.Combine(dir.Path, "data/chunk-000/file-003.parquet.partial"), "torn");
+    }
+
+    [Fact]
+    public async Task Open_AfterInterruptedSave_ReadsOnlyTheEpisodesInfoJsonCommitted_AndTheirStatistics()
+    {
+        using var dir = new TempDir();
+        await InterruptedThirdSaveAsync(dir);
+
+        LeRobotDataset ds = await LeRobotDataset.OpenAsync(dir.Path);
+
+        Assert.Equal([0L, 1L], ds.Episodes.Select(e => e.EpisodeIndex));
+        Assert.Equal(1, ds.UncommittedEpisodes);
+        // stats.json was rewritten by the interrupted save (90 frames); the statistics are the committed 60.
+        Assert.Equal(60, ds.Stats![LeRobotFormat.Action].Count);
+        Assert.Equal(59, ds.Stats[LeRobotFormat.Index].Max[0]);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => ds.ReadEpisodeAsync(2));
+    }
+
+    [Fact]
+    public async Task Resume_AfterInterruptedSave_DropsUncommittedFilesAndRows()
+    {
+        using var dir = new TempDir();
+        await InterruptedThirdSaveAsync(dir);
 
         ValidationReport before = await DatasetValidator.ValidateAsync(dir.Path);
         Assert.Contains(before.Problems, p => p.Kind == DatasetProblemKind.TotalsMismatch && p.Message == "total_episodes is 2, the episodes files hold 3 rows");

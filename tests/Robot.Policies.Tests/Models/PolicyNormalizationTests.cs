@@ -41,4 +41,21 @@ public class PolicyNormalizationTests
         PolicyNormalization normalization = Normalization();
         Assert.Equal(1.7, normalization.DenormalizeAction(normalization.NormalizeAction(1.7f, 0), 0), 5);
     }
+
+    [Theory]
+    [InlineData(double.NaN, 0.5, "mean[0] is NaN")]
+    [InlineData(1.0, double.PositiveInfinity, "std[0] is Infinity")]
+    public void FromStats_NonFiniteActionStatistics_AreRefusedNamingFeatureAndEntry(double mean, double std, string named)
+    {
+        var stats = new Dictionary<string, FeatureStats>
+        {
+            [LeRobotFormat.ObservationState] = new([0], [2], [1.0], [0.5], 100),
+            [LeRobotFormat.EnvironmentState] = new([0.86], [0.86], [0.86], [1e-6], 100),
+            [LeRobotFormat.Action] = new([0], [2], [mean], [std], 100),
+        };
+
+        var e = Assert.Throws<DatasetFormatException>(() => PolicyNormalization.FromStats(stats));
+
+        Assert.StartsWith($"meta/stats.json: 'action' {named}; normalisation needs finite statistics", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -84,6 +84,44 @@ public class PolicyTrainerTests
     }
 
     [Fact]
+    public async Task Resume_AfterStopBetweenValidationPoints_ReportsTheSameTrainingLossAsUninterrupted()
+    {
+        using var dir = new TempDir();
+        string dataset = await PolicyDatasetFixture.CreateAsync(dir.Sub("ds"));
+        TrainingReport whole = await PolicyTrainer.TrainAsync(Options(dataset, dir.Sub("whole"), PolicyDatasetFixture.TinyAct, 20));
+        await PolicyTrainer.TrainAsync(Options(dataset, dir.Sub("split"), PolicyDatasetFixture.TinyAct, 20) with { StopAfter = 7 });
+
+        TrainingReport resumed = await PolicyTrainer.TrainAsync(Options(dataset, dir.Sub("split"), PolicyDatasetFixture.TinyAct, 20) with { Resume = true });
+
+        // The point at step 10 averages steps 1-10, seven of them trained before the stop.
+        Assert.Equal(whole.History.Select(h => h.Step), resumed.History.Select(h => h.Step));
+        for (int i = 0; i < whole.History.Count; i++)
+        {
+            Assert.Equal(whole.History[i].TrainLoss, resumed.History[i].TrainLoss, 4);
+            Assert.Equal(whole.History[i].TrainL1, resumed.History[i].TrainL1, 4);
+        }
+    }
+
+    [Fact]
+    public async Task Resume_WithAnotherBatchSize_IsRefusedNamingTheSetting_AndTheCheckpointIsKept()
+    {
+        using var dir = new TempDir();
+        string dataset = await PolicyDatasetFixture.CreateAsync(dir.Sub("ds"));
+        await PolicyTrainer.TrainAsync(Options(dataset, dir.Sub("out"), PolicyDatasetFixture.TinyAct, 20) with { StopAfter = 7 });
+        string progress = Path.Combine(dir.Sub("out"), TrainingCheckpoint.Folder, "progress.json");
+        string before = await File.ReadAllTextAsync(progress);
+
+        var e = await Assert.ThrowsAsync<PolicyLoadException>(() => PolicyTrainer.TrainAsync(
+            Options(dataset, dir.Sub("out"), PolicyDatasetFixture.TinyAct with { BatchSize = 8 }, 20) with { Resume = true }));
+        var f = await Assert.ThrowsAsync<PolicyLoadException>(() => PolicyTrainer.TrainAsync(
+            Options(dataset, dir.Sub("out"), PolicyDatasetFixture.TinyAct, 20) with { Resume = true, ValidationFraction = 0.5 }));
+
+        Assert.Equal($"{progress}: the checkpoint was trained with batchSize 16, this run has 8; resume with the settings it was trained with, or train afresh into another output folder", e.Message);
+        Assert.StartsWith($"{progress}: the checkpoint was trained with validationFraction 0.1, this run has 0.5", f.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllTextAsync(progress));
+    }
+
+    [Fact]
     public async Task Resume_CorruptCheckpoint_ThrowsNamingTheFile()
     {
         using var dir = new TempDir();
@@ -110,5 +148,21 @@ public class PolicyTrainerTests
         string dataset = await PolicyDatasetFixture.CreateAsync(dir.Sub("ds"), withEnvironment: false);
         var e = await Assert.ThrowsAsync<DatasetFormatException>(() => PolicyTrainer.TrainAsync(Options(dataset, dir.Sub("out"), PolicyDatasetFixture.TinyAct, 5)));
         Assert.Contains("no feature 'observation.environment_state'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Train_LossOverflows_StopsWithTrainingDiverged_AndWritesNoPolicy()
+    {
+        using var dir = new TempDir();
+        string dataset = await PolicyDatasetFixture.CreateAsync(dir.Sub("ds"));
+        // A KL weight beyond float32's range makes the first loss infinite (or NaN when the KL is 0).
+        PolicyConfig config = PolicyDatasetFixture.TinyAct with { KlWeight = 1e39 };
+
+        var e = await Assert.ThrowsAsync<TrainingDivergedException>(() => PolicyTrainer.TrainAsync(Options(dataset, dir.Sub("out"), config, 20)));
+
+        Assert.Equal(1, e.Step);
+        Assert.False(double.IsFinite(e.Loss));
+        Assert.StartsWith("training diverged at step 1: the training loss is ", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(dir.Sub("out"), PolicyBundle.ManifestFile)));
     }
 }

@@ -1,6 +1,10 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
+using Grpc.Health.V1;
 using Grpc.Net.Client;
+using Microsoft.Data.Sqlite;
 using Robot.Runtime.Tasks;
 using Robot.Runtime.Tasks.Contracts;
 using Robot.Runtime.Tasks.Hosting;
@@ -181,6 +185,68 @@ public sealed class RobotServiceHostTests
 
         Assert.Equal(SupervisorAccessSetting.Urls, e.Setting);
         Assert.StartsWith("'http://0.0.0.0:0' is not a loopback address; without mutual TLS the robot service runs insecure", e.Message, StringComparison.Ordinal);
+        Assert.Null(bench.Manager.Current);
+    }
+
+    [Fact]
+    public async Task Start_PortAlreadyTaken_Throws_AndTheQueuedTaskStaysQueuedForTheNextStart()
+    {
+        await using var bench = new TaskTestBench(start: false);
+        bench.Executor.HoldAt = Robot.Runtime.Tasks.TaskPhase.Navigate;
+        TaskSubmission queued = await bench.SubmitAsync("box-1");
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var options = new RobotServiceHostOptions();
+        options.Urls.Add($"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}");
+
+        await Assert.ThrowsAsync<IOException>(() => RobotServiceHost.StartAsync(bench.Manager, options));
+        // What `robot run` does next: stop the task manager.
+        await bench.Manager.DisposeAsync();
+        TaskManager restarted = bench.Open(start: false);
+
+        Assert.Empty(restarted.Recovered);
+        Assert.Equal(Robot.Runtime.Tasks.TaskState.Queued, restarted.Get(queued.Task.Id).State);
+        Assert.Empty(bench.Executor.Started);
+    }
+
+    [Fact]
+    public async Task TaskLoopStopped_StoreRefusesUpdates_HealthIsNotServing_AndCancelAndSubmitAreUnavailable()
+    {
+        await using var bench = new TaskTestBench(start: false);
+        bench.Executor.HoldAt = Robot.Runtime.Tasks.TaskPhase.Navigate;
+        await using RobotServiceHost host = await RobotServiceHost.StartAsync(bench.Manager, Loopback());
+        using var channel = GrpcChannel.ForAddress(host.Address);
+        var client = new Contracts.RobotService.RobotServiceClient(channel);
+        var health = new Health.HealthClient(channel);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
+        SubmitPickTaskReply reply = await client.SubmitPickTaskAsync(new SubmitPickTaskRequest { BoxId = "b", Source = "shelf-a/l1/s1", Destination = "tote-1" });
+        await bench.Executor.WaitingAsync();
+        // A real SQLite fault: from now on every change of a task's row is refused, its final state included.
+        using (var sqlite = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = bench.StorePath, Pooling = false }.ToString()))
+        {
+            sqlite.Open();
+            using SqliteCommand trigger = sqlite.CreateCommand();
+            trigger.CommandText = "CREATE TRIGGER refuse_updates BEFORE UPDATE ON tasks BEGIN SELECT RAISE(ABORT, 'the disk refuses writes'); END;";
+            trigger.ExecuteNonQuery();
+        }
+        bench.Executor.Release();
+
+        HealthCheckResponse.Types.ServingStatus status = HealthCheckResponse.Types.ServingStatus.Serving;
+        using var deadline = new CancellationTokenSource(TaskTestBench.FailAfter);
+        while (!deadline.IsCancellationRequested && (status = (await health.CheckAsync(new HealthCheckRequest())).Status) == HealthCheckResponse.Types.ServingStatus.Serving)
+        {
+            await Task.Delay(50);
+        }
+        RpcException cancel = await Assert.ThrowsAsync<RpcException>(() => client.CancelAsync(new CancelTaskRequest { TaskId = reply.Task.Id }).ResponseAsync);
+        RpcException kill = await Assert.ThrowsAsync<RpcException>(() => client.KillAsync(new KillTaskRequest { TaskId = reply.Task.Id }).ResponseAsync);
+        RpcException submit = await Assert.ThrowsAsync<RpcException>(() => client.SubmitPickTaskAsync(new SubmitPickTaskRequest { BoxId = "c", Source = "shelf-a/l1/s1", Destination = "tote-1" }).ResponseAsync);
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, status);
+        Assert.Equal(StatusCode.Unavailable, cancel.StatusCode);
+        Assert.StartsWith($"task {reply.Task.Id} cannot be canceled here: the task loop stopped: ", cancel.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("the disk refuses writes", cancel.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.Unavailable, kill.StatusCode);
+        Assert.Equal(StatusCode.Unavailable, submit.StatusCode);
         Assert.Null(bench.Manager.Current);
     }
 

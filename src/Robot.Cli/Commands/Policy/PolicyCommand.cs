@@ -111,6 +111,11 @@ public static class PolicyCommand
                 o.Error.WriteLine($"{verb}: --resume: {e.Message}");
                 return 2;
             }
+            catch (TrainingDivergedException e)
+            {
+                o.Error.WriteLine($"{verb}: {e.Message}");
+                return 1;
+            }
             if (parseResult.GetValue(json))
             {
                 o.WriteJson(report with { History = [] });

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Robot.Cli.Commands.Locomotion;
 using Robot.Control.Locomotion;
 using Robot.Runtime.Execution;
+using Robot.Runtime.Tasks;
 using Robot.Safety.Geofence;
 
 namespace Robot.Cli.Commands.Run;
@@ -56,7 +57,16 @@ internal static class SiteRun
             Robot = new SimSiteRobotOptions { Start = (start.X, start.Y, start.Yaw * 180 / Math.PI), PolicyDirectory = policyDirectory },
             TelemetryPath = record?.FullName,
         };
-        SiteRobotHost host = await SiteRobotHost.StartAsync(site, options);
+        SiteRobotHost host;
+        try
+        {
+            host = await SiteRobotHost.StartAsync(site, options);
+        }
+        catch (TaskStoreInUseException e)
+        {
+            output.Error.WriteLine($"robot run: --tasks-db: {e.Message}");
+            return 2;
+        }
         bool fell;
         await using (host)
         {

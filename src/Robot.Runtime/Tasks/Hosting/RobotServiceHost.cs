@@ -22,7 +22,8 @@ namespace Robot.Runtime.Tasks.Hosting;
 /// stays open). Access works as the supervisor's (<see cref="SupervisorAccess"/>): with a PKI
 /// folder, mutual TLS with the site CA (<see cref="SiteMtls"/>) and the default-deny
 /// <see cref="AccessPolicyInterceptor"/> with the robot policy; without one, insecure on
-/// loopback addresses only, with a loud warning on stderr.
+/// loopback addresses only, with a loud warning on stderr. gRPC health answers SERVING while the
+/// task manager accepts tasks and NOT_SERVING once it refuses them (<see cref="TaskManager.StoppedReason"/>).
 /// </summary>
 public sealed class RobotServiceHost : IAsyncDisposable
 {
@@ -56,8 +57,10 @@ public sealed class RobotServiceHost : IAsyncDisposable
 
     /// <summary>
     /// Checks <paramref name="options"/> (every setting before anything listens: a bad one throws
-    /// <see cref="SupervisorAccessException"/> naming it, and nothing starts), starts
-    /// <paramref name="tasks"/> (<see cref="TaskManager.Start"/>) and serves it.
+    /// <see cref="SupervisorAccessException"/> naming it, and nothing starts), binds every address
+    /// and only then starts <paramref name="tasks"/> (<see cref="TaskManager.Start"/>) and serves
+    /// it. An address that cannot be bound (a taken port) throws Kestrel's <see cref="IOException"/>
+    /// with nothing listening and the task loop not started: queued tasks stay queued.
     /// </summary>
     /// <param name="tasks">The task manager to serve; the caller keeps owning it.</param>
     /// <param name="options">Addresses and access; null for insecure on <see cref="RobotServiceDefaults.Url"/>.</param>
@@ -107,7 +110,10 @@ public sealed class RobotServiceHost : IAsyncDisposable
         {
             builder.Services.AddRobotAccessControl(policy, new AccessControlOptions { AuditSource = options.AuditSource }, audit);
         }
-        builder.Services.AddGrpcHealthChecks().AddCheck("tasks", () => HealthCheckResult.Healthy("site " + tasks.Site.Name));
+        // NOT_SERVING once the task manager refuses work (its loop stopped on a store failure, or it is stopping).
+        builder.Services.AddGrpcHealthChecks().AddCheck("tasks", () => tasks.StoppedReason is { } stopped
+            ? HealthCheckResult.Unhealthy(stopped)
+            : HealthCheckResult.Healthy("site " + tasks.Site.Name));
 
         WebApplication app = builder.Build();
         app.MapGrpcService<RobotService>();
@@ -116,8 +122,18 @@ public sealed class RobotServiceHost : IAsyncDisposable
         {
             SiteMtls.WarnInsecure(string.Join(", ", urls.Select(u => u.ToString())));
         }
+        // Bind first: a taken port must fail the start before the task loop makes a queued task
+        // underway, which stopping the task manager would then cancel.
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         tasks.Start();
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
             .Select(a => new Uri(a.Replace("[::]", "localhost", StringComparison.Ordinal))).ToArray() ?? [];

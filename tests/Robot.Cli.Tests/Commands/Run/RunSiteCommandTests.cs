@@ -93,6 +93,22 @@ public sealed class RunSiteCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RunSite_TaskStoreHeldByAnotherRuntime_Exit2NamingTheFile_AndItsTaskIsUntouched()
+    {
+        string db = Path.Combine(_dir, "tasks.db");
+        using var held = Robot.Runtime.Tasks.TaskStore.Open(db);
+        var created = Robot.Runtime.Tasks.TaskStateMachine.Create("t-1", new Robot.Runtime.Tasks.PickTaskRequest("box-1", "shelf/s1", "tote-1"), 1, "operator:alice", DateTimeOffset.UtcNow);
+        Assert.True(held.TryInsert(created, out _));
+
+        (int code, _, string stderr) = await CliRunner.RunAsync("run", "--sim", "--site", Path.Combine(AppContext.BaseDirectory, "site.demo.yaml"), "--seconds", "2",
+            "--urls", "http://127.0.0.1:0", "--tasks-db", db);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"robot run: --tasks-db: the task store {db} is in use by another robot runtime", stderr, StringComparison.Ordinal);
+        Assert.Equal(Robot.Runtime.Tasks.TaskState.Queued, held.Get("t-1")!.State);
+    }
+
+    [Fact]
     public async Task RunSite_Record_WritesAnMcapWithJointStates()
     {
         string mcap = Path.Combine(_dir, "f.mcap");
