@@ -83,6 +83,53 @@ public class FootstepPlannerTests
         }
     }
 
+    /// <summary>
+    /// A zone across the line with the goal behind it, facing back: the detour turns sharply at the zone's corners.
+    /// Every body pose of the plan, and the straight line between consecutive ones, keeps the clearance the planner
+    /// promises (footprint radius + margin) from the zone, less the 2 mm by which the inflation's polygonal arcs cut
+    /// the circle. Cutting a corner from half a step short of it came 0.316 m from this zone (and a foothold 0.226 m).
+    /// </summary>
+    [Theory]
+    [InlineData(0.26, 0.25)] // the default gait
+    [InlineData(0.22, 0.25)] // the site robot's carry gait
+    [InlineData(0.22, 0.12)] // ... turning at the rate it turns with a box in the hand
+    public void Plan_DetourAroundACorner_EveryBodyPoseAndStepBetweenKeepsTheClearance(double maxStepLength, double maxTurnPerStep)
+    {
+        GaitOptions gait = s_gait with { MaxStepLength = maxStepLength, MaxTurnPerStep = maxTurnPerStep };
+        const double x0 = 1.0, x1 = 2.691, y0 = -1.441, y1 = 0.811, margin = 0.1;
+        var zone = new KeepOutZone("pallet", [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]);
+        FootstepPlanResult result = FootstepPlanner.Plan(new Pose2(0, 0, 0), new Pose2(3.247, -1.248, 119.8 * Math.PI / 180), gait, [zone], margin);
+        Assert.True(result.Found, result.Reason);
+        static double FromZone(double x, double y)
+        {
+            double dx = Math.Max(Math.Max(x0 - x, x - x1), 0), dy = Math.Max(Math.Max(y0 - y, y - y1), 0);
+            return Math.Sqrt(dx * dx + dy * dy);
+        }
+        double clearance = FootstepPlanner.FootprintRadius + margin - 0.002;
+        Pose2 body = new(0, 0, 0);
+        (double Distance, string Where) nearestBody = (double.PositiveInfinity, ""), nearestFoot = (double.PositiveInfinity, "");
+        foreach (Footstep step in result.Steps)
+        {
+            Pose2 next = step.Pose.Offset(0, step.Side == FootSide.Left ? -gait.StepWidth / 2 : gait.StepWidth / 2);
+            for (int k = 0; k <= 100; k++)
+            {
+                double x = body.X + (next.X - body.X) * k / 100, y = body.Y + (next.Y - body.Y) * k / 100;
+                if (FromZone(x, y) < nearestBody.Distance)
+                {
+                    nearestBody = (FromZone(x, y), $"({x:F3}, {y:F3}) stepping from {body} to {next}");
+                }
+            }
+            if (FromZone(step.Pose.X, step.Pose.Y) < nearestFoot.Distance)
+            {
+                nearestFoot = (FromZone(step.Pose.X, step.Pose.Y), step.Pose.ToString());
+            }
+            body = next;
+        }
+        Assert.True(nearestBody.Distance >= clearance, $"the body comes {nearestBody.Distance:F3} m from the zone at {nearestBody.Where}");
+        Assert.True(nearestFoot.Distance >= clearance - gait.StepWidth / 2, $"foothold {nearestFoot.Where} is {nearestFoot.Distance:F3} m from the zone");
+        Assert.True(body.DistanceTo(new Pose2(3.247, -1.248, 0)) < 1e-6, $"ends at {body}");
+    }
+
     [Fact]
     public void Plan_GoalInsideZone_NoPathNamesTheZone()
     {
