@@ -97,9 +97,14 @@ public sealed class LeaderArmCalibration
             {
                 throw new CalibrationException($"{path}: the top level must be an object with 'version', 'joints' and 'gripper'");
             }
-            if (!root.TryGetProperty("version", out JsonElement version) || version.ValueKind != JsonValueKind.Number || version.GetInt32() != 1)
+            // TryGetInt32: a version of 1.5 or 3e9 is a wrong field, not a crash.
+            if (!root.TryGetProperty("version", out JsonElement version))
             {
-                errors.Add("version: must be 1");
+                errors.Add("version: missing; must be 1");
+            }
+            else if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out int number) || number != 1)
+            {
+                errors.Add($"version: {version.GetRawText()} must be 1");
             }
             var joints = new List<LeaderJointMap>();
             var ids = new HashSet<byte>();
