@@ -13,6 +13,12 @@ public static class SiteFileArgument
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(file);
+        // A folder reads as "access denied" on Linux: name what it is instead.
+        if (Directory.Exists(file.FullName))
+        {
+            output.Error.WriteLine($"robot {verb}: --site {file.FullName}: is a folder; expected a site file (YAML)");
+            return null;
+        }
         try
         {
             return SiteFileParser.Load(file.FullName);
@@ -20,6 +26,11 @@ public static class SiteFileArgument
         catch (Exception e) when (e is SiteValidationException or IOException)
         {
             output.Error.WriteLine($"robot {verb}: --site {file.FullName}: {e.Message}");
+            return null;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            output.Error.WriteLine($"robot {verb}: --site {file.FullName}: cannot read the file: {e.Message}");
             return null;
         }
     }
