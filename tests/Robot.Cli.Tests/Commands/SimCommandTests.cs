@@ -205,6 +205,37 @@ public class SimCommandTests
         Assert.Contains(zone.Vertices, v => Math.Abs(v.X + 0.5) < 1e-9 && Math.Abs(v.Y + 1) < 1e-9);
     }
 
+    [Theory]
+    [InlineData("--trace", "t.csv")]
+    [InlineData("--plot", "p.png")]
+    public void Walk_OutputInAMissingFolder_Exit2NamingTheFlagBeforeWalking(string flag, string name)
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"no-such-folder-{Guid.NewGuid():N}", name);
+        var (code, stdout, stderr) = CliRunner.Run("sim", "walk", "--to", "1,0,0", flag, file);
+        Assert.Equal(2, code);
+        Assert.Contains($"{flag} {file}: folder", stderr, StringComparison.Ordinal);
+        Assert.Contains("does not exist", stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout); // refused up front: no walk was reported
+    }
+
+    [Fact]
+    public void Walk_SiteIsAFolder_Exit2NamingTheFlag()
+    {
+        string folder = Directory.CreateTempSubdirectory("walk-site-folder-").FullName;
+        try
+        {
+            var (code, stdout, stderr) = CliRunner.Run("sim", "walk", "--site", folder, "--to", "1,0,0");
+            Assert.Equal(2, code);
+            Assert.Contains($"--site {folder}: is a folder", stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal); // no stack trace
+            Assert.Equal("", stdout);
+        }
+        finally
+        {
+            Directory.Delete(folder);
+        }
+    }
+
     [Fact]
     public void Walk_FromWithoutSite_Exit2()
     {

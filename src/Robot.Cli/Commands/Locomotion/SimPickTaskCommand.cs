@@ -55,6 +55,8 @@ public static class SimPickTaskCommand
             }
             (string? policyDir, string? policyProblem) = PickerArgument.Resolve(parseResult.GetValue(policy)!);
             problem ??= policyProblem;
+            // The trace is written after the task, which takes minutes: a path that fails then loses it.
+            problem ??= OutputFileArgument.Problem("--trace", parseResult.GetValue(trace), "a CSV file path");
             if (problem is not null)
             {
                 output.Error.WriteLine("robot sim pick-task: " + problem);

@@ -37,6 +37,13 @@ public static class SimWalkCommand
                 output.Error.WriteLine($"robot sim walk: --payload must be 0–10 kg, got {kg}");
                 return 2;
             }
+            // Checked before the walk: both are written only after it, and a path that fails then loses the run.
+            if ((OutputFileArgument.Problem("--trace", parseResult.GetValue(trace), "a CSV file path")
+                ?? OutputFileArgument.Problem("--plot", parseResult.GetValue(plotFile), "a PNG file path")) is { } outputProblem)
+            {
+                output.Error.WriteLine("robot sim walk: " + outputProblem);
+                return 2;
+            }
             if (parseResult.GetValue(randomGoals) is { } count)
             {
                 if (count is < 1 or > 1000 || parseResult.GetValue(to) is not null)

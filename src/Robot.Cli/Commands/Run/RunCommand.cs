@@ -53,13 +53,7 @@ public static class RunCommand
     }
 
     /// <summary>What is wrong with the <c>--record</c> file (its folder missing, a folder in its place), or null when it can be created.</summary>
-    internal static string? RecordProblem(FileInfo? file) => file switch
-    {
-        null => null,
-        { Directory: { Exists: false } dir } => $"--record {file.FullName}: folder {dir.FullName} does not exist",
-        _ when Directory.Exists(file.FullName) => $"--record {file.FullName}: is a folder; expected an MCAP file path",
-        _ => null,
-    };
+    internal static string? RecordProblem(FileInfo? file) => OutputFileArgument.Problem("--record", file, "an MCAP file path");
 
     private static int RunLoop(ParseResult parseResult, Option<double> seconds, Option<string> controller, Option<bool> realtime, Option<FileInfo?> record, Option<bool> json)
     {

@@ -50,5 +50,16 @@ public sealed class SimPickTaskCommandTests : IDisposable
         Assert.Contains("no such folder", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TraceInAMissingFolder_Exit2NamingTheFlagBeforeTheTask()
+    {
+        string trace = Path.Combine(_dir, "no-such-folder", "trace.csv");
+        var (code, stdout, stderr) = CliRunner.Run("sim", "pick-task", "--site", _site, "--source", "shelf/s1", "--destination", "tote-1", "--policy", "scripted",
+            "--trace", trace);
+        Assert.Equal(2, code);
+        Assert.Contains($"--trace {trace}: folder {Path.Combine(_dir, "no-such-folder")} does not exist", stderr, StringComparison.Ordinal);
+        Assert.Equal("", stdout); // refused up front: no task ran
+    }
+
     public void Dispose() => Directory.Delete(_dir, true);
 }
