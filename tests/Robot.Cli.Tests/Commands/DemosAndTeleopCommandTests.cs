@@ -66,12 +66,39 @@ public class DemosAndTeleopCommandTests
         Assert.Contains(named, stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TeleopRecord_LeaderThatNeverAnswers_ExitsNonZeroAndLeavesNoDataset()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "robot-teleop-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            // /dev/null exists, so the verb gets past its flag checks; it is no serial bus and nothing answers.
+            var (code, _, stderr) = CliRunner.Run("teleop", "record", "--leader", "/dev/null", "--dataset", dir, "--reset-time", "0");
+            Assert.NotEqual(0, code);
+            Assert.Contains("--leader /dev/null", stderr, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(dir, "meta", "info.json")), "an empty dataset was left behind: " + stderr);
+            // ... so the same command may simply be run again once the leader is plugged in.
+            var again = CliRunner.Run("teleop", "record", "--leader", "/dev/null", "--dataset", dir, "--reset-time", "0");
+            Assert.DoesNotContain("already holds a dataset", again.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("""{ "version": 1, "joints": [], "gripper": { "leaderId": 8, "openAngle": 0, "closedAngle": 1 } }""", "joints: 0 entries")]
     [InlineData("""{ "version": 1, "joints": [ {"leaderId":1,"robotJoint":"right_shoulder_pitch","direction":0} ], "gripper": { "leaderId": 8, "openAngle": 0, "closedAngle": 1 } }""", "joints[0].direction")]
     [InlineData("""{ "version": 1, "joints": [ {"leaderId":1,"robotJoint":"left_knee"} ], "gripper": { "leaderId": 8, "openAngle": 0, "closedAngle": 1 } }""", "joints[0].robotJoint")]
     [InlineData("""{ "version": 1, "joints": [], "gripper": { "leaderId": 8, "openAngle": 0.5, "closedAngle": 0.5 } }""", "gripper.closedAngle")]
     [InlineData("""{ "version": 1, "joints": [ """, "not valid JSON")]
+    [InlineData("""{ "version": 1.5, "joints": [], "gripper": { "leaderId": 8, "openAngle": 0, "closedAngle": 1 } }""", "version: 1.5 must be 1")]
+    [InlineData("""{ "version": 3e9, "joints": [], "gripper": { "leaderId": 8, "openAngle": 0, "closedAngle": 1 } }""", "version: 3e9 must be 1")]
+    [InlineData("""{ "joints": [], "gripper": { "leaderId": 8, "openAngle": 0, "closedAngle": 1 } }""", "version: missing")]
     public void TeleopRecord_BadCalibration_Exit2NamingTheField(string text, string named)
     {
         string file = Path.GetTempFileName();

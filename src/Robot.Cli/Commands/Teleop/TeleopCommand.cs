@@ -103,16 +103,6 @@ public static class TeleopCommand
                 output.Error.WriteLine($"robot teleop record: --leader {port}: no such serial port");
                 return 2;
             }
-            LeRobotDatasetWriter writer;
-            try
-            {
-                writer = await LeRobotDatasetWriter.OpenAsync(dir, PickTaskDataset.Spec(rate), parseResult.GetValue(resume), ct);
-            }
-            catch (DatasetFormatException e)
-            {
-                output.Error.WriteLine($"robot teleop record: --dataset {dir}: {e.Message}");
-                return 2;
-            }
             using var bus = new DynamixelBus(SerialTransports.Create(port, parseResult.GetValue(baud)));
             try
             {
@@ -136,6 +126,18 @@ public static class TeleopCommand
             {
                 output.Error.WriteLine($"robot teleop record: --leader {port}: no answer from leader IDs {string.Join(",", map.LeaderIds)} within 5 s ({reader.Errors} failed reads)");
                 return 1;
+            }
+            // The dataset is created only now that the leader answers: a leader that cannot be opened or stays
+            // silent must not leave an empty dataset behind, which a rerun would refuse without --resume.
+            LeRobotDatasetWriter writer;
+            try
+            {
+                writer = await LeRobotDatasetWriter.OpenAsync(dir, PickTaskDataset.Spec(rate), parseResult.GetValue(resume), ct);
+            }
+            catch (Exception e) when (e is DatasetFormatException or IOException or UnauthorizedAccessException)
+            {
+                output.Error.WriteLine($"robot teleop record: --dataset {dir}: {e.Message}");
+                return 2;
             }
             using var source = new TeleopDemonstrationSource(reader, map, environment, taskText, parseResult.GetValue(seed), TimeSpan.FromSeconds(resetS));
             // Keys from a terminal; lines from a pipe, a file, or the input an in-process run was given.
