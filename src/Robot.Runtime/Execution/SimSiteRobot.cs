@@ -366,7 +366,9 @@ public sealed class SimSiteRobot : IDisposable
     /// pick station had it relative to the pelvis (within 1.5 cm) and the pelvis faces the
     /// station's heading (within 1.7°). The upper body learned its reach there; the pelvis of a
     /// balancing robot stands a few centimetres from where the soles put it, so this is measured
-    /// on the object as perceived, not on the feet.
+    /// on the object as perceived, not on the feet. Best effort: after 3 corrections it reports
+    /// Done with the residual error in the reason, within the tolerances or not (the pick that
+    /// follows is retried from a fresh approach if it fails).
     /// </summary>
     private (SkillResult, string) Align(double heading, double aheadNominal, double leftNominal, Func<Vec3> observe, IReadOnlyList<KeepOutZone> obstacles,
         CancellationToken cancel, CancellationToken kill, Func<double>? squareTo = null)
@@ -577,11 +579,32 @@ public sealed class SimSiteRobot : IDisposable
         _arm.Follow(runner?.Targets);
         try
         {
-            return PickLoop(slot, index, script, runner, cancel, kill);
+            (SkillResult Result, string Reason) picked = PickLoop(slot, index, script, runner, cancel, kill);
+            if (picked.Result != SkillResult.Done)
+            {
+                // The box is taken on before the lift: a box that slipped or was pulled out then must not
+                // ride along in the CoM model, the carry gait or the stowing decision of the walks that follow.
+                ForgetBoxNotInHand();
+            }
+            return picked;
         }
         finally
         {
             _arm.Follow(null);
+        }
+    }
+
+    /// <summary>
+    /// Forgets the carried box when the finger sensors no longer report it held: the walking controller's payload
+    /// goes back to 0, walks turn at the normal rate and the empty arm is stowed again. A box still in the hand
+    /// (a pick canceled or killed during the lift) stays the payload: it is really there.
+    /// </summary>
+    private void ForgetBoxNotInHand()
+    {
+        if (_heldBox >= 0 && !GraspHeld())
+        {
+            _heldBox = -1;
+            _walking.SetPayload(0, "right_hand", "right_hand"); // taken off where it was put on
         }
     }
 
@@ -732,6 +755,7 @@ public sealed class SimSiteRobot : IDisposable
         ArgumentNullException.ThrowIfNull(tote);
         if (_heldBox < 0 || !GraspHeld())
         {
+            ForgetBoxNotInHand(); // dropped on the way: the next walks carry nothing
             return (SkillResult.Failed, "no box in the hand");
         }
         int index = _totes.IndexOf(tote);

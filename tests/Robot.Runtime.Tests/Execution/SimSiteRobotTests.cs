@@ -2,6 +2,7 @@ using Robot.Control.Locomotion;
 using Robot.Core.Control;
 using Robot.Core.Hardware;
 using Robot.Runtime.Execution;
+using Robot.Runtime.Tests.Doubles;
 using Robot.Safety.Geofence;
 using Robot.Sim.PickTask;
 
@@ -72,6 +73,40 @@ public class SimSiteRobotTests
         Assert.True(robot.GraspHeld());
         Assert.False(robot.Fell);
         Assert.Equal(LoopFault.None, robot.Robot.Pipeline.Fault);
+    }
+
+    /// <summary>
+    /// The box is pulled down out of the hand (a real force on it in the simulation, 120 N for 0.4 s) on the tick the
+    /// pick takes it on as the payload, before the lift ends: the pick does not end Done, and the walking controller
+    /// no longer carries the box's mass, so the walks that follow (back off, retry, the next task) do not lean
+    /// against a phantom payload or turn at the carry rate.
+    /// </summary>
+    [Fact]
+    public void Pick_BoxPulledOutOfTheHandDuringTheLift_NotDoneAndNoPayloadLeft()
+    {
+        SiteModel site = SiteFileParser.Parse(TestHall.Site);
+        SiteLocation slot = site.Locations["shelf/s1"];
+        Pose2 stance = SimSiteRobot.PickStance(slot);
+        using var robot = new SimSiteRobot(site, new SimSiteRobotOptions { Start = (stance.X, stance.Y, stance.Yaw * 180 / Math.PI) });
+        var (walked, why) = robot.WalkTo(slot, true, default, default);
+        Assert.True(walked == SimSiteRobot.SkillResult.Done, why);
+        string box = Robot.Sim.PickTask.SiteScene.BoxName(robot.Slots.ToList().IndexOf(slot));
+        double payloadWhenPulled = 0;
+        robot.Robot.Pipeline.SetController(new TickHook(robot.Robot.Pipeline.Controller, () =>
+        {
+            if (payloadWhenPulled == 0 && robot.Walking.Payload > 0)
+            {
+                payloadWhenPulled = robot.Walking.Payload;
+                robot.Robot.Hardware.Push(box, 0, 0, -120, 0.4);
+            }
+        }));
+
+        var (picked, reason) = robot.Pick(slot, default, default);
+
+        Assert.True(payloadWhenPulled > 0, $"the pick never took the box on ({picked}: {reason})");
+        Assert.True(picked != SimSiteRobot.SkillResult.Done, $"{picked}: {reason}; fell {robot.Fell}");
+        Assert.False(robot.GraspHeld(), reason);
+        Assert.True(robot.Walking.Payload == 0, $"{robot.Walking.Payload} kg still carried after '{reason}'");
     }
 
     [Fact]
