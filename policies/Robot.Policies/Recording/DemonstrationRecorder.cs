@@ -117,6 +117,7 @@ public sealed class DemonstrationRecorder
         CancellationToken cancellationToken = default)
     {
         var saved = new List<EpisodeRecord>();
+        var aborts = new List<string>();
         int discarded = 0, reRecorded = 0;
         bool stopped = false;
         string? failure = null;
@@ -131,6 +132,7 @@ public sealed class DemonstrationRecorder
                 source.BeginEpisode(_writer.TotalEpisodes);
                 BeginEpisode();
                 long next = _origin;
+                long held = 0;
                 RecorderCommand command = RecorderCommand.None;
                 while (true)
                 {
@@ -140,12 +142,32 @@ public sealed class DemonstrationRecorder
                         next += periodTicks;
                     }
                     FrameStatus frame = source.Step(_state, _environment, _action);
-                    AddFrame(_state, _environment, _action);
-                    command = control?.Poll() ?? RecorderCommand.None;
-                    if ((_buffer.Count & 15) == 0)
+                    if (frame == FrameStatus.EpisodeAborted)
                     {
-                        status?.Invoke(new RecorderStatus(_writer.TotalEpisodes, _buffer.Count, _buffer.RealTimeS[^1], "recording"));
+                        aborts.Add($"episode {_writer.TotalEpisodes}: {source.AbortReason ?? "the source aborted it"}");
+                        status?.Invoke(new RecorderStatus(_writer.TotalEpisodes, _buffer.Count, _time.GetElapsedTime(_origin).TotalSeconds, "aborted"));
+                        source.BeginEpisode(_writer.TotalEpisodes);
+                        BeginEpisode();
+                        next = _origin;
+                        continue;
                     }
+                    if (frame == FrameStatus.Held)
+                    {
+                        // Not a demonstration: nothing is recorded, but keys and the status line still work.
+                        if ((++held & 15) == 0)
+                        {
+                            status?.Invoke(new RecorderStatus(_writer.TotalEpisodes, _buffer.Count, _time.GetElapsedTime(_origin).TotalSeconds, "held"));
+                        }
+                    }
+                    else
+                    {
+                        AddFrame(_state, _environment, _action);
+                        if ((_buffer.Count & 15) == 0)
+                        {
+                            status?.Invoke(new RecorderStatus(_writer.TotalEpisodes, _buffer.Count, _buffer.RealTimeS[^1], "recording"));
+                        }
+                    }
+                    command = control?.Poll() ?? RecorderCommand.None;
                     if (command == RecorderCommand.ReRecord)
                     {
                         reRecorded++;
@@ -161,9 +183,10 @@ public sealed class DemonstrationRecorder
                     }
                     cancellationToken.ThrowIfCancellationRequested();
                 }
-                if (command is RecorderCommand.Discard or RecorderCommand.Stop)
+                // An episode that held the robot from its first frame has nothing to save.
+                if (command is RecorderCommand.Discard or RecorderCommand.Stop || _buffer.Count == 0)
                 {
-                    discarded++;
+                    discarded += command is RecorderCommand.Discard or RecorderCommand.Stop ? 1 : 0;
                     Discard();
                     stopped = command == RecorderCommand.Stop;
                     continue;
@@ -198,6 +221,7 @@ public sealed class DemonstrationRecorder
             ReRecorded = reRecorded,
             Stopped = stopped,
             Failure = failure,
+            AbortReasons = aborts,
         };
     }
 

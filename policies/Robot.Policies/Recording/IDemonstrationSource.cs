@@ -8,6 +8,19 @@ public enum FrameStatus
 
     /// <summary>The frame is the episode's last (goal reached, time up, or the source gave up).</summary>
     EpisodeDone,
+
+    /// <summary>
+    /// The source held the robot instead of following its operator (a teleoperation leader whose sample is stale):
+    /// the frame is no demonstration and is not recorded; the gap shows in the episode's cadence as dropped frames.
+    /// </summary>
+    Held,
+
+    /// <summary>
+    /// The source cannot go on with the episode (a teleoperation leader that stopped answering): the recorder
+    /// discards the episode's frames, reports <see cref="IDemonstrationSource.AbortReason"/>, and records the same
+    /// episode index again after a new reset phase.
+    /// </summary>
+    EpisodeAborted,
 }
 
 /// <summary>
@@ -36,6 +49,9 @@ public interface IDemonstrationSource
 
     /// <summary>How the episode just finished ended, in a word ("success", "dropped", "not_grasped", …); null when the source cannot tell.</summary>
     string? EpisodeOutcome => null;
+
+    /// <summary>Why the source returned <see cref="FrameStatus.EpisodeAborted"/>, in a sentence; null when it did not.</summary>
+    string? AbortReason => null;
 }
 
 /// <summary>Operator commands during recording (keys in a teleoperation session).</summary>

@@ -11,7 +11,15 @@ public sealed record RecordingReport
 {
     public required int NominalFps { get; init; }
     public required IReadOnlyList<EpisodeRecord> Saved { get; init; }
+    /// <summary>Episodes discarded by the operator (or in progress when the session failed or stopped).</summary>
     public int Discarded { get; init; }
+
+    /// <summary>Episodes the source aborted (<see cref="FrameStatus.EpisodeAborted"/>) and that were recorded again.</summary>
+    public int Aborted => AbortReasons.Count;
+
+    /// <summary>One line per aborted episode: "episode N: why".</summary>
+    public IReadOnlyList<string> AbortReasons { get; init; } = [];
+
     public int ReRecorded { get; init; }
     public bool Stopped { get; init; }
 

@@ -64,6 +64,80 @@ public partial class TeleopRecordEndToEndTests(ITestOutputHelper log)
         }
     }
 
+    /// <summary>
+    /// The leader falls silent mid-episode (the emulated servos stop answering, as on a lost bus or an open breaker):
+    /// the episode recorded so far is discarded and the verb says why, the arm does not go on replaying the last
+    /// sample as a demonstration, and when the leader answers again the same episode index is recorded afresh.
+    /// </summary>
+    [Fact]
+    public async Task TeleopRecord_LeaderFallsSilentMidEpisode_EpisodeDiscardedSayingWhy_AndRecordedAgainWhenItAnswers()
+    {
+        using var environment = new PickTaskEnvironment();
+        LeaderCalibrationFixture calibration = Calibration(environment);
+        (MotionReplay rest, _) = Motions(environment, calibration); // never started: holds the rest pose
+        string work = Directory.CreateTempSubdirectory("robot-teleop-deadman-").FullName;
+        try
+        {
+            string dataset = Path.Combine(work, "dataset"), calibrationFile = Path.Combine(work, "leader.json");
+            File.WriteAllText(calibrationFile, calibration.ToJson());
+            using var pty = new SocatPtyPair();
+            using var emulator = new DynamixelBusEmulator(new LinuxTtyTransport(pty.PathB, 1_000_000),
+                calibration.LeaderIds.Select(id => new VirtualServo(DynamixelModel.XL330M288, id, baudRegister: 3, returnDelay: 0)));
+            emulator.Replay = rest;
+            emulator.Start();
+            using var keysOut = new AnonymousPipeServerStream(PipeDirection.Out);
+            using var keysIn = new StreamReader(new AnonymousPipeClientStream(PipeDirection.In, keysOut.ClientSafePipeHandle));
+            using var keys = new StreamWriter(keysOut) { AutoFlush = true };
+            var stderr = new WatchedWriter();
+            var stdout = new StringWriter();
+            Task<int> run = Task.Run(() => RobotCli.Run(
+                ["teleop", "record", "--leader", pty.PathA, "--task", TaskText, "--episodes", "1", "--fps", "50", "--dataset", dataset,
+                 "--calibration", calibrationFile, "--reset-time", "0", "--episode-time", "60", "--json"],
+                stdout, stderr, keysIn));
+            try
+            {
+                Assert.True(stderr.WaitFor(t => Frames(t, 0) >= 16, TimeSpan.FromSeconds(60), () => run.IsCompleted), $"episode 0 never recorded: {stderr}");
+                emulator.Faults.Silent = true;
+                Assert.True(stderr.WaitFor(t => t.Contains("episode 0 discarded", StringComparison.Ordinal), TimeSpan.FromSeconds(30), () => run.IsCompleted),
+                    $"the episode went on without the leader: {stderr}");
+                Assert.False(run.IsCompleted, $"the verb ended instead of waiting for the leader: {stderr}");
+                int discardedAt = stderr.ToString().Length;
+                emulator.Faults.Silent = false;
+                Assert.True(stderr.WaitFor(t => Frames(t[discardedAt..], 0) >= 16, TimeSpan.FromSeconds(60), () => run.IsCompleted),
+                    $"episode 0 was not recorded again once the leader answered: {stderr}");
+                keys.WriteLine("n");
+                Assert.True(await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60))) == run, "the verb did not finish: " + stderr);
+            }
+            finally
+            {
+                if (!run.IsCompleted)
+                {
+                    emulator.Faults.Silent = false;
+                    keys.WriteLine("q");
+                    await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30)));
+                }
+            }
+            int code = await run;
+            Assert.True(code == 0, $"exit {code}\nstdout: {stdout}\nstderr: {stderr}");
+            Assert.Matches(@"episode 0 discarded: the leader arm has not answered for \d\.\d\d s", stderr.ToString());
+            using (JsonDocument json = JsonDocument.Parse(stdout.ToString()))
+            {
+                JsonElement r = json.RootElement;
+                Assert.Equal(1, r.GetProperty("saved").GetInt32());
+                Assert.Equal(1, r.GetProperty("aborted").GetInt32());
+                Assert.Contains("leader arm has not answered", r.GetProperty("abortReasons")[0].GetString(), StringComparison.Ordinal);
+                Assert.True(r.GetProperty("heldFrames").GetInt64() > 0);
+            }
+            LeRobotDataset ds = await LeRobotDataset.OpenAsync(dataset);
+            Assert.Equal(1, ds.Info.TotalEpisodes);
+            Assert.Equal("stopped", ds.Episodes[0].Outcome);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
     private async Task RecordAndCheck(string work, PickTaskEnvironment environment, LeaderCalibrationFixture calibration, MotionReplay first, MotionReplay second)
     {
         string dataset = Path.Combine(work, "dataset"), calibrationFile = Path.Combine(work, "leader.json");

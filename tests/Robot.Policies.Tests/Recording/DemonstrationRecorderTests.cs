@@ -35,6 +35,45 @@ internal sealed class ScriptedSource(int frames, long throwInEpisode = -1, int t
     }
 }
 
+/// <summary>
+/// A source whose frames follow a script per attempt at an episode: 'c' a demonstration frame, 'h' a held frame,
+/// 'a' abort, 'd' the episode's last frame. Attempts past the script's end record 'd' at once.
+/// </summary>
+internal sealed class StallingSource(params string[] attempts) : IDemonstrationSource
+{
+    private int _attempt = -1;
+    private int _frame;
+    private long _episode;
+
+    public string Task => DatasetFixture.PickTask;
+
+    public bool? EpisodeSucceeded => true;
+
+    public string? AbortReason => "the leader stopped answering";
+
+    public void BeginEpisode(long episodeIndex)
+    {
+        _episode = episodeIndex;
+        _attempt++;
+        _frame = 0;
+    }
+
+    public FrameStatus Step(Span<float> state, Span<float> environmentState, Span<float> action)
+    {
+        string script = _attempt < attempts.Length ? attempts[_attempt] : "d";
+        char c = script[Math.Min(_frame, script.Length - 1)];
+        DatasetFixture.Fill((int)_episode, _frame, state, environmentState, action);
+        _frame++;
+        return c switch
+        {
+            'h' => FrameStatus.Held,
+            'a' => FrameStatus.EpisodeAborted,
+            'd' => FrameStatus.EpisodeDone,
+            _ => FrameStatus.Continue,
+        };
+    }
+}
+
 /// <summary>Returns queued commands at given frame counts.</summary>
 internal sealed class ScriptedControl(params (int Poll, RecorderCommand Command)[] script) : IRecorderControl
 {
@@ -132,6 +171,23 @@ public class DemonstrationRecorderTests
         LeRobotDataset ds = await LeRobotDataset.OpenAsync(dir.Path);
         Assert.Equal(2, ds.Info.TotalEpisodes);
         Assert.Equal(20, ds.Info.TotalFrames);
+        Assert.True((await DatasetValidator.ValidateAsync(dir.Path)).IsValid);
+    }
+
+    [Fact]
+    public async Task HeldFramesAndAnAbortedEpisode_NothingOfThemIsSaved_TheAbortIsReportedAndTheIndexRecordedAgain()
+    {
+        using var dir = new TempDir();
+        var writer = await LeRobotDatasetWriter.CreateAsync(dir.Path, DatasetFixture.Spec());
+        // Episode 0: 4 frames, 3 held, aborted; again: 2 held (waiting), 5 frames, 2 held, 2 frames, done. Episode 1: done at once.
+        var source = new StallingSource("cccchhha", "hhccccchhccd");
+        RecordingReport report = await new DemonstrationRecorder(writer, s_simulated with { Episodes = 2 }).RunAsync(source);
+        Assert.Null(report.Failure);
+        Assert.Equal(1, report.Aborted);
+        Assert.Equal(["episode 0: the leader stopped answering"], report.AbortReasons);
+        Assert.Equal(0, report.Discarded);
+        Assert.Equal([0L, 1L], report.Saved.Select(e => e.EpisodeIndex));
+        Assert.Equal([8, 1], report.Saved.Select(e => e.Length));
         Assert.True((await DatasetValidator.ValidateAsync(dir.Path)).IsValid);
     }
 

@@ -17,8 +17,27 @@ namespace Robot.Cli.Commands.Teleop;
 [CliVerb]
 public static class TeleopCommand
 {
+    /// <summary>What a recording session did.</summary>
+    /// <param name="Dataset">The dataset folder.</param>
+    /// <param name="Saved">Episodes saved.</param>
+    /// <param name="Discarded">Episodes the operator discarded (or in progress when the session stopped or failed).</param>
+    /// <param name="ReRecorded">Episodes the operator recorded again.</param>
+    /// <param name="Stopped">Whether the operator stopped the session.</param>
+    /// <param name="Frames">Frames saved.</param>
+    /// <param name="NominalFps">The dataset's frame rate.</param>
+    /// <param name="RealFps">The measured frame rate of the saved episodes.</param>
+    /// <param name="DroppedFrames">Nominal frame ticks with no recorded frame, over the saved episodes.</param>
+    /// <param name="FlaggedEpisodes">Episodes whose cadence deviates beyond tolerance.</param>
+    /// <param name="StaleFrames">Frames whose leader sample was not newer than the previous frame's.</param>
+    /// <param name="LeaderSamples">Successful leader reads.</param>
+    /// <param name="LeaderErrors">Failed leader reads.</param>
+    /// <param name="Cadence">One sentence about the cadence.</param>
+    /// <param name="Aborted">Episodes discarded because the leader stopped answering (each recorded again).</param>
+    /// <param name="AbortReasons">Why, one line per aborted episode.</param>
+    /// <param name="HeldFrames">Frames in which the arm held instead of following a stale leader sample (not recorded).</param>
     public sealed record RecordResult(string Dataset, int Saved, int Discarded, int ReRecorded, bool Stopped, long Frames, double NominalFps, double RealFps,
-        long DroppedFrames, IReadOnlyList<long> FlaggedEpisodes, long StaleFrames, long LeaderSamples, long LeaderErrors, string Cadence);
+        long DroppedFrames, IReadOnlyList<long> FlaggedEpisodes, long StaleFrames, long LeaderSamples, long LeaderErrors, string Cadence,
+        int Aborted, IReadOnlyList<string> AbortReasons, long HeldFrames);
 
     public static Command Create()
     {
@@ -146,21 +165,33 @@ public static class TeleopCommand
             var recorder = new DemonstrationRecorder(writer, new RecorderOptions { Episodes = n, EpisodeTimeS = episodeS + 1, Clock = RecordingClock.RealTime });
             output.Progress($"recording {n} episodes at {rate} fps from {port} ({OperatorKeys.Help})");
             RecordingReport report = await Task.Run(() => recorder.RunAsync(source, keys, s =>
-                output.Error.Write($"\repisode {s.EpisodeIndex} {s.Phase,-9} frame {s.Frame,5}  {s.ElapsedS,6:F1} s  leader {reader.MeasuredHz,5:F0} Hz  ")
-                , ct), ct);
+            {
+                output.Error.Write($"\repisode {s.EpisodeIndex} {s.Phase,-9} frame {s.Frame,5}  {s.ElapsedS,6:F1} s  leader {reader.MeasuredHz,5:F0} Hz  ");
+                if (s.Phase == "aborted")
+                {
+                    // On its own line: the status line overwrites itself, and this must stay readable.
+                    output.Error.WriteLine();
+                    output.Error.WriteLine($"robot teleop record: episode {s.EpisodeIndex} discarded: {source.AbortReason}");
+                }
+            }, ct), ct);
             output.Error.WriteLine();
             reader.Stop();
             var result = new RecordResult(dir, report.Saved.Count, report.Discarded, report.ReRecorded, report.Stopped, report.FramesSaved, report.NominalFps,
-                report.RealFps, report.DroppedFrames, report.FlaggedEpisodes, source.StaleFrames, reader.Samples, reader.Errors, report.CadenceSentence);
+                report.RealFps, report.DroppedFrames, report.FlaggedEpisodes, source.StaleFrames, reader.Samples, reader.Errors, report.CadenceSentence,
+                report.Aborted, report.AbortReasons, source.HeldFrames);
             if (parseResult.GetValue(json))
             {
                 output.WriteJson(result);
             }
             else
             {
-                output.Out.WriteLine($"{result.Saved} episodes saved, {result.Discarded} discarded, {result.ReRecorded} re-recorded{(result.Stopped ? ", stopped by the operator" : "")}; {result.Frames} frames into {dir}");
+                output.Out.WriteLine($"{result.Saved} episodes saved, {result.Discarded} discarded, {result.ReRecorded} re-recorded, {result.Aborted} discarded because the leader stopped answering{(result.Stopped ? ", stopped by the operator" : "")}; {result.Frames} frames into {dir}");
                 output.Out.WriteLine(result.Cadence);
-                output.Out.WriteLine($"leader: {result.LeaderSamples} samples, {result.LeaderErrors} failed reads, {result.StaleFrames} frames reused a sample");
+                output.Out.WriteLine($"leader: {result.LeaderSamples} samples, {result.LeaderErrors} failed reads, {result.StaleFrames} frames reused a sample, {result.HeldFrames} frames held the arm (not recorded)");
+                foreach (string abort in result.AbortReasons)
+                {
+                    output.Out.WriteLine("discarded " + abort);
+                }
             }
             if (report.Failure is not null)
             {
