@@ -13,6 +13,11 @@ namespace Robot.Runtime.Telemetry;
 /// /controller (when the controller exposes signals), /loop_fault and /safety_stop (on change), each
 /// protobuf-encoded with the schema from telemetry.proto embedded. Encoding reuses one buffer,
 /// so steady-state recording allocates nothing and triggers no GC that could pause the loop.
+///
+/// A failed write (disk full, I/O error) ends the recording, never the process: the error is kept
+/// in <see cref="Failure"/>, nothing more is written, and the writer keeps draining the ring so
+/// the loop never finds it full because of a dead recorder. <see cref="Dispose"/> then closes the
+/// file without a summary; what reached the disk reads up to its last complete chunk.
 /// </summary>
 public sealed class TelemetryRecorder : IDisposable
 {
@@ -25,6 +30,9 @@ public sealed class TelemetryRecorder : IDisposable
     private readonly ulong _epochNs;
     private readonly Thread _thread;
     private volatile bool _stop;
+    private volatile Exception? _failure;
+    private long _framesDiscarded;
+    private bool _disposed;
     private uint _sequence;
     private Robot.Core.Control.LoopFault _lastFault;
     private (Safety.StopCategory Stop, Safety.StopPhase Phase, Robot.Safety.Contracts.ReasonCode Reason) _lastSafety;
@@ -70,6 +78,18 @@ public sealed class TelemetryRecorder : IDisposable
     /// <summary>Messages written so far.</summary>
     public long MessagesWritten => _sequence;
 
+    /// <summary>
+    /// The error that ended the recording early (the failed write: disk full, I/O error), or null
+    /// while it records and after a clean close. Any thread.
+    /// </summary>
+    public Exception? Failure => _failure;
+
+    /// <summary>True when the recording ended early on a write error (<see cref="Failure"/> says which). Any thread.</summary>
+    public bool Failed => _failure is not null;
+
+    /// <summary>Frames taken from the ring after the failure and not written. Any thread.</summary>
+    public long FramesDiscarded => Volatile.Read(ref _framesDiscarded);
+
     private ushort Channel(string topic, MessageDescriptor descriptor, IReadOnlyDictionary<string, string>? metadata)
     {
         var set = new FileDescriptorSet();
@@ -92,7 +112,23 @@ public sealed class TelemetryRecorder : IDisposable
                 Thread.Sleep(2);
                 continue;
             }
-            Write(frame);
+            if (_failure is null)
+            {
+                try
+                {
+                    Write(frame);
+                }
+                catch (Exception e)
+                {
+                    // Every exception: this thread has no caller, so one that escapes ends the
+                    // process, control loop and safety link included. A recording is not worth that.
+                    _failure = e;
+                }
+            }
+            else
+            {
+                Interlocked.Increment(ref _framesDiscarded);
+            }
             _ring.Release();
         }
     }
@@ -183,11 +219,33 @@ public sealed class TelemetryRecorder : IDisposable
         }
     }
 
-    /// <summary>Drains what is left, writes the summary and closes the file.</summary>
+    /// <summary>
+    /// Drains what is left, writes the summary and closes the file; after a failure only closes
+    /// it. Never throws for a write error: one at close is kept in <see cref="Failure"/>.
+    /// </summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         _stop = true;
         _thread.Join();
-        _writer.Dispose();
+        try
+        {
+            if (_failure is null)
+            {
+                _writer.Dispose();
+            }
+            else
+            {
+                _writer.Abort();
+            }
+        }
+        catch (IOException e)
+        {
+            _failure ??= e;
+        }
     }
 }

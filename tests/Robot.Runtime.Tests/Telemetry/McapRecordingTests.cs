@@ -53,6 +53,32 @@ public class McapRecordingTests
         }
     }
 
+    [Fact]
+    public void Record_DiskFull_RecorderFailedAndKeepsDrainingWithoutEndingTheProcess()
+    {
+        // /dev/full: every write that reaches the device fails with ENOSPC, as on a full disk.
+        var ring = new TelemetryRing(6, capacity: 256);
+        var (pipeline, hw) = PipelineFactory.Create(target: 0.4, ring: ring);
+        var recorder = new TelemetryRecorder("/dev/full", ring, hw.Description, DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+        var driver = new SimulatedTimeDriver(pipeline);
+        for (int done = 0; done < 2000; done += 100)
+        {
+            driver.Run(100);
+            // Lockstep with the writer, as `robot run` does: after the failure it must keep releasing frames.
+            for (int wait = 0; ring.Pending > 128 && wait < 5000; wait++)
+            {
+                Thread.Sleep(1);
+            }
+        }
+        recorder.Dispose();
+        Assert.True(recorder.Failed);
+        Assert.IsAssignableFrom<IOException>(recorder.Failure);
+        Assert.Equal(0, ring.Pending);
+        Assert.Equal(0, ring.Dropped);
+        Assert.Equal(2000, pipeline.TickCount);
+        recorder.Dispose(); // a second dispose does nothing
+    }
+
     /// <summary>Records 500 ticks of a supervised loop that never gets a verdict (it settles, then stands stable).</summary>
     private static McapReader RecordSupervisedLoopWithoutVerdicts(string path, int everyNthTick = 1)
     {

@@ -158,14 +158,48 @@ public sealed class McapWriter : IDisposable
         _chunkEnd = 0;
     }
 
+    /// <summary>
+    /// Finishes the file: flushes the open chunk, writes the summary and footer, closes the stream.
+    /// The stream is closed even when a write fails (the exception then propagates).
+    /// </summary>
     public void Dispose()
     {
         if (_disposed)
         {
             return;
         }
-        FlushChunk();
+        _disposed = true;
+        try
+        {
+            WriteSummary();
+        }
+        finally
+        {
+            _zstd?.Dispose();
+            _stream.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Closes the stream without the summary, after a write failed (disk full, I/O error): a
+    /// summary written after a lost chunk would index data that is not there. What reached the
+    /// file stays readable up to its last complete chunk, like a file cut off by a crash. Closing
+    /// may itself throw when the stream still holds bytes it cannot write.
+    /// </summary>
+    public void Abort()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         _zstd?.Dispose();
+        _stream.Dispose();
+    }
+
+    private void WriteSummary()
+    {
+        FlushChunk();
         int de = _out.BeginRecord(McapOpcode.DataEnd);
         _out.U32(0);
         _out.EndRecord(de);
@@ -204,8 +238,6 @@ public sealed class McapWriter : IDisposable
         _out.Bytes(McapFormat.Magic);
         Flush(_out);
         _stream.Flush();
-        _stream.Dispose();
-        _disposed = true;
     }
 
     private void WriteStatistics()
