@@ -18,6 +18,9 @@ namespace Robot.Runtime.Loop;
 /// Faults latch: after a read, estimate, controller or timing fault the pipeline keeps writing
 /// the last safe command (the last one that passed every check, or a position hold captured at
 /// the first read) until <see cref="ClearFault"/>; the safety stop logic decides what follows.
+/// When power comes back after a torque-off the hold is captured again at the measured joint
+/// positions: the robot has moved while unpowered, and the command before the stop would drive
+/// it back to a pose it no longer has.
 ///
 /// Real-time rules: <see cref="Tick"/> allocates nothing, takes no lock, does no I/O. The
 /// controller is swapped through a volatile reference (<see cref="SetController"/>) so a mode
@@ -38,6 +41,7 @@ public sealed class ControlPipeline : ILoopBody
     private readonly double _dt;
     private IJointController _controller;
     private bool _haveSafe;
+    private bool _wasTorqueOff;
     private double _speedScale = 1;
 
     /// <param name="hardware">Configured and activated hardware.</param>
@@ -183,12 +187,18 @@ public sealed class ControlPipeline : ILoopBody
             }
         }
 
+        bool torqueOff = Safety.Phase == StopPhase.TorqueOff;
+        if (_wasTorqueOff && !torqueOff && _haveSafe)
+        {
+            CaptureHold(); // power is back: a hold, if one is needed, is where the joints are now
+        }
+        _wasTorqueOff = torqueOff;
         bool held = Fault != LoopFault.None || !_haveSafe;
         if (!held)
         {
             _commands.CopyTo(_lastSafe, 0);
         }
-        _written = Safety.Phase == StopPhase.TorqueOff ? _limp : held ? _lastSafe : _commands;
+        _written = torqueOff ? _limp : held ? _lastSafe : _commands;
         if (!_hardware.Write(_written, _dt))
         {
             RaiseFault(LoopFault.WriteFailed);

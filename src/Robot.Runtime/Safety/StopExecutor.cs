@@ -22,7 +22,10 @@ namespace Robot.Runtime.Safety;
 /// <item><b>CUT</b>: torque off on the triggering tick: kp = kd = feed-forward = 0.</item>
 /// </list>
 /// A stop only escalates while it runs (the most drastic request wins). Torque off latches until
-/// <see cref="Rearm"/>: re-powering a collapsed robot is a deliberate act, never automatic.
+/// <see cref="Rearm"/>: re-powering a collapsed robot is a deliberate act, never automatic. Power
+/// comes back only into a working loop: while the loop has a fault latched (it cannot control the
+/// robot, which is why SETTLE_THEN_CUT cut at once) a re-arm waits, and takes effect on the first
+/// tick that is both permitted and fault-free.
 /// Real-time: <see cref="Apply"/> allocates nothing, takes no lock and never blocks.
 /// </summary>
 public sealed class StopExecutor
@@ -71,7 +74,8 @@ public sealed class StopExecutor
 
     /// <summary>
     /// Allows power to come back after a torque-off: takes effect at the next tick on which the
-    /// gate allows motion. Any thread (an operator's deliberate act).
+    /// gate allows motion and the loop has no fault latched (until then it stays pending). Any
+    /// thread (an operator's deliberate act).
     /// </summary>
     public void Rearm() => _rearm = true;
 
@@ -93,7 +97,9 @@ public sealed class StopExecutor
 
         if (_phase == StopPhase.TorqueOff)
         {
-            if (_rearm && gate.Stop == StopCategory.None)
+            // Not while faulted: the loop would re-power into the hold it captured before the
+            // stop, driving a collapsed robot hard back to that pose.
+            if (_rearm && gate.Stop == StopCategory.None && !faulted)
             {
                 _rearm = false;
                 _active = StopCategory.None;
