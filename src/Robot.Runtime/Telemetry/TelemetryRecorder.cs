@@ -32,6 +32,7 @@ public sealed class TelemetryRecorder : IDisposable
     private volatile bool _stop;
     private volatile Exception? _failure;
     private long _framesDiscarded;
+    private long _writerAllocatedBytes;
     private bool _disposed;
     private uint _sequence;
     private Robot.Core.Control.LoopFault _lastFault;
@@ -90,6 +91,13 @@ public sealed class TelemetryRecorder : IDisposable
     /// <summary>Frames taken from the ring after the failure and not written. Any thread.</summary>
     public long FramesDiscarded => Volatile.Read(ref _framesDiscarded);
 
+    /// <summary>
+    /// Bytes the writer thread has allocated so far, as of the last frame it took from the ring
+    /// (<see cref="GC.GetAllocatedBytesForCurrentThread"/> on that thread): flat in steady state,
+    /// which tests check. Any thread.
+    /// </summary>
+    public long WriterAllocatedBytes => Volatile.Read(ref _writerAllocatedBytes);
+
     private ushort Channel(string topic, MessageDescriptor descriptor, IReadOnlyDictionary<string, string>? metadata)
     {
         var set = new FileDescriptorSet();
@@ -129,6 +137,7 @@ public sealed class TelemetryRecorder : IDisposable
             {
                 Interlocked.Increment(ref _framesDiscarded);
             }
+            Volatile.Write(ref _writerAllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
             _ring.Release();
         }
     }

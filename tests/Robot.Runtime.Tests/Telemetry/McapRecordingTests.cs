@@ -79,6 +79,52 @@ public class McapRecordingTests
         recorder.Dispose(); // a second dispose does nothing
     }
 
+    [Fact]
+    public void Record_ZstdSteadyState_WriterThreadAllocatesNothingPerChunk()
+    {
+        string path = TempFile();
+        try
+        {
+            var ring = new TelemetryRing(6, capacity: 8192);
+            var (pipeline, hw) = PipelineFactory.Create(target: 0.4, ring: ring);
+            var driver = new SimulatedTimeDriver(pipeline);
+            using var recorder = new TelemetryRecorder(path, ring, hw.Description, DateTimeOffset.FromUnixTimeSeconds(1_800_000_000), compression: McapWriter.Zstd);
+            void RunDrained(int ticks)
+            {
+                for (int done = 0; done < ticks; done += 500)
+                {
+                    driver.Run(500);
+                    while (ring.Pending > 2048)
+                    {
+                        Thread.Sleep(1);
+                    }
+                }
+                while (ring.Pending > 0)
+                {
+                    Thread.Sleep(1);
+                }
+            }
+            RunDrained(5000); // warm-up: JIT, the first chunks
+            long before = recorder.WriterAllocatedBytes;
+            long messagesBefore = recorder.MessagesWritten;
+            RunDrained(20_000);
+            long allocated = recorder.WriterAllocatedBytes - before;
+            long messages = recorder.MessagesWritten - messagesBefore;
+            recorder.Dispose();
+
+            // 20 000 ticks are 60 000 messages in some 150 chunks of 64 KiB: a buffer per chunk
+            // (the compressor's output, the index map) would be megabytes.
+            Assert.Equal(60_000, messages);
+            Assert.True(allocated < 4096, $"the writer thread allocated {allocated} B while writing {messages} messages");
+            Assert.Equal(0, ring.Dropped);
+            Assert.Equal(recorder.MessagesWritten, McapReader.Read(path).Messages.Count);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     /// <summary>Records 500 ticks of a supervised loop that never gets a verdict (it settles, then stands stable).</summary>
     private static McapReader RecordSupervisedLoopWithoutVerdicts(string path, int everyNthTick = 1)
     {
