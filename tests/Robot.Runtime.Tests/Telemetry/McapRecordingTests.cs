@@ -5,6 +5,7 @@ using Robot.Runtime.Telemetry;
 using Robot.Runtime.Telemetry.Mcap;
 using Robot.Runtime.Telemetry.Protos;
 using Robot.Runtime.Tests.Doubles;
+using Robot.Safety.Contracts;
 
 namespace Robot.Runtime.Tests.Telemetry;
 
@@ -28,7 +29,7 @@ public class McapRecordingTests
             McapReader file = McapReader.Read(path);
             Assert.False(file.Truncated);
             Assert.True(file.HasFooter);
-            Assert.Equal(["/joint_states", "/joint_commands", "/base_state", "/loop_fault", "/safety_stop"], file.Channels.Select(c => c.Topic));
+            Assert.Equal(["/joint_states", "/joint_commands", "/base_state", "/loop_fault", "/safety_stop", "/telemetry_gaps"], file.Channels.Select(c => c.Topic));
             Assert.All(file.Schemas, s => Assert.Equal("protobuf", s.Encoding));
             Assert.Equal("j0,j1,j2,j3,j4,j5", file.Channels[0].Metadata["joints"]);
 
@@ -261,6 +262,52 @@ public class McapRecordingTests
     {
         var e = Assert.Throws<InvalidDataException>(() => McapReader.Read("not an mcap file"u8.ToArray(), "x.mcap"));
         Assert.Equal("x.mcap: not an MCAP file (bad magic at offset 0)", e.Message);
+    }
+
+    [Fact]
+    public void Record_StopStartsAndEndsWhileTheRingIsFull_SafetyStopAndTheGapAreRecorded()
+    {
+        string path = TempFile();
+        try
+        {
+            // A 4-frame ring nobody drains: ticks 4… are dropped, and a stop begins and ends among them.
+            var clock = new LoopTimeProvider();
+            var verdicts = new LatestValueSlot<VerdictSample>();
+            var gate = new SafetyGate(verdicts, new SafetyGateOptions(), clock);
+            var ring = new TelemetryRing(6, capacity: 4);
+            var (pipeline, hw) = PipelineFactory.Create(ring: ring, stops: new StopExecutor(gate, new StopExecutorOptions(), 6));
+            void Receive(VerdictKind kind, ReasonCode reason) =>
+                verdicts.Publish(new VerdictSample(kind, 1.5, reason, StopLevel.None, false, clock.GetTimestamp()));
+            for (int i = 0; i < 100; i++)
+            {
+                clock.Advance(0.001);
+                if (i == 50)
+                {
+                    Receive(VerdictKind.ProtectiveStop, ReasonCode.ReasonKeepOutAhead);
+                }
+                else if (i % 10 == 0)
+                {
+                    Receive(VerdictKind.Permit, ReasonCode.ReasonClear);
+                }
+                pipeline.Tick();
+            }
+            Assert.Equal(96, ring.Dropped);
+            using (new TelemetryRecorder(path, ring, hw.Description, DateTimeOffset.FromUnixTimeSeconds(1_800_000_000)))
+            {
+            }
+
+            McapReader file = McapReader.Read(path);
+            McapChannel safety = file.Channels.Single(c => c.Topic == "/safety_stop");
+            Assert.Equal([(0L, "None", "None"), (50L, "Settle", "Settling"), (60L, "None", "None")],
+                file.Messages.Where(m => m.ChannelId == safety.Id).Select(m => SafetyStop.Parser.ParseFrom(m.Data)).Select(s => (s.Tick, s.Stop, s.Phase)));
+            McapChannel gaps = file.Channels.Single(c => c.Topic == "/telemetry_gaps");
+            TelemetryGap gap = TelemetryGap.Parser.ParseFrom(Assert.Single(file.Messages, m => m.ChannelId == gaps.Id).Data);
+            Assert.Equal((4L, 96L, 96L), (gap.FirstTick, gap.Dropped, gap.DroppedTotal));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
