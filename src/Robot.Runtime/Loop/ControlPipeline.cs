@@ -22,7 +22,7 @@ namespace Robot.Runtime.Loop;
 /// positions: the robot has moved while unpowered, and the command before the stop would drive
 /// it back to a pose it no longer has.
 ///
-/// Real-time rules: <see cref="Tick"/> allocates nothing, takes no lock, does no I/O. The
+/// Real-time rules: <see cref="Tick(long)"/> allocates nothing, takes no lock, does no I/O. The
 /// controller is swapped through a volatile reference (<see cref="SetController"/>) so a mode
 /// switch never blocks the loop.
 /// </summary>
@@ -133,9 +133,17 @@ public sealed class ControlPipeline : ILoopBody
         _estimator.Reset();
     }
 
-    /// <summary>Runs one tick. Allocation-free, lock-free, no I/O.</summary>
-    public TickOutcome Tick()
+    /// <summary>Runs one tick, one period after the previous one. Allocation-free, lock-free, no I/O.</summary>
+    public TickOutcome Tick() => Tick(1);
+
+    /// <summary>
+    /// Runs one tick, <paramref name="periods"/> loop periods after the previous one (more than 1
+    /// after a stall the driver skipped): the estimator, the controller, the safety limiter and a
+    /// simulation all advance by that much time. Allocation-free, lock-free, no I/O.
+    /// </summary>
+    public TickOutcome Tick(long periods)
     {
+        double dt = periods > 1 ? periods * _dt : _dt;
         if (!_hardware.Read(State))
         {
             RaiseFault(LoopFault.ReadFailed);
@@ -146,10 +154,10 @@ public sealed class ControlPipeline : ILoopBody
         }
 
         // After the read: State.Time is this tick's sample time (the previous one when the read failed).
-        var context = new TickContext(TickCount, State.Time, _dt);
+        var context = new TickContext(TickCount, State.Time, dt);
         if (Fault == LoopFault.None)
         {
-            BaseEstimate estimate = _estimator.Update(State, _dt);
+            BaseEstimate estimate = _estimator.Update(State, dt);
             Estimate = estimate;
             if (estimate.Fault != LoopFault.None)
             {
@@ -199,7 +207,7 @@ public sealed class ControlPipeline : ILoopBody
             _commands.CopyTo(_lastSafe, 0);
         }
         _written = torqueOff ? _limp : held ? _lastSafe : _commands;
-        if (!_hardware.Write(_written, _dt))
+        if (!_hardware.Write(_written, dt))
         {
             RaiseFault(LoopFault.WriteFailed);
         }
