@@ -97,6 +97,30 @@ public class SimHardwareTests
         Assert.Equal(2, hardware.StepCount);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Write_NaNInTheFreeJointState_DivergedMovesToError(bool velocity)
+    {
+        // MuJoCo's own check at the start of mj_step1 (mjWARN_BADQPOS / mjWARN_BADQVEL) resets
+        // the data to qpos0 at time 0: the robot would jump back to its start pose unnoticed.
+        using var hardware = Active(SimHardware.FlatGround());
+        JointCommand[] commands = SimHardware.StandingCommands();
+        Assert.True(hardware.Write(commands, 0.002), hardware.LastError);
+        if (velocity)
+        {
+            hardware.Simulation.Qvel[0] = double.NaN; // the free joint's x velocity
+        }
+        else
+        {
+            hardware.Simulation.Qpos()[2] = double.NaN; // the free joint's z (pelvis height)
+        }
+        Assert.False(hardware.Write(commands, 0.001));
+        Assert.Equal(HardwareLifecycle.Error, hardware.Lifecycle);
+        Assert.StartsWith("the simulation diverged", hardware.LastError, StringComparison.Ordinal);
+        Assert.False(hardware.Write(commands, 0.001));
+    }
+
     [Fact]
     public void Write_WrongCountOrPeriod_IsRefused()
     {

@@ -172,6 +172,10 @@ public static class DemoCommand
             }
             recorder.Dispose(); // drains the ring and writes the summary
             messages = recorder.MessagesWritten;
+            if (recorder.Failure is { } failure)
+            {
+                output.Error.WriteLine($"robot demo: telemetry recording FAILED after {messages} messages: {failure.Message}");
+            }
             output.Progress("step 3/3: reading the telemetry back");
             bool readable;
             try

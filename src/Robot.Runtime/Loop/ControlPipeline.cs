@@ -18,8 +18,11 @@ namespace Robot.Runtime.Loop;
 /// Faults latch: after a read, estimate, controller or timing fault the pipeline keeps writing
 /// the last safe command (the last one that passed every check, or a position hold captured at
 /// the first read) until <see cref="ClearFault"/>; the safety stop logic decides what follows.
+/// When power comes back after a torque-off the hold is captured again at the measured joint
+/// positions: the robot has moved while unpowered, and the command before the stop would drive
+/// it back to a pose it no longer has.
 ///
-/// Real-time rules: <see cref="Tick"/> allocates nothing, takes no lock, does no I/O. The
+/// Real-time rules: <see cref="Tick(long)"/> allocates nothing, takes no lock, does no I/O. The
 /// controller is swapped through a volatile reference (<see cref="SetController"/>) so a mode
 /// switch never blocks the loop.
 /// </summary>
@@ -38,6 +41,7 @@ public sealed class ControlPipeline : ILoopBody
     private readonly double _dt;
     private IJointController _controller;
     private bool _haveSafe;
+    private bool _wasTorqueOff;
     private double _speedScale = 1;
 
     /// <param name="hardware">Configured and activated hardware.</param>
@@ -129,9 +133,17 @@ public sealed class ControlPipeline : ILoopBody
         _estimator.Reset();
     }
 
-    /// <summary>Runs one tick. Allocation-free, lock-free, no I/O.</summary>
-    public TickOutcome Tick()
+    /// <summary>Runs one tick, one period after the previous one. Allocation-free, lock-free, no I/O.</summary>
+    public TickOutcome Tick() => Tick(1);
+
+    /// <summary>
+    /// Runs one tick, <paramref name="periods"/> loop periods after the previous one (more than 1
+    /// after a stall the driver skipped): the estimator, the controller, the safety limiter and a
+    /// simulation all advance by that much time. Allocation-free, lock-free, no I/O.
+    /// </summary>
+    public TickOutcome Tick(long periods)
     {
+        double dt = periods > 1 ? periods * _dt : _dt;
         if (!_hardware.Read(State))
         {
             RaiseFault(LoopFault.ReadFailed);
@@ -142,10 +154,10 @@ public sealed class ControlPipeline : ILoopBody
         }
 
         // After the read: State.Time is this tick's sample time (the previous one when the read failed).
-        var context = new TickContext(TickCount, State.Time, _dt);
+        var context = new TickContext(TickCount, State.Time, dt);
         if (Fault == LoopFault.None)
         {
-            BaseEstimate estimate = _estimator.Update(State, _dt);
+            BaseEstimate estimate = _estimator.Update(State, dt);
             Estimate = estimate;
             if (estimate.Fault != LoopFault.None)
             {
@@ -183,13 +195,19 @@ public sealed class ControlPipeline : ILoopBody
             }
         }
 
+        bool torqueOff = Safety.Phase == StopPhase.TorqueOff;
+        if (_wasTorqueOff && !torqueOff && _haveSafe)
+        {
+            CaptureHold(); // power is back: a hold, if one is needed, is where the joints are now
+        }
+        _wasTorqueOff = torqueOff;
         bool held = Fault != LoopFault.None || !_haveSafe;
         if (!held)
         {
             _commands.CopyTo(_lastSafe, 0);
         }
-        _written = Safety.Phase == StopPhase.TorqueOff ? _limp : held ? _lastSafe : _commands;
-        if (!_hardware.Write(_written, _dt))
+        _written = torqueOff ? _limp : held ? _lastSafe : _commands;
+        if (!_hardware.Write(_written, dt))
         {
             RaiseFault(LoopFault.WriteFailed);
         }

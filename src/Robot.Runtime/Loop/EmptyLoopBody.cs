@@ -7,7 +7,8 @@ public sealed class EmptyLoopBody : ILoopBody
 {
     public long Ticks { get; private set; }
 
-    public TickOutcome Tick()
+    /// <inheritdoc/>
+    public TickOutcome Tick(long periods)
     {
         Ticks++;
         return default;

@@ -11,7 +11,8 @@ namespace Robot.Runtime.Loop;
 /// period late. <see cref="ControlLoopOptions.MaxConsecutiveOverruns"/> in a row latch
 /// <see cref="LoopFault.Overrun"/>: the pipeline then holds the last safe command. When the loop
 /// falls more than a period behind it skips the missed deadlines (counted) instead of running
-/// a burst of late ticks.
+/// a burst of late ticks, and tells the next tick how many periods passed (<see cref="ILoopBody.Tick"/>),
+/// so the pipeline's time keeps up with the wall clock.
 ///
 /// GC: the tick allocates nothing, so no GC is triggered by the loop itself; while running, the
 /// process is put in <see cref="GCLatencyMode.SustainedLowLatency"/> so that background
@@ -118,6 +119,7 @@ public sealed class WallClockDriver : IDisposable
         long allocatedAtWarmup = 0;
         int collectionsAtWarmup = 0;
         long tick = 0;
+        long periods = 1; // since the previous tick
         for (; tick < _ticksToRun && !_stop; tick++)
         {
             if (tick == _warmupTicks)
@@ -129,7 +131,8 @@ public sealed class WallClockDriver : IDisposable
             }
             long woke = _waiter.WaitUntil(deadline);
             long late = woke - deadline;
-            _pipeline.Tick();
+            _pipeline.Tick(periods);
+            periods = 1;
             long computeNs = PreciseWaiter.NowNs() - woke;
             bool overrun = computeNs > _overrunNs || late > _periodNs;
             Statistics.Record(late, computeNs, overrun);
@@ -145,6 +148,7 @@ public sealed class WallClockDriver : IDisposable
                 // More than a period behind: skip the deadlines already missed.
                 long missed = (now - deadline) / _periodNs;
                 deadline += missed * _periodNs;
+                periods += missed;
                 Statistics.RecordMissed(missed);
             }
         }

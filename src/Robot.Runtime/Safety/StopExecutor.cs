@@ -22,7 +22,10 @@ namespace Robot.Runtime.Safety;
 /// <item><b>CUT</b>: torque off on the triggering tick: kp = kd = feed-forward = 0.</item>
 /// </list>
 /// A stop only escalates while it runs (the most drastic request wins). Torque off latches until
-/// <see cref="Rearm"/>: re-powering a collapsed robot is a deliberate act, never automatic.
+/// <see cref="Rearm"/>: re-powering a collapsed robot is a deliberate act, never automatic. Power
+/// comes back only into a working loop: while the loop has a fault latched (it cannot control the
+/// robot, which is why SETTLE_THEN_CUT cut at once) a re-arm waits, and takes effect on the first
+/// tick that is both permitted and fault-free.
 /// Real-time: <see cref="Apply"/> allocates nothing, takes no lock and never blocks.
 /// </summary>
 public sealed class StopExecutor
@@ -34,7 +37,8 @@ public sealed class StopExecutor
     private StopCategory _active;
     private StopPhase _phase;
     private long _triggerTick;
-    private long _stillTicks;
+    private double _stopSeconds; // since the trigger, summed from each tick's dt (stalls included)
+    private double _stillSeconds;
     private int _seenVersion;
     private long _verdictTick = -1;
     private volatile bool _rearm;
@@ -71,7 +75,8 @@ public sealed class StopExecutor
 
     /// <summary>
     /// Allows power to come back after a torque-off: takes effect at the next tick on which the
-    /// gate allows motion. Any thread (an operator's deliberate act).
+    /// gate allows motion and the loop has no fault latched (until then it stays pending). Any
+    /// thread (an operator's deliberate act).
     /// </summary>
     public void Rearm() => _rearm = true;
 
@@ -93,7 +98,9 @@ public sealed class StopExecutor
 
         if (_phase == StopPhase.TorqueOff)
         {
-            if (_rearm && gate.Stop == StopCategory.None)
+            // Not while faulted: the loop would re-power into the hold it captured before the
+            // stop, driving a collapsed robot hard back to that pose.
+            if (_rearm && gate.Stop == StopCategory.None && !faulted)
             {
                 _rearm = false;
                 _active = StopCategory.None;
@@ -109,9 +116,13 @@ public sealed class StopExecutor
         {
             Trigger(tick.Tick, gate.Stop, measured);
         }
-        else if (gate.Stop > _active)
+        else
         {
-            _active = gate.Stop;
+            _stopSeconds += tick.Dt;
+            if (gate.Stop > _active)
+            {
+                _active = gate.Stop;
+            }
         }
 
         if (_phase is StopPhase.Settling or StopPhase.Stable)
@@ -132,7 +143,8 @@ public sealed class StopExecutor
     {
         _active = stop;
         _triggerTick = tick;
-        _stillTicks = 0;
+        _stopSeconds = 0;
+        _stillSeconds = 0;
         _phase = StopPhase.Settling;
         TicksToStable = -1;
         TicksToTorqueOff = -1;
@@ -145,8 +157,9 @@ public sealed class StopExecutor
     private void Settle(in TickContext tick, in BaseEstimate estimate, bool faulted, Span<JointCommand> commands)
     {
         long inStop = tick.Tick - _triggerTick;
-        // Durations are compared in whole ticks (with a little slack for rounding of dt).
-        if (_active == StopCategory.Cut || (_active == StopCategory.SettleThenCut && (faulted || inStop * tick.Dt >= _cutBound - 1e-9)))
+        // Durations are time summed from each tick's dt, not ticks × period: after a stall the
+        // tick count falls behind the time that passed (a little slack for rounding).
+        if (_active == StopCategory.Cut || (_active == StopCategory.SettleThenCut && (faulted || _stopSeconds >= _cutBound - 1e-9)))
         {
             TorqueOff(inStop);
             return;
@@ -157,8 +170,8 @@ public sealed class StopExecutor
         // braked statue on one foot, which topples.
         bool still = v.X * v.X + v.Y * v.Y <= _stableSpeedSquared && w.X * w.X + w.Y * w.Y + w.Z * w.Z <= _stableAngularSquared
             && estimate.LeftContact && estimate.RightContact;
-        _stillTicks = still ? _stillTicks + 1 : 0;
-        if (_phase == StopPhase.Settling && _stillTicks * tick.Dt >= _stableDwell - 1e-9)
+        _stillSeconds = still ? _stillSeconds + tick.Dt : 0;
+        if (_phase == StopPhase.Settling && _stillSeconds >= _stableDwell - 1e-9)
         {
             _phase = StopPhase.Stable;
             TicksToStable = inStop;

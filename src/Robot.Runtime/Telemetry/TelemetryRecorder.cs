@@ -10,25 +10,33 @@ namespace Robot.Runtime.Telemetry;
 /// <summary>
 /// The background writer: drains a <see cref="TelemetryRing"/> into an MCAP file on its own
 /// thread, never on the loop's. Channels: /joint_states, /joint_commands, /base_state,
-/// /controller (when the controller exposes signals), /loop_fault and /safety_stop (on change), each
-/// protobuf-encoded with the schema from telemetry.proto embedded. Encoding reuses one buffer,
+/// /controller (when the controller exposes signals), /loop_fault and /safety_stop (on change),
+/// /telemetry_gaps (ticks dropped because the writer fell behind), each protobuf-encoded with the
+/// schema from telemetry.proto embedded. Fault, stop and gap records come from the ring's
+/// transition queue, not from the frames, so a stop inside a dropped stretch is still recorded. Encoding reuses one buffer,
 /// so steady-state recording allocates nothing and triggers no GC that could pause the loop.
+///
+/// A failed write (disk full, I/O error) ends the recording, never the process: the error is kept
+/// in <see cref="Failure"/>, nothing more is written, and the writer keeps draining the ring so
+/// the loop never finds it full because of a dead recorder. <see cref="Dispose"/> then closes the
+/// file without a summary; what reached the disk reads up to its last complete chunk.
 /// </summary>
 public sealed class TelemetryRecorder : IDisposable
 {
     private readonly TelemetryRing _ring;
     private readonly McapWriter _writer;
-    private readonly ushort _jointStates, _jointCommands, _baseState, _fault, _safety;
+    private readonly ushort _jointStates, _jointCommands, _baseState, _fault, _safety, _gaps;
     private readonly ushort? _controller;
     private readonly int _everyNthTick;
     private readonly byte[] _buffer;
     private readonly ulong _epochNs;
     private readonly Thread _thread;
     private volatile bool _stop;
+    private volatile Exception? _failure;
+    private long _framesDiscarded;
+    private long _writerAllocatedBytes;
+    private bool _disposed;
     private uint _sequence;
-    private Robot.Core.Control.LoopFault _lastFault;
-    private (Safety.StopCategory Stop, Safety.StopPhase Phase, Robot.Safety.Contracts.ReasonCode Reason) _lastSafety;
-    private bool _safetyWritten;
 
     /// <param name="path">MCAP file to create (overwritten).</param>
     /// <param name="ring">The ring the loop publishes into.</param>
@@ -54,6 +62,7 @@ public sealed class TelemetryRecorder : IDisposable
         _baseState = Channel("/base_state", BaseState.Descriptor, null);
         _fault = Channel("/loop_fault", Protos.LoopFault.Descriptor, null);
         _safety = Channel("/safety_stop", SafetyStop.Descriptor, null);
+        _gaps = Channel("/telemetry_gaps", TelemetryGap.Descriptor, null);
         if (ring.Signals is { } signals)
         {
             _controller = Channel("/controller", ControllerInternals.Descriptor,
@@ -70,6 +79,25 @@ public sealed class TelemetryRecorder : IDisposable
     /// <summary>Messages written so far.</summary>
     public long MessagesWritten => _sequence;
 
+    /// <summary>
+    /// The error that ended the recording early (the failed write: disk full, I/O error), or null
+    /// while it records and after a clean close. Any thread.
+    /// </summary>
+    public Exception? Failure => _failure;
+
+    /// <summary>True when the recording ended early on a write error (<see cref="Failure"/> says which). Any thread.</summary>
+    public bool Failed => _failure is not null;
+
+    /// <summary>Frames taken from the ring after the failure and not written. Any thread.</summary>
+    public long FramesDiscarded => Volatile.Read(ref _framesDiscarded);
+
+    /// <summary>
+    /// Bytes the writer thread has allocated so far, as of the last frame it took from the ring
+    /// (<see cref="GC.GetAllocatedBytesForCurrentThread"/> on that thread): flat in steady state,
+    /// which tests check. Any thread.
+    /// </summary>
+    public long WriterAllocatedBytes => Volatile.Read(ref _writerAllocatedBytes);
+
     private ushort Channel(string topic, MessageDescriptor descriptor, IReadOnlyDictionary<string, string>? metadata)
     {
         var set = new FileDescriptorSet();
@@ -82,54 +110,109 @@ public sealed class TelemetryRecorder : IDisposable
     {
         while (true)
         {
+            bool stopping = _stop; // before the peek: a frame published before Dispose is still seen
             TelemetryFrame? frame = _ring.Peek();
+            // Without a frame: the changes of ticks whose frames were dropped or are not yet published.
+            Record(frame);
             if (frame is null)
             {
-                if (_stop)
+                if (stopping)
                 {
                     return;
                 }
                 Thread.Sleep(2);
                 continue;
             }
-            Write(frame);
+            Volatile.Write(ref _writerAllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
             _ring.Release();
         }
     }
 
+    /// <summary>
+    /// Writes the transitions up to <paramref name="frame"/>'s tick (all of them without a frame),
+    /// then the frame; after a failure only takes them off the ring.
+    /// </summary>
+    private void Record(TelemetryFrame? frame)
+    {
+        if (_failure is null)
+        {
+            try
+            {
+                DrainTransitions(frame?.Tick ?? long.MaxValue);
+                if (frame is not null)
+                {
+                    Write(frame);
+                }
+                return;
+            }
+            catch (Exception e)
+            {
+                // Every exception: this thread has no caller, so one that escapes ends the
+                // process, control loop and safety link included. A recording is not worth that.
+                _failure = e;
+            }
+        }
+        DrainTransitions(frame?.Tick ?? long.MaxValue); // failed: released, not written
+        if (frame is not null)
+        {
+            Interlocked.Increment(ref _framesDiscarded);
+        }
+    }
+
+    private ulong LogTime(double time) => _epochNs + (ulong)Math.Max(0, Math.Round(time * 1e9));
+
     private void Write(TelemetryFrame f)
     {
-        ulong t = _epochNs + (ulong)Math.Max(0, Math.Round(f.Time * 1e9));
         if (f.Tick % _everyNthTick == 0)
         {
-            WriteState(f, t);
+            WriteState(f, LogTime(f.Time));
         }
+    }
 
-        if (f.Fault != _lastFault)
+    /// <summary>
+    /// Writes the queued transitions up to tick <paramref name="upTo"/>, or only releases them
+    /// after a failure. A gap is written when it ends, so its first tick is earlier than the
+    /// changes queued inside it.
+    /// </summary>
+    private void DrainTransitions(long upTo)
+    {
+        while (_ring.TryPeekTransition(out TelemetryTransition transition) && transition.Tick <= upTo)
         {
-            _lastFault = f.Fault;
-            var w = new ProtoWriter(_buffer);
-            w.WriteDouble(1, f.Time);
-            w.WriteInt64(2, f.Tick);
-            w.WriteString(3, LoopFaultNames.Of(f.Fault));
-            w.WriteInt64(4, f.FaultDetail);
-            _writer.WriteMessage(_fault, _sequence++, t, t, _buffer.AsSpan(0, w.Length));
+            if (_failure is null)
+            {
+                WriteTransition(transition);
+            }
+            _ring.ReleaseTransition();
         }
+    }
 
-        Safety.SafetyStatus s = f.Safety;
-        var safety = (s.Stop, s.Phase, s.Reason);
-        if (!_safetyWritten || safety != _lastSafety)
+    private void WriteTransition(in TelemetryTransition c)
+    {
+        ulong t = LogTime(c.Time);
+        var w = new ProtoWriter(_buffer);
+        w.WriteDouble(1, c.Time);
+        w.WriteInt64(2, c.Tick);
+        switch (c.Kind)
         {
-            (_safetyWritten, _lastSafety) = (true, safety);
-            var w = new ProtoWriter(_buffer);
-            w.WriteDouble(1, f.Time);
-            w.WriteInt64(2, f.Tick);
-            w.WriteString(3, SafetyNames.Of(s.Stop));
-            w.WriteString(4, SafetyNames.Of(s.Phase));
-            w.WriteString(5, SafetyNames.Of(s.Reason));
-            w.WriteDouble(6, s.SpeedScale);
-            w.WriteInt64(7, s.TicksInStop);
-            _writer.WriteMessage(_safety, _sequence++, t, t, _buffer.AsSpan(0, w.Length));
+            case TelemetryTransitionKind.Fault:
+                w.WriteString(3, LoopFaultNames.Of(c.Fault));
+                w.WriteInt64(4, c.FaultDetail);
+                _writer.WriteMessage(_fault, _sequence++, t, t, _buffer.AsSpan(0, w.Length));
+                break;
+            case TelemetryTransitionKind.SafetyStop:
+                Safety.SafetyStatus s = c.Safety;
+                w.WriteString(3, SafetyNames.Of(s.Stop));
+                w.WriteString(4, SafetyNames.Of(s.Phase));
+                w.WriteString(5, SafetyNames.Of(s.Reason));
+                w.WriteDouble(6, s.SpeedScale);
+                w.WriteInt64(7, s.TicksInStop);
+                _writer.WriteMessage(_safety, _sequence++, t, t, _buffer.AsSpan(0, w.Length));
+                break;
+            default:
+                w.WriteInt64(3, c.Dropped);
+                w.WriteInt64(4, c.DroppedTotal);
+                _writer.WriteMessage(_gaps, _sequence++, t, t, _buffer.AsSpan(0, w.Length));
+                break;
         }
     }
 
@@ -183,11 +266,38 @@ public sealed class TelemetryRecorder : IDisposable
         }
     }
 
-    /// <summary>Drains what is left, writes the summary and closes the file.</summary>
+    /// <summary>
+    /// Drains what is left, writes the summary and closes the file; after a failure only closes
+    /// it. Never throws for a write error: one at close is kept in <see cref="Failure"/>.
+    /// </summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         _stop = true;
         _thread.Join();
-        _writer.Dispose();
+        try
+        {
+            if (_failure is null)
+            {
+                // The loop has stopped: a recording that ends in a gap records that gap too.
+                if (_ring.TryGetOpenGap(out TelemetryTransition gap))
+                {
+                    WriteTransition(gap);
+                }
+                _writer.Dispose();
+            }
+            else
+            {
+                _writer.Abort();
+            }
+        }
+        catch (IOException e)
+        {
+            _failure ??= e;
+        }
     }
 }

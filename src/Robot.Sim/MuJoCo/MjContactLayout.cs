@@ -60,6 +60,8 @@ internal static class MjConstants
     [CValue("mjJNT_HINGE")] internal const int JntHinge = 3;
     [CValue("mjTRN_JOINT")] internal const int TrnJoint = 0;
     [CValue("mjNWARNING")] internal const int NWarning = 8;
+    [CValue("mjWARN_BADQPOS")] internal const int WarnBadQpos = 4;
+    [CValue("mjWARN_BADQVEL")] internal const int WarnBadQvel = 5;
     [CValue("mjWARN_BADQACC")] internal const int WarnBadQacc = 6;
     [CValue("mjMAXVFS")] internal const int MaxVfs = 2000;
     [CValue("mjMAXVFSNAME")] internal const int MaxVfsName = 1000;

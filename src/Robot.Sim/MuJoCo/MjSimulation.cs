@@ -383,8 +383,14 @@ public sealed unsafe class MjSimulation : IDisposable
         return *(int*)(D + MjDataLayout.Warning + warning * MjWarningStatLayout.Size + MjWarningStatLayout.Number);
     }
 
-    /// <summary>True when MuJoCo found the accelerations invalid and reset the state (a divergent simulation).</summary>
-    public bool Diverged => WarningCount(MjConstants.WarnBadQacc) > 0;
+    /// <summary>
+    /// True when MuJoCo found a bad number (NaN, infinite or beyond mjMAXVAL) in the positions,
+    /// velocities or accelerations and reset the state to qpos0 at time 0 (a divergent
+    /// simulation). In 2.2.2 <c>mj_step1</c> checks qpos and qvel first (mjWARN_BADQPOS,
+    /// mjWARN_BADQVEL) and <c>mj_step2</c> checks qacc (mjWARN_BADQACC); each resets and counts.
+    /// </summary>
+    public bool Diverged =>
+        WarningCount(MjConstants.WarnBadQpos) > 0 || WarningCount(MjConstants.WarnBadQvel) > 0 || WarningCount(MjConstants.WarnBadQacc) > 0;
 
     /// <summary>Total mass of every body, kg.</summary>
     public double TotalMass => MuJoCoNative.mj_getTotalmass((IntPtr)M);

@@ -27,6 +27,19 @@ public class RunAndStandCommandTests
         }
     }
 
+    [Fact]
+    public void Run_SimRecordingToAFullDisk_LoopRunsOn_FailureReportedAndExit1()
+    {
+        // /dev/full: every write that reaches the device fails with ENOSPC, as on a full disk.
+        var (code, stdout, stderr) = CliRunner.Run("run", "--sim", "--seconds", "0.5", "--record", "/dev/full", "--json");
+        Assert.Equal(1, code);
+        Assert.Contains("telemetry recording FAILED", stderr, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal("None", json.RootElement.GetProperty("fault").GetString());
+        Assert.Equal(500, json.RootElement.GetProperty("ticks").GetInt64());
+        Assert.Contains("No space left on device", json.RootElement.GetProperty("telemetryError").GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--seconds", "-1", "--seconds -1 must be in (0, 86400]")]
     [InlineData("--record", "/nonexistent-folder/x.mcap", "folder /nonexistent-folder does not exist")]

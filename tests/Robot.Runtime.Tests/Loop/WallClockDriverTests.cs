@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Robot.Core.Control;
+using Robot.Core.Hardware;
 using Robot.Runtime.Loop;
 using Robot.Runtime.Tests.Doubles;
 
@@ -33,5 +35,45 @@ public class WallClockDriverTests
         Assert.Equal(LoopFault.Overrun, pipeline.Fault);
         Assert.True(driver.Statistics.Snapshot().Overruns >= 3);
         Assert.True(pipeline.Tick().HeldLastSafeCommand);
+    }
+
+    [Fact]
+    public void Run_FakeControllerStallsOnce_TickDtCoversTheSkippedPeriods()
+    {
+        // A real controller does not stall on demand: this one sleeps 20 ms in its 100th tick.
+        var controller = new StallOnceController(stallAtTick: 100, TimeSpan.FromMilliseconds(20));
+        var (pipeline, _) = PipelineFactory.Create(controller: controller);
+        using var driver = new WallClockDriver(pipeline,
+            new ControlLoopOptions { RateHz = 1000, MaxConsecutiveOverruns = 1000, UseRealtimeScheduling = false, LockMemory = false }, warmupTicks: 0);
+        long start = Stopwatch.GetTimestamp();
+        driver.Start(ticks: 300);
+        driver.Join();
+        double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
+
+        Assert.Equal(300, pipeline.TickCount);
+        Assert.True(driver.Statistics.Snapshot().MissedDeadlines >= 19, "a 20 ms stall skips at least 19 deadlines");
+        // The tick after the stall is told the time that really passed: its own period and the 19+ skipped.
+        Assert.True(controller.LargestDt >= 0.020 - 1e-9, $"largest dt {controller.LargestDt} s after a 20 ms stall");
+        // Summed, the controller's time covers the stall and never runs ahead of the wall clock.
+        Assert.InRange(controller.SecondsSeen, 0.319 - 1e-9, wall);
+    }
+
+    /// <summary>Holds every joint at 0; sleeps once, in tick <c>stallAtTick</c>; records the dt it is given.</summary>
+    private sealed class StallOnceController(long stallAtTick, TimeSpan stall) : IJointController
+    {
+        public double SecondsSeen { get; private set; }
+        public double LargestDt { get; private set; }
+
+        public LoopFault Update(in TickContext tick, RobotState measured, in BaseEstimate estimate, Span<JointCommand> commands)
+        {
+            SecondsSeen += tick.Dt;
+            LargestDt = Math.Max(LargestDt, tick.Dt);
+            if (tick.Tick == stallAtTick)
+            {
+                Thread.Sleep(stall);
+            }
+            commands.Fill(new JointCommand(0, 0, 10, 1, 0));
+            return LoopFault.None;
+        }
     }
 }

@@ -125,6 +125,87 @@ public class StopExecutorTests
         Assert.Equal(0, _stops.TicksToTorqueOff);
         Assert.All(_pipeline.WrittenCommands.ToArray(), c => Assert.Equal(JointCommand.Limp, c));
         Assert.Equal(JointCommand.Limp, _hardware.LastCommand0);
+
+        // Unpowered, the robot collapses: its joints end far from the 0.5 rad the fault found them at.
+        Run(20);
+        for (int j = 0; j < 6; j++)
+        {
+            _hardware.Position[j] = -0.3;
+        }
+        // The latch is reset, permits flow, the operator re-arms: the loop is still faulted and
+        // cannot control the robot, so power stays off instead of driving it back to 0.5 rad.
+        _stops.Rearm();
+        Run(30, permitEveryTenTicks: true);
+        Assert.Equal(StopPhase.TorqueOff, _pipeline.Safety.Phase);
+        Assert.All(_pipeline.WrittenCommands.ToArray(), c => Assert.Equal(JointCommand.Limp, c));
+
+        // The cause is gone and the fault cleared: the pending re-arm takes effect, and the
+        // controller (not a hold captured before the stop) decides what is written.
+        _hardware.NaNJoint = -1;
+        _pipeline.ClearFault();
+        Run(1, permitEveryTenTicks: true);
+        Assert.Equal(StopPhase.None, _pipeline.Safety.Phase);
+        Assert.All(_pipeline.WrittenCommands.ToArray(), c => Assert.True(c.Kp > 0, "power is back"));
+    }
+
+    [Fact]
+    public void Rearm_FakeControllerOutputInvalidOnThePowerOnTick_HoldsTheMeasuredPose()
+    {
+        // A real controller does not emit an invalid command on demand: this one does, on the tick power returns.
+        var controller = new InvalidOnDemandController(0.5);
+        var gate = new SafetyGate(_verdicts, new SafetyGateOptions { MaxSpeed = 1.5 }, _time);
+        var stops = new StopExecutor(gate, new StopExecutorOptions(), 6);
+        var (pipeline, hardware) = PipelineFactory.Create(controller: controller, stops: stops);
+        void Tick(bool permit)
+        {
+            _time.Advance(s_tick);
+            if (permit)
+            {
+                Receive(VerdictKind.Permit);
+            }
+            pipeline.Tick();
+        }
+        for (int i = 0; i < 300; i++)
+        {
+            Tick(permit: i % 10 == 0);
+        }
+        Assert.All(hardware.Position, q => Assert.True(q > 0.3, $"joint at {q} rad: the controller should be holding it near 0.5"));
+        Receive(VerdictKind.EmergencyStop, 0, StopLevel.Cut, latched: true, ReasonCode.ReasonEmergencyStop);
+        Tick(permit: false);
+        Assert.Equal(StopPhase.TorqueOff, pipeline.Safety.Phase);
+        for (int j = 0; j < 6; j++)
+        {
+            hardware.Position[j] = -0.3; // collapsed
+        }
+        Tick(permit: true);
+        stops.Rearm();
+        controller.Invalid = true;
+        Tick(permit: true);
+        Assert.Equal(StopPhase.None, pipeline.Safety.Phase);
+        Assert.Equal(Robot.Core.Control.LoopFault.ControllerOutputInvalid, pipeline.Fault);
+        // The hold written is where the joints are now, not 0.5 rad (the last command before the stop).
+        ReadOnlySpan<JointCommand> written = pipeline.WrittenCommands;
+        for (int j = 0; j < 6; j++)
+        {
+            Assert.Equal(pipeline.State.JointPosition[j], written[j].Position);
+            Assert.InRange(written[j].Position, -0.31, -0.29);
+            Assert.Equal(0, written[j].Velocity);
+        }
+    }
+
+    /// <summary>Holds every joint at a target; while <see cref="Invalid"/>, commands NaN positions.</summary>
+    private sealed class InvalidOnDemandController(double target) : Robot.Core.Control.IJointController
+    {
+        public bool Invalid { get; set; }
+
+        public Robot.Core.Control.LoopFault Update(in Robot.Core.Control.TickContext tick, Robot.Core.Hardware.RobotState measured, in Robot.Core.Control.BaseEstimate estimate, Span<JointCommand> commands)
+        {
+            for (int i = 0; i < commands.Length; i++)
+            {
+                commands[i] = new JointCommand(Invalid ? double.NaN : target, 0, 100, 20, 0);
+            }
+            return Robot.Core.Control.LoopFault.None;
+        }
     }
 
     [Fact]

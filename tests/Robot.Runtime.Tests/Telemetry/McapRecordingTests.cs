@@ -5,6 +5,7 @@ using Robot.Runtime.Telemetry;
 using Robot.Runtime.Telemetry.Mcap;
 using Robot.Runtime.Telemetry.Protos;
 using Robot.Runtime.Tests.Doubles;
+using Robot.Safety.Contracts;
 
 namespace Robot.Runtime.Tests.Telemetry;
 
@@ -28,7 +29,7 @@ public class McapRecordingTests
             McapReader file = McapReader.Read(path);
             Assert.False(file.Truncated);
             Assert.True(file.HasFooter);
-            Assert.Equal(["/joint_states", "/joint_commands", "/base_state", "/loop_fault", "/safety_stop"], file.Channels.Select(c => c.Topic));
+            Assert.Equal(["/joint_states", "/joint_commands", "/base_state", "/loop_fault", "/safety_stop", "/telemetry_gaps"], file.Channels.Select(c => c.Topic));
             Assert.All(file.Schemas, s => Assert.Equal("protobuf", s.Encoding));
             Assert.Equal("j0,j1,j2,j3,j4,j5", file.Channels[0].Metadata["joints"]);
 
@@ -46,6 +47,78 @@ public class McapRecordingTests
             // An unsupervised loop records its safety state once: no stop, full speed.
             SafetyStop safety = Assert.Single(file.Messages.Where(m => m.ChannelId == file.Channels[4].Id).Select(m => SafetyStop.Parser.ParseFrom(m.Data)));
             Assert.Equal(("None", "None", 1.0), (safety.Stop, safety.Phase, safety.SpeedScale));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Record_DiskFull_RecorderFailedAndKeepsDrainingWithoutEndingTheProcess()
+    {
+        // /dev/full: every write that reaches the device fails with ENOSPC, as on a full disk.
+        var ring = new TelemetryRing(6, capacity: 256);
+        var (pipeline, hw) = PipelineFactory.Create(target: 0.4, ring: ring);
+        var recorder = new TelemetryRecorder("/dev/full", ring, hw.Description, DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+        var driver = new SimulatedTimeDriver(pipeline);
+        for (int done = 0; done < 2000; done += 100)
+        {
+            driver.Run(100);
+            // Lockstep with the writer, as `robot run` does: after the failure it must keep releasing frames.
+            for (int wait = 0; ring.Pending > 128 && wait < 5000; wait++)
+            {
+                Thread.Sleep(1);
+            }
+        }
+        recorder.Dispose();
+        Assert.True(recorder.Failed);
+        Assert.IsAssignableFrom<IOException>(recorder.Failure);
+        Assert.Equal(0, ring.Pending);
+        Assert.Equal(0, ring.Dropped);
+        Assert.Equal(2000, pipeline.TickCount);
+        recorder.Dispose(); // a second dispose does nothing
+    }
+
+    [Fact]
+    public void Record_ZstdSteadyState_WriterThreadAllocatesNothingPerChunk()
+    {
+        string path = TempFile();
+        try
+        {
+            var ring = new TelemetryRing(6, capacity: 8192);
+            var (pipeline, hw) = PipelineFactory.Create(target: 0.4, ring: ring);
+            var driver = new SimulatedTimeDriver(pipeline);
+            using var recorder = new TelemetryRecorder(path, ring, hw.Description, DateTimeOffset.FromUnixTimeSeconds(1_800_000_000), compression: McapWriter.Zstd);
+            void RunDrained(int ticks)
+            {
+                for (int done = 0; done < ticks; done += 500)
+                {
+                    driver.Run(500);
+                    while (ring.Pending > 2048)
+                    {
+                        Thread.Sleep(1);
+                    }
+                }
+                while (ring.Pending > 0)
+                {
+                    Thread.Sleep(1);
+                }
+            }
+            RunDrained(5000); // warm-up: JIT, the first chunks
+            long before = recorder.WriterAllocatedBytes;
+            long messagesBefore = recorder.MessagesWritten;
+            RunDrained(20_000);
+            long allocated = recorder.WriterAllocatedBytes - before;
+            long messages = recorder.MessagesWritten - messagesBefore;
+            recorder.Dispose();
+
+            // 20 000 ticks are 60 000 messages in some 150 chunks of 64 KiB: a buffer per chunk
+            // (the compressor's output, the index map) would be megabytes.
+            Assert.Equal(60_000, messages);
+            Assert.True(allocated < 4096, $"the writer thread allocated {allocated} B while writing {messages} messages");
+            Assert.Equal(0, ring.Dropped);
+            Assert.Equal(recorder.MessagesWritten, McapReader.Read(path).Messages.Count);
         }
         finally
         {
@@ -189,6 +262,52 @@ public class McapRecordingTests
     {
         var e = Assert.Throws<InvalidDataException>(() => McapReader.Read("not an mcap file"u8.ToArray(), "x.mcap"));
         Assert.Equal("x.mcap: not an MCAP file (bad magic at offset 0)", e.Message);
+    }
+
+    [Fact]
+    public void Record_StopStartsAndEndsWhileTheRingIsFull_SafetyStopAndTheGapAreRecorded()
+    {
+        string path = TempFile();
+        try
+        {
+            // A 4-frame ring nobody drains: ticks 4… are dropped, and a stop begins and ends among them.
+            var clock = new LoopTimeProvider();
+            var verdicts = new LatestValueSlot<VerdictSample>();
+            var gate = new SafetyGate(verdicts, new SafetyGateOptions(), clock);
+            var ring = new TelemetryRing(6, capacity: 4);
+            var (pipeline, hw) = PipelineFactory.Create(ring: ring, stops: new StopExecutor(gate, new StopExecutorOptions(), 6));
+            void Receive(VerdictKind kind, ReasonCode reason) =>
+                verdicts.Publish(new VerdictSample(kind, 1.5, reason, StopLevel.None, false, clock.GetTimestamp()));
+            for (int i = 0; i < 100; i++)
+            {
+                clock.Advance(0.001);
+                if (i == 50)
+                {
+                    Receive(VerdictKind.ProtectiveStop, ReasonCode.ReasonKeepOutAhead);
+                }
+                else if (i % 10 == 0)
+                {
+                    Receive(VerdictKind.Permit, ReasonCode.ReasonClear);
+                }
+                pipeline.Tick();
+            }
+            Assert.Equal(96, ring.Dropped);
+            using (new TelemetryRecorder(path, ring, hw.Description, DateTimeOffset.FromUnixTimeSeconds(1_800_000_000)))
+            {
+            }
+
+            McapReader file = McapReader.Read(path);
+            McapChannel safety = file.Channels.Single(c => c.Topic == "/safety_stop");
+            Assert.Equal([(0L, "None", "None"), (50L, "Settle", "Settling"), (60L, "None", "None")],
+                file.Messages.Where(m => m.ChannelId == safety.Id).Select(m => SafetyStop.Parser.ParseFrom(m.Data)).Select(s => (s.Tick, s.Stop, s.Phase)));
+            McapChannel gaps = file.Channels.Single(c => c.Topic == "/telemetry_gaps");
+            TelemetryGap gap = TelemetryGap.Parser.ParseFrom(Assert.Single(file.Messages, m => m.ChannelId == gaps.Id).Data);
+            Assert.Equal((4L, 96L, 96L), (gap.FirstTick, gap.Dropped, gap.DroppedTotal));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

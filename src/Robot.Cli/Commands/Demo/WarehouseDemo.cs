@@ -128,7 +128,8 @@ internal static class WarehouseDemo
         TelemetryRecorder recorder = robot.Recorder!; // complete now the host is disposed
         long dropped = robot.Robot.Robot.Telemetry!.Dropped;
         double megabytes = new FileInfo(recorder.Path).Length / 1e6;
-        progress($"telemetry: {recorder.MessagesWritten} messages ({megabytes:0} MB) in {recorder.Path}{(dropped > 0 ? $" ({dropped} frames dropped: the writer fell behind)" : "")}");
+        progress($"telemetry: {recorder.MessagesWritten} messages ({megabytes:0} MB) in {recorder.Path}{(dropped > 0 ? $" ({dropped} frames dropped: the writer fell behind)" : "")}"
+            + (recorder.Failure is { } failure ? $"; recording FAILED, the rest was not written: {failure.Message}" : ""));
         IReadOnlyList<TaskLane> lanes;
         using (TaskStore store = TaskStore.Open(tasksDb)) // the manager has closed it; its history has every change of every task
         {

@@ -17,7 +17,7 @@ namespace Robot.Cli.Commands.Run;
 public static class RunCommand
 {
     public sealed record RunResult(string Controller, string Clock, double SimulatedSeconds, double WallSeconds, long Ticks, string Fault,
-        string? Recording, long TelemetryMessages, long TelemetryDropped, IReadOnlyList<string> Realtime);
+        string? Recording, long TelemetryMessages, long TelemetryDropped, IReadOnlyList<string> Realtime, string? TelemetryError = null);
 
     public static Command Create()
     {
@@ -106,7 +106,8 @@ public static class RunCommand
             }
             recorder?.Dispose();
             var result = new RunResult(name, parseResult.GetValue(realtime) ? "wall" : "simulated", hardware.Simulation.Time, clock.Elapsed.TotalSeconds,
-                robot.Pipeline.TickCount, robot.Pipeline.Fault.ToString(), file?.FullName, recorder?.MessagesWritten ?? 0, robot.Telemetry?.Dropped ?? 0, rt);
+                robot.Pipeline.TickCount, robot.Pipeline.Fault.ToString(), file?.FullName, recorder?.MessagesWritten ?? 0, robot.Telemetry?.Dropped ?? 0, rt,
+                recorder?.Failure?.Message);
             if (parseResult.GetValue(json))
             {
                 output.WriteJson(result);
@@ -119,7 +120,12 @@ public static class RunCommand
                     output.Out.WriteLine($"telemetry: {result.TelemetryMessages} messages in {file.FullName} ({result.TelemetryDropped} dropped)");
                 }
             }
-            return result.Fault == "None" ? 0 : 1;
+            if (result.TelemetryError is { } error)
+            {
+                // The loop ran on; the recording asked for did not happen in full.
+                output.Error.WriteLine($"robot run: telemetry recording FAILED after {result.TelemetryMessages} messages, the rest was not written: {error}");
+            }
+            return result.Fault == "None" && result.TelemetryError is null ? 0 : 1;
         }
     }
 }

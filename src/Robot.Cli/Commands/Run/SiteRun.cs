@@ -87,7 +87,11 @@ internal static class SiteRun
         if (host.Recorder is { } recorder) // complete once the host is disposed
         {
             output.Progress($"robot run: telemetry: {recorder.MessagesWritten} messages in {recorder.Path} ({host.Robot.Robot.Telemetry!.Dropped} frames dropped)");
+            if (recorder.Failure is { } failure)
+            {
+                output.Error.WriteLine($"robot run: telemetry recording FAILED, the rest was not written: {failure.Message}");
+            }
         }
-        return fell ? 1 : 0;
+        return fell || host.Recorder?.Failed == true ? 1 : 0;
     }
 }

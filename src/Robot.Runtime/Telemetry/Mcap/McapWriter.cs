@@ -10,6 +10,11 @@ namespace Robot.Runtime.Telemetry.Mcap;
 /// reads such files and reports the truncation). Chunks are uncompressed or zstd-compressed (the
 /// MCAP tools' default: 1 kHz telemetry shrinks several-fold), CRCs are 0 ("not computed", allowed
 /// by the spec). Not thread-safe: one writer thread.
+///
+/// Allocation: a chunk is compressed into a reused buffer and its message indexes go into reused
+/// lists, so writing messages and closing chunks allocates nothing in steady state. Only the
+/// summary's chunk index grows with the file (one entry per chunk, preallocated for about 100 s
+/// of 1 kHz telemetry, then grown by doubling).
 /// </summary>
 public sealed class McapWriter : IDisposable
 {
@@ -19,14 +24,17 @@ public sealed class McapWriter : IDisposable
     private readonly McapRecordBuffer _out = new(1 << 20);
     private readonly List<(ushort Id, string Name, string Encoding, byte[] Data)> _schemas = [];
     private readonly List<(ushort Id, ushort SchemaId, string Topic, string Encoding, IReadOnlyDictionary<string, string> Metadata)> _channels = [];
-    private readonly List<ChunkIndexEntry> _chunkIndexes = [];
+    private readonly List<ChunkIndexEntry> _chunkIndexes = new(1024);
+    // Every chunk's message-index offsets, one run per chunk (ChunkIndexEntry.FirstIndexOffset, IndexOffsetCount).
+    private readonly List<(ushort Channel, ulong Offset)> _indexOffsets = new(8 * 1024);
+    private byte[] _compressed = [];
     private readonly Dictionary<ushort, List<(ulong LogTime, ulong Offset)>> _messageIndex = [];
     private readonly Dictionary<ushort, ulong> _channelCounts = [];
     private ulong _chunkStart = ulong.MaxValue, _chunkEnd;
     private ulong _messageCount, _fileStart = ulong.MaxValue, _fileEnd;
     private bool _disposed;
 
-    private readonly record struct ChunkIndexEntry(ulong Start, ulong End, ulong Offset, ulong Length, Dictionary<ushort, ulong> IndexOffsets, ulong IndexLength, ulong UncompressedSize, ulong CompressedSize);
+    private readonly record struct ChunkIndexEntry(ulong Start, ulong End, ulong Offset, ulong Length, int FirstIndexOffset, int IndexOffsetCount, ulong IndexLength, ulong UncompressedSize, ulong CompressedSize);
 
     /// <summary>The MCAP name of zstd chunk compression.</summary>
     public const string Zstd = "zstd";
@@ -50,6 +58,11 @@ public sealed class McapWriter : IDisposable
         _zstd = compression == Zstd ? new ZstdSharp.Compressor(3) : null;
         _stream = stream;
         _chunkSize = chunkSize;
+        if (_zstd is not null)
+        {
+            // A chunk closes at the first message past chunkSize: room for one more large message.
+            _compressed = new byte[ZstdSharp.Compressor.GetCompressBound((int)Math.Min(chunkSize + (64 * 1024), int.MaxValue / 2))];
+        }
         _out.Bytes(McapFormat.Magic);
         int at = _out.BeginRecord(McapOpcode.Header);
         _out.String(profile);
@@ -120,12 +133,12 @@ public sealed class McapWriter : IDisposable
         _out.U64((ulong)_chunk.Length);
         _out.U32(0);          // uncompressed CRC: not computed
         _out.String(_compression);
-        ReadOnlySpan<byte> records = _zstd is null ? _chunk.Written : _zstd.Wrap(_chunk.Written);
+        ReadOnlySpan<byte> records = _zstd is null ? _chunk.Written : Compress(_zstd, _chunk.Written);
         _out.U64((ulong)records.Length);
         _out.Bytes(records);
         _out.EndRecord(at);
         ulong chunkLength = (ulong)_out.Length;
-        var indexOffsets = new Dictionary<ushort, ulong>();
+        int firstIndexOffset = _indexOffsets.Count;
         ulong indexStart = chunkOffset + chunkLength;
         foreach ((ushort channel, List<(ulong LogTime, ulong Offset)> entries) in _messageIndex)
         {
@@ -133,7 +146,7 @@ public sealed class McapWriter : IDisposable
             {
                 continue;
             }
-            indexOffsets[channel] = chunkOffset + (ulong)_out.Length;
+            _indexOffsets.Add((channel, chunkOffset + (ulong)_out.Length));
             int mi = _out.BeginRecord(McapOpcode.MessageIndex);
             _out.U16(channel);
             _out.U32((uint)(entries.Count * 16));
@@ -146,7 +159,8 @@ public sealed class McapWriter : IDisposable
             entries.Clear();
         }
         ulong indexLength = chunkOffset + (ulong)_out.Length - indexStart;
-        _chunkIndexes.Add(new ChunkIndexEntry(_chunkStart, _chunkEnd, chunkOffset, chunkLength, indexOffsets, indexLength, (ulong)_chunk.Length, (ulong)records.Length));
+        _chunkIndexes.Add(new ChunkIndexEntry(_chunkStart, _chunkEnd, chunkOffset, chunkLength, firstIndexOffset, _indexOffsets.Count - firstIndexOffset,
+            indexLength, (ulong)_chunk.Length, (ulong)records.Length));
         Flush(_out);
         _stream.Flush();
         if (_stream is FileStream file)
@@ -158,14 +172,48 @@ public sealed class McapWriter : IDisposable
         _chunkEnd = 0;
     }
 
+    /// <summary>
+    /// Finishes the file: flushes the open chunk, writes the summary and footer, closes the stream.
+    /// The stream is closed even when a write fails (the exception then propagates).
+    /// </summary>
     public void Dispose()
     {
         if (_disposed)
         {
             return;
         }
-        FlushChunk();
+        _disposed = true;
+        try
+        {
+            WriteSummary();
+        }
+        finally
+        {
+            _zstd?.Dispose();
+            _stream.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Closes the stream without the summary, after a write failed (disk full, I/O error): a
+    /// summary written after a lost chunk would index data that is not there. What reached the
+    /// file stays readable up to its last complete chunk, like a file cut off by a crash. Closing
+    /// may itself throw when the stream still holds bytes it cannot write.
+    /// </summary>
+    public void Abort()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         _zstd?.Dispose();
+        _stream.Dispose();
+    }
+
+    private void WriteSummary()
+    {
+        FlushChunk();
         int de = _out.BeginRecord(McapOpcode.DataEnd);
         _out.U32(0);
         _out.EndRecord(de);
@@ -204,8 +252,6 @@ public sealed class McapWriter : IDisposable
         _out.Bytes(McapFormat.Magic);
         Flush(_out);
         _stream.Flush();
-        _stream.Dispose();
-        _disposed = true;
     }
 
     private void WriteStatistics()
@@ -237,8 +283,9 @@ public sealed class McapWriter : IDisposable
         _out.U64(c.Offset);
         _out.U64(c.Length);
         int map = _out.BeginPrefixed32();
-        foreach ((ushort channel, ulong offset) in c.IndexOffsets)
+        for (int i = c.FirstIndexOffset; i < c.FirstIndexOffset + c.IndexOffsetCount; i++)
         {
+            (ushort channel, ulong offset) = _indexOffsets[i];
             _out.U16(channel);
             _out.U64(offset);
         }
@@ -276,6 +323,18 @@ public sealed class McapWriter : IDisposable
         }
         b.EndPrefixed32(map);
         b.EndRecord(at);
+    }
+
+    /// <summary>Compresses <paramref name="records"/> into the reused buffer (grown only for an unusually large chunk).</summary>
+    private ReadOnlySpan<byte> Compress(ZstdSharp.Compressor zstd, ReadOnlySpan<byte> records)
+    {
+        int bound = ZstdSharp.Compressor.GetCompressBound(records.Length);
+        if (_compressed.Length < bound)
+        {
+            _compressed = new byte[bound];
+        }
+        int length = zstd.Wrap(records, _compressed);
+        return _compressed.AsSpan(0, length);
     }
 
     private void Flush(McapRecordBuffer buffer)
