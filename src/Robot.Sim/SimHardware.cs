@@ -109,6 +109,9 @@ public sealed class SimHardware : IRobotHardware
 
     public HardwareLifecycle Lifecycle { get; private set; } = HardwareLifecycle.Unconfigured;
 
+    /// <summary>Physics advances only in <see cref="Write"/>: a stalled process pauses the simulated world too.</summary>
+    public bool KeepsOwnTime => true;
+
     /// <summary>Why the last Write or Read was refused, or why the hardware is in Error; null when none.</summary>
     public string? LastError { get; private set; }
 

@@ -13,6 +13,14 @@ public interface IRobotHardware : IDisposable
     /// <summary>The joints this hardware drives, in command order.</summary>
     RobotDescription Description { get; }
 
+    /// <summary>
+    /// True when the hardware keeps its own time, advanced only by <see cref="Write"/> (a
+    /// simulation): when the process stalls, that world stalls with it, so after a stall the loop
+    /// goes on one period at a time. False (the default: real hardware, whose world does not wait)
+    /// makes the tick after a stall cover the periods the loop skipped.
+    /// </summary>
+    bool KeepsOwnTime => false;
+
     /// <summary>Where the hardware is in its lifecycle.</summary>
     HardwareLifecycle Lifecycle { get; }
 

@@ -44,6 +44,7 @@ public sealed class NoisyHardware : IRobotHardware
 
     public RobotDescription Description => _inner.Description;
     public HardwareLifecycle Lifecycle => _inner.Lifecycle;
+    public bool KeepsOwnTime => _inner.KeepsOwnTime;
     public void Configure() => _inner.Configure();
     public void Activate() => _inner.Activate();
     public void Deactivate() => _inner.Deactivate();

@@ -138,12 +138,15 @@ public sealed class ControlPipeline : ILoopBody
 
     /// <summary>
     /// Runs one tick, <paramref name="periods"/> loop periods after the previous one (more than 1
-    /// after a stall the driver skipped): the estimator, the controller, the safety limiter and a
-    /// simulation all advance by that much time. Allocation-free, lock-free, no I/O.
+    /// after a stall the driver skipped): on real hardware the estimator, the controller and the
+    /// safety limiter advance by that much time; on hardware that keeps its own time (a
+    /// simulation, <see cref="IRobotHardware.KeepsOwnTime"/>) by one period, as the simulated
+    /// world itself waited. Allocation-free, lock-free, no I/O.
     /// </summary>
     public TickOutcome Tick(long periods)
     {
-        double dt = periods > 1 ? periods * _dt : _dt;
+        // Real hardware's world went on through a stall; a simulation's waited for the process.
+        double dt = periods > 1 && !_hardware.KeepsOwnTime ? periods * _dt : _dt;
         if (!_hardware.Read(State))
         {
             RaiseFault(LoopFault.ReadFailed);

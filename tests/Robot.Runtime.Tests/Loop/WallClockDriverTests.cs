@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Robot.Core.Control;
 using Robot.Core.Hardware;
+using Robot.Runtime.Hosting;
 using Robot.Runtime.Loop;
 using Robot.Runtime.Tests.Doubles;
 
@@ -56,6 +57,24 @@ public class WallClockDriverTests
         Assert.True(controller.LargestDt >= 0.020 - 1e-9, $"largest dt {controller.LargestDt} s after a 20 ms stall");
         // Summed, the controller's time covers the stall and never runs ahead of the wall clock.
         Assert.InRange(controller.SecondsSeen, 0.319 - 1e-9, wall);
+    }
+
+    [Fact]
+    public void Run_SimulationWithAFakeControllerStallingOnce_TheSimulatedWorldWaits_OnePeriodPerTick()
+    {
+        // A simulation's world stalls with the process: after the stall the loop goes on one
+        // period at a time, and simulated time is ticks × period (a real robot's is wall time, above).
+        var controller = new StallOnceController(stallAtTick: 100, TimeSpan.FromMilliseconds(20));
+        using var robot = SimulatedRobot.Create(controller);
+        using var driver = new WallClockDriver(robot.Pipeline,
+            new ControlLoopOptions { RateHz = 1000, MaxConsecutiveOverruns = 1000, UseRealtimeScheduling = false, LockMemory = false }, warmupTicks: 0);
+        double simStart = robot.Hardware.Simulation.Time;
+        driver.Start(ticks: 300);
+        driver.Join();
+
+        Assert.True(driver.Statistics.Snapshot().MissedDeadlines >= 19, "a 20 ms stall skips at least 19 deadlines");
+        Assert.Equal(0.001, controller.LargestDt, 9);
+        Assert.Equal(0.300, robot.Hardware.Simulation.Time - simStart, 6);
     }
 
     /// <summary>Holds every joint at 0; sleeps once, in tick <c>stallAtTick</c>; records the dt it is given.</summary>
