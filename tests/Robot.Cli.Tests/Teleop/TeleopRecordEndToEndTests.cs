@@ -80,20 +80,8 @@ public partial class TeleopRecordEndToEndTests(ITestOutputHelper log)
         {
             string dataset = Path.Combine(work, "dataset"), calibrationFile = Path.Combine(work, "leader.json");
             File.WriteAllText(calibrationFile, calibration.ToJson());
-            using var pty = new SocatPtyPair();
-            using var emulator = new DynamixelBusEmulator(new LinuxTtyTransport(pty.PathB, 1_000_000),
-                calibration.LeaderIds.Select(id => new VirtualServo(DynamixelModel.XL330M288, id, baudRegister: 3, returnDelay: 0)));
-            emulator.Replay = rest;
-            emulator.Start();
-            using var keysOut = new AnonymousPipeServerStream(PipeDirection.Out);
-            using var keysIn = new StreamReader(new AnonymousPipeClientStream(PipeDirection.In, keysOut.ClientSafePipeHandle));
-            using var keys = new StreamWriter(keysOut) { AutoFlush = true };
-            var stderr = new WatchedWriter();
-            var stdout = new StringWriter();
-            Task<int> run = Task.Run(() => RobotCli.Run(
-                ["teleop", "record", "--leader", pty.PathA, "--task", TaskText, "--episodes", "1", "--fps", "50", "--dataset", dataset,
-                 "--calibration", calibrationFile, "--reset-time", "0", "--episode-time", "60", "--json"],
-                stdout, stderr, keysIn));
+            await using var recording = new LeaderRecording(calibration, rest, dataset, calibrationFile, episodes: 1);
+            var (emulator, keys, stderr, stdout, run) = (recording.Emulator, recording.Keys, recording.Stderr, recording.Stdout, recording.Run);
             try
             {
                 Assert.True(stderr.WaitFor(t => Frames(t, 0) >= 16, TimeSpan.FromSeconds(60), () => run.IsCompleted), $"episode 0 never recorded: {stderr}");
@@ -110,12 +98,8 @@ public partial class TeleopRecordEndToEndTests(ITestOutputHelper log)
             }
             finally
             {
-                if (!run.IsCompleted)
-                {
-                    emulator.Faults.Silent = false;
-                    keys.WriteLine("q");
-                    await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30)));
-                }
+                emulator.Faults.Silent = false;
+                await recording.StopIfRunning();
             }
             int code = await run;
             Assert.True(code == 0, $"exit {code}\nstdout: {stdout}\nstderr: {stderr}");
@@ -142,22 +126,8 @@ public partial class TeleopRecordEndToEndTests(ITestOutputHelper log)
     {
         string dataset = Path.Combine(work, "dataset"), calibrationFile = Path.Combine(work, "leader.json");
         File.WriteAllText(calibrationFile, calibration.ToJson());
-        using var pty = new SocatPtyPair();
-        using var emulator = new DynamixelBusEmulator(new LinuxTtyTransport(pty.PathB, 1_000_000),
-            calibration.LeaderIds.Select(id => new VirtualServo(DynamixelModel.XL330M288, id, baudRegister: 3, returnDelay: 0)));
-        emulator.Replay = first;
-        emulator.Start();
-
-        // The verb's stdin is a real pipe (not a terminal), so it reads operator lines.
-        using var keysOut = new AnonymousPipeServerStream(PipeDirection.Out);
-        using var keysIn = new StreamReader(new AnonymousPipeClientStream(PipeDirection.In, keysOut.ClientSafePipeHandle));
-        using var keys = new StreamWriter(keysOut) { AutoFlush = true };
-        var stderr = new WatchedWriter();
-        var stdout = new StringWriter();
-        Task<int> run = Task.Run(() => RobotCli.Run(
-            ["teleop", "record", "--leader", pty.PathA, "--task", TaskText, "--episodes", "2", "--fps", "50", "--dataset", dataset,
-             "--calibration", calibrationFile, "--reset-time", "0", "--episode-time", "60", "--json"],
-            stdout, stderr, keysIn));
+        await using var recording = new LeaderRecording(calibration, first, dataset, calibrationFile, episodes: 2);
+        var (emulator, keys, stderr, stdout, run) = (recording.Emulator, recording.Keys, recording.Stderr, recording.Stdout, recording.Run);
         try
         {
             PlayEpisode(0, first, emulator, stderr, keys, run);
@@ -167,11 +137,7 @@ public partial class TeleopRecordEndToEndTests(ITestOutputHelper log)
         }
         finally
         {
-            if (!run.IsCompleted)
-            {
-                keys.WriteLine("q"); // stop a verb the test lost track of, so the test ends
-                await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30)));
-            }
+            await recording.StopIfRunning();
         }
         int code = await run;
         Assert.True(code == 0, $"exit {code}\nstdout: {stdout}\nstderr: {stderr}");
@@ -236,6 +202,61 @@ public partial class TeleopRecordEndToEndTests(ITestOutputHelper log)
     }
 
     /// <summary>Waits for the episode to record, plays the motion, waits for frames after its rest began, presses "next".</summary>
+    /// <summary>
+    /// <c>robot teleop record</c> running on its own task against an emulated leader arm on a real pty pair,
+    /// replaying <c>replay</c>, with operator lines written to its stdin through a real pipe (not a terminal).
+    /// </summary>
+    private sealed class LeaderRecording : IAsyncDisposable
+    {
+        private readonly SocatPtyPair _pty = new();
+        private readonly AnonymousPipeServerStream _keysOut = new(PipeDirection.Out);
+        private readonly StreamReader _keysIn;
+
+        public LeaderRecording(LeaderCalibrationFixture calibration, MotionReplay replay, string dataset, string calibrationFile, int episodes)
+        {
+            Emulator = new DynamixelBusEmulator(new LinuxTtyTransport(_pty.PathB, 1_000_000),
+                calibration.LeaderIds.Select(id => new VirtualServo(DynamixelModel.XL330M288, id, baudRegister: 3, returnDelay: 0)));
+            Emulator.Replay = replay;
+            Emulator.Start();
+            _keysIn = new StreamReader(new AnonymousPipeClientStream(PipeDirection.In, _keysOut.ClientSafePipeHandle));
+            Keys = new StreamWriter(_keysOut) { AutoFlush = true };
+            Run = Task.Run(() => RobotCli.Run(
+                ["teleop", "record", "--leader", _pty.PathA, "--task", TaskText, "--episodes", $"{episodes}", "--fps", "50", "--dataset", dataset,
+                 "--calibration", calibrationFile, "--reset-time", "0", "--episode-time", "60", "--json"],
+                Stdout, Stderr, _keysIn));
+        }
+
+        public DynamixelBusEmulator Emulator { get; }
+
+        public StreamWriter Keys { get; }
+
+        public WatchedWriter Stderr { get; } = new();
+
+        public StringWriter Stdout { get; } = new();
+
+        public Task<int> Run { get; }
+
+        /// <summary>Stops a verb the test lost track of (an operator's "q"), so the test ends.</summary>
+        public async Task StopIfRunning()
+        {
+            if (!Run.IsCompleted)
+            {
+                Keys.WriteLine("q");
+                await Task.WhenAny(Run, Task.Delay(TimeSpan.FromSeconds(30)));
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopIfRunning();
+            Keys.Dispose();
+            _keysIn.Dispose();
+            _keysOut.Dispose();
+            Emulator.Dispose();
+            _pty.Dispose();
+        }
+    }
+
     private static void PlayEpisode(int episode, MotionReplay motion, DynamixelBusEmulator emulator, WatchedWriter stderr, StreamWriter keys, Task<int> run)
     {
         Assert.True(stderr.WaitFor(t => Frames(t, episode) >= 16, TimeSpan.FromSeconds(60), () => run.IsCompleted), $"episode {episode} never recorded: {stderr}");
