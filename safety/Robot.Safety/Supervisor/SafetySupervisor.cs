@@ -226,7 +226,8 @@ public sealed class SafetySupervisor
             }
             if (lost)
             {
-                Audit.Write(AuditCategory.Stop, "robot.lost", "protective_stop", "system", session.RobotId,
+                // The record names the stop the robot is sent: under a latch that is the emergency stop (Push).
+                Audit.Write(AuditCategory.Stop, "robot.lost", EStops.Covering(session.RobotId) is null ? "protective_stop" : "emergency_stop", "system", session.RobotId,
                     details: new { heartbeatTimeoutMs = site.Defaults.HeartbeatTimeout.TotalMilliseconds });
                 Push(session, VerdictKind.ProtectiveStop, ReasonCode.ReasonHeartbeatLost,
                     $"no valid heartbeat for more than {site.Defaults.HeartbeatTimeout.TotalMilliseconds:0} ms: robot marked lost", null, StopLevel.None);

@@ -127,7 +127,7 @@ public class SafetySupervisorTests
         Assert.Equal(VerdictKind.Permit, robot.Send().Kind);
         Assert.False(robot.Session.Lost);
         var records = await h.AuditRecordsAsync();
-        Assert.Contains(records, r => r.Type == "robot.lost" && r.RobotId == "h1" && r.Category == AuditCategory.Stop);
+        Assert.Contains(records, r => r.Type == "robot.lost" && r.RobotId == "h1" && r.Category == AuditCategory.Stop && r.Result == "protective_stop");
         Assert.Contains(records, r => r.Type == "robot.recovered");
     }
 
@@ -187,6 +187,7 @@ public class SafetySupervisorTests
         Assert.True(lost.EStopLatched);
         Assert.Equal(StopLevel.Cut, lost.StopLevel);
         Assert.Contains("robot marked lost", lost.Reason, StringComparison.Ordinal);
+        Assert.Contains(await h.AuditRecordsAsync(), r => r.Type == "robot.lost" && r.RobotId == "h1" && r.Result == "emergency_stop");
 
         SupervisorVerdict starting = Assert.Single(h.Connect().Drain());
         Assert.Equal(VerdictKind.EmergencyStop, starting.Kind);
