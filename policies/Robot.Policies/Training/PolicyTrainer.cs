@@ -67,8 +67,11 @@ public static class PolicyTrainer
         using Tensor trainChunks = tensor(data.TrainChunks, [data.TrainFrames, k, data.ActionWidth]);
         int[] held = ValidationSample(data.ValidationFrames);
         using Tensor validationIndex = tensor(held.Select(i => (long)i).ToArray());
-        using Tensor validationObservations = data.ValidationFrames == 0 ? zeros(0) : tensor(data.ValidationObservations, [data.ValidationFrames, data.ObservationWidth]).index_select(0, validationIndex);
-        using Tensor validationChunks = data.ValidationFrames == 0 ? zeros(0) : tensor(data.ValidationChunks, [data.ValidationFrames, k, data.ActionWidth]).index_select(0, validationIndex);
+        // The held-out frames in the shuffled order; the tensors they are selected from are freed too.
+        using Tensor? heldObservations = data.ValidationFrames == 0 ? null : tensor(data.ValidationObservations, [data.ValidationFrames, data.ObservationWidth]);
+        using Tensor? heldChunks = data.ValidationFrames == 0 ? null : tensor(data.ValidationChunks, [data.ValidationFrames, k, data.ActionWidth]);
+        using Tensor validationObservations = heldObservations?.index_select(0, validationIndex) ?? zeros(0);
+        using Tensor validationChunks = heldChunks?.index_select(0, validationIndex) ?? zeros(0);
         var stopwatch = Stopwatch.StartNew();
         long step = start;
         long? checkpointed = options.Resume ? start : null;
