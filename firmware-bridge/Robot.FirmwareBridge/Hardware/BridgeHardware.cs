@@ -211,7 +211,7 @@ public sealed class BridgeHardware : IRobotHardware
         {
             return false;
         }
-        double now = Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+        double now = BusWorker.Now(); // the clock the workers age commands by
         double oldest = now;
         for (int b = 0; b < _workers.Count; b++)
         {
@@ -253,7 +253,7 @@ public sealed class BridgeHardware : IRobotHardware
             }
         }
         long version = Interlocked.Increment(ref _commandVersion);
-        double now = Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+        double now = BusWorker.Now(); // the clock the workers age commands by
         for (int b = 0; b < _workers.Count; b++)
         {
             BusWorker w = _workers[b];

@@ -142,8 +142,8 @@ internal abstract class BusWorker : IDisposable
 
     private long _lastSeenVersion;
 
-    /// <summary>Now on the clock that stamps commands and samples, seconds.</summary>
-    protected static double Now() => Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+    /// <summary>Now on the clock that stamps commands (<see cref="BridgeHardware.Write"/>) and samples, seconds.</summary>
+    internal static double Now() => Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
 
     protected void Publish()
     {

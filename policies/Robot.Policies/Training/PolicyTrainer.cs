@@ -77,6 +77,8 @@ public static class PolicyTrainer
         long? checkpointed = options.Resume ? start : null;
         var indices = new long[config.BatchSize];
         bool stopped = false;
+        void Checkpoint(double trainingTimeS) => TrainingCheckpoint.Save(options.Output, network, optimizer, step, options.Seed, data.DatasetHash, trainingTimeS, history,
+            config, options.ValidationFraction, new RunningLoss(sumLoss, sumL1, summed));
         while (step < options.Steps)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -124,16 +126,14 @@ public static class PolicyTrainer
             }
             if (step % options.CheckpointEvery == 0 || step == options.Steps)
             {
-                TrainingCheckpoint.Save(options.Output, network, optimizer, step, options.Seed, data.DatasetHash, timeBefore + stopwatch.Elapsed.TotalSeconds, history,
-                    config, options.ValidationFraction, new RunningLoss(sumLoss, sumL1, summed));
+                Checkpoint(timeBefore + stopwatch.Elapsed.TotalSeconds);
                 checkpointed = step;
             }
         }
         double trainingTime = timeBefore + stopwatch.Elapsed.TotalSeconds;
         if (stopped)
         {
-            TrainingCheckpoint.Save(options.Output, network, optimizer, step, options.Seed, data.DatasetHash, trainingTime, history,
-                config, options.ValidationFraction, new RunningLoss(sumLoss, sumL1, summed));
+            Checkpoint(trainingTime);
         }
         var manifest = new PolicyManifest
         {

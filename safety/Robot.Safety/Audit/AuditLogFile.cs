@@ -283,13 +283,17 @@ public sealed class AuditLogFile : IDisposable
         // The path comes from the stored nodes; checking it against roots taken from the same
         // nodes would prove only that the store agrees with itself. The roots to trust are the
         // signed heads' and one kept outside the log.
-        if (oldHead is not null && !oldHead.RootHash.AsSpan().SequenceEqual(storedOld))
+        void CheckStoredAgainst(SignedTreeHead? head, long at, byte[] stored)
         {
-            problems.Add($"stored-root-mismatch: the stored tree's root at size {oldSize} ({Convert.ToHexStringLower(storedOld)}) differs from its signed tree head's ({Convert.ToHexStringLower(oldHead.RootHash)}): records or tree nodes below {oldSize} were altered");
+            if (head is not null && !head.RootHash.AsSpan().SequenceEqual(stored))
+            {
+                problems.Add($"stored-root-mismatch: the stored tree's root at size {at} ({Convert.ToHexStringLower(stored)}) differs from its signed tree head's ({Convert.ToHexStringLower(head.RootHash)}): records or tree nodes below {at} were altered");
+            }
         }
-        if (newHead is not null && size != oldSize && !newHead.RootHash.AsSpan().SequenceEqual(storedNew))
+        CheckStoredAgainst(oldHead, oldSize, storedOld);
+        if (size != oldSize)
         {
-            problems.Add($"stored-root-mismatch: the stored tree's root at size {size} ({Convert.ToHexStringLower(storedNew)}) differs from its signed tree head's ({Convert.ToHexStringLower(newHead.RootHash)}): records or tree nodes below {size} were altered");
+            CheckStoredAgainst(newHead, size, storedNew);
         }
         byte[] oldRoot = oldHead?.RootHash ?? storedOld;
         if (trustedOldRoot is not null)

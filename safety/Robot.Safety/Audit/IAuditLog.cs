@@ -9,4 +9,10 @@ public interface IAuditLog
 {
     /// <summary>Appends <paramref name="record"/>; completes with its index once it is durable.</summary>
     ValueTask<long> AppendAsync(AuditRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Appends <paramref name="records"/> as consecutive entries, all or none (one commit where the
+    /// store has commits); completes with the index of the first once they are durable.
+    /// </summary>
+    Task<long> AppendRangeAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default);
 }

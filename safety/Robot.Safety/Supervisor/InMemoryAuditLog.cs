@@ -22,6 +22,18 @@ public sealed class InMemoryAuditLog : IAuditLog
         }
     }
 
+    /// <inheritdoc />
+    public Task<long> AppendRangeAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        lock (_lock)
+        {
+            long first = _records.Count;
+            _records.AddRange(records);
+            return Task.FromResult(first);
+        }
+    }
+
     /// <summary>A copy of every record so far, in append order.</summary>
     public IReadOnlyList<AuditRecord> Snapshot()
     {

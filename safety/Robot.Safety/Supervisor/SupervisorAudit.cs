@@ -7,8 +7,7 @@ namespace Robot.Safety.Supervisor;
 /// <summary>
 /// The supervisor's side of the audit log: records are queued in order and appended by one
 /// pump, so a slow store never delays a verdict. The pump takes every record queued since its
-/// last append in one call (<see cref="SqliteAuditLog.AppendRangeAsync"/>: one commit) when the
-/// store offers it. <see cref="FlushAsync"/> waits until every record queued so far has been
+/// last append in one call (<see cref="IAuditLog.AppendRangeAsync"/>: one commit). <see cref="FlushAsync"/> waits until every record queued so far has been
 /// handed to the store (tests and shutdown use it); <see cref="DurableAsync"/> also says whether
 /// they were all acknowledged, for actions that must not answer before their record is durable.
 /// </summary>
@@ -127,11 +126,11 @@ public sealed class SupervisorAudit : IAsyncDisposable
     /// <summary>Appends <paramref name="batch"/>; returns how many records failed.</summary>
     private async Task<int> AppendAsync(List<AuditRecord> batch)
     {
-        if (batch.Count > 1 && _log is SqliteAuditLog sqlite)
+        if (batch.Count > 1)
         {
             try
             {
-                await sqlite.AppendRangeAsync(batch).ConfigureAwait(false);
+                await _log.AppendRangeAsync(batch).ConfigureAwait(false);
                 _lastError = null;
                 return 0;
             }

@@ -60,9 +60,6 @@ public sealed class TeleopDemonstrationSource : IDemonstrationSource, IDisposabl
     /// <summary>Frames in which the arm held instead of following a stale leader sample (not recorded).</summary>
     public long HeldFrames { get; private set; }
 
-    /// <summary>Episodes discarded because the leader stopped answering.</summary>
-    public long LeaderLosses { get; private set; }
-
     /// <inheritdoc/>
     public string? AbortReason { get; private set; }
 
@@ -122,7 +119,6 @@ public sealed class TeleopDemonstrationSource : IDemonstrationSource, IDisposabl
         }
         if (age >= AbortAfterSeconds)
         {
-            LeaderLosses++;
             AbortReason = double.IsFinite(age)
                 ? $"the leader arm has not answered for {age:F2} s (bus lost or not answering); the episode is discarded and the next one waits for the leader"
                 : "the leader arm has not answered; the episode is discarded and the next one waits for the leader";
@@ -131,7 +127,6 @@ public sealed class TeleopDemonstrationSource : IDemonstrationSource, IDisposabl
         _environment.Step(_hold);
         if (_environment.Done)
         {
-            LeaderLosses++;
             AbortReason = $"the episode ended ({_environment.Outcome.Label()}) while the arm held for a leader that had not answered for {age:F2} s; the episode is discarded";
             return FrameStatus.EpisodeAborted;
         }

@@ -603,9 +603,15 @@ public sealed class SimSiteRobot : IDisposable
     {
         if (_heldBox >= 0 && !GraspHeld())
         {
-            _heldBox = -1;
-            _walking.SetPayload(0, "right_hand", "right_hand"); // taken off where it was put on
+            ReleaseBox();
         }
+    }
+
+    /// <summary>The hand carries no box any more: the walking controller's payload goes back to 0.</summary>
+    private void ReleaseBox()
+    {
+        _heldBox = -1;
+        _walking.SetPayload(0, "right_hand", "right_hand"); // taken off where it was put on
     }
 
     private (SkillResult Result, string Reason) PickLoop(SiteLocation slot, int index, ScriptedReach? script, PolicyRunner? runner, CancellationToken cancel, CancellationToken kill)
@@ -796,8 +802,7 @@ public sealed class SimSiteRobot : IDisposable
             return interrupted;
         }
         int box = _heldBox;
-        _heldBox = -1;
-        _walking.SetPayload(0, "right_hand", "right_hand"); // taken off where it was put on
+        ReleaseBox();
         // The arm stays raised above the tote: bringing it home here sweeps the forearm through
         // the tote. It goes home once the robot has stepped back (the next reach starts from home).
         Ticks(300); // let the box settle

@@ -75,7 +75,7 @@ public sealed class TelemetryRing
         if (!full && _gapDropped > 0)
         {
             // The gap ends with this frame: record it before this tick's changes.
-            Enqueue(new TelemetryTransition(TelemetryTransitionKind.Gap, _gapFirstTick, _gapFirstTime, LoopFault.None, -1, default, _gapDropped, Dropped));
+            Enqueue(OpenGap());
             _gapDropped = 0;
         }
         NoteTransitions(tick.Tick, state.Time, fault, faultDetail, safety);
@@ -173,11 +173,13 @@ public sealed class TelemetryRing
     /// </summary>
     public bool TryGetOpenGap(out TelemetryTransition gap)
     {
-        gap = _gapDropped > 0
-            ? new TelemetryTransition(TelemetryTransitionKind.Gap, _gapFirstTick, _gapFirstTime, LoopFault.None, -1, default, _gapDropped, Dropped)
-            : default;
+        gap = _gapDropped > 0 ? OpenGap() : default;
         return _gapDropped > 0;
     }
+
+    /// <summary>The record of the gap the producer is in: its first tick and time, and the frames dropped in it.</summary>
+    private TelemetryTransition OpenGap() =>
+        new(TelemetryTransitionKind.Gap, _gapFirstTick, _gapFirstTime, LoopFault.None, -1, default, _gapDropped, Dropped);
 
     /// <summary>The oldest unread frame, or null. Consumer only; call <see cref="Release"/> when done with it.</summary>
     public TelemetryFrame? Peek()

@@ -127,4 +127,14 @@ public sealed class RecordingAuditLog : IAuditLog
             return ValueTask.FromResult((long)_records.Count - 1);
         }
     }
+
+    public Task<long> AppendRangeAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default)
+    {
+        lock (_records)
+        {
+            long first = _records.Count;
+            _records.AddRange(records);
+            return Task.FromResult(first);
+        }
+    }
 }

@@ -161,15 +161,11 @@ public class SafetySupervisorTests
 
         ulong c = robot.Session.LastVerdict.Challenge;
         SupervisorVerdict wrongAnswer = robot.Send(challenge: c, response: c);
-        Assert.Equal(VerdictKind.EmergencyStop, wrongAnswer.Kind);
-        Assert.True(wrongAnswer.EStopLatched);
-        Assert.Equal(StopLevel.Cut, wrongAnswer.StopLevel);
+        AssertLatchedCut(wrongAnswer);
         Assert.Equal($"emergency stop {latch.Id} latched: person on the floor (and challenge {c:x16} is unknown, stale or wrongly answered: not a valid heartbeat)", wrongAnswer.Reason);
 
         SupervisorVerdict badState = robot.Send(double.NaN, 20);
-        Assert.Equal(VerdictKind.EmergencyStop, badState.Kind);
-        Assert.True(badState.EStopLatched);
-        Assert.Equal(StopLevel.Cut, badState.StopLevel);
+        AssertLatchedCut(badState);
     }
 
     [Fact]
@@ -183,16 +179,20 @@ public class SafetySupervisorTests
         h.Time.Advance(TimeSpan.FromMilliseconds(300));
         h.Supervisor.Sweep();
         SupervisorVerdict lost = Assert.Single(robot.Drain());
-        Assert.Equal(VerdictKind.EmergencyStop, lost.Kind);
-        Assert.True(lost.EStopLatched);
-        Assert.Equal(StopLevel.Cut, lost.StopLevel);
+        AssertLatchedCut(lost);
         Assert.Contains("robot marked lost", lost.Reason, StringComparison.Ordinal);
         Assert.Contains(await h.AuditRecordsAsync(), r => r.Type == "robot.lost" && r.RobotId == "h1" && r.Result == "emergency_stop");
 
         SupervisorVerdict starting = Assert.Single(h.Connect().Drain());
-        Assert.Equal(VerdictKind.EmergencyStop, starting.Kind);
-        Assert.True(starting.EStopLatched);
-        Assert.Equal(StopLevel.Cut, starting.StopLevel);
+        AssertLatchedCut(starting);
+    }
+
+    /// <summary>The verdict is the latched emergency stop at CUT level.</summary>
+    private static void AssertLatchedCut(SupervisorVerdict verdict)
+    {
+        Assert.Equal(VerdictKind.EmergencyStop, verdict.Kind);
+        Assert.True(verdict.EStopLatched);
+        Assert.Equal(StopLevel.Cut, verdict.StopLevel);
     }
 
     [Fact]
